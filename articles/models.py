@@ -1,0 +1,349 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from articles.sanitize import sanitize_html
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Sections are listed in the site's navigation in this order."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+def validate_same_as(value: str) -> None:
+    validate_url = URLValidator(schemes=["http", "https"])
+    for line in value.splitlines():
+        if line.strip():
+            try:
+                validate_url(line.strip())
+            except ValidationError as error:
+                raise ValidationError(f"“{line.strip()}” is not a valid web address.") from error
+
+
+class Image(models.Model):
+    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    alt_text = models.CharField(
+        max_length=300,
+        help_text="What the picture shows, for readers who cannot see it. Required.",
+    )
+    caption = models.TextField(blank=True)
+    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Reuters/Jane Doe”.")
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.alt_text
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="e.g. “President of Russia”, “Moscow correspondent”."
+    )
+    bio = models.TextField(blank=True)
+    photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL)
+    same_as = models.TextField(
+        blank=True,
+        validators=[validate_same_as],
+        help_text="Authority pages about this person (Wikidata, official site), one URL per line.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="For staff journalists: the account they sign in with.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:person", kwargs={"slug": self.slug})
+
+    @property
+    def same_as_urls(self) -> list[str]:
+        return [line.strip() for line in self.same_as.splitlines() if line.strip()]
+
+
+class Source(models.Model):
+    class Kind(models.TextChoices):
+        PUBLICATION = "publication", "Publication"
+        AGENCY = "agency", "News agency"
+        PLATFORM = "platform", "Platform"
+        GOVERNMENT = "government", "Government"
+        OFFICIAL = "official", "Official"
+        DOCUMENT = "document", "Document"
+        ANONYMOUS = "anonymous", "Anonymous"
+
+    name = models.CharField(
+        max_length=200,
+        help_text="For anonymous sources, describe them as the story does, "
+        "e.g. “a senior member of the Ukrainian president's team”.",
+    )
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PUBLICATION)
+    url = models.URLField(blank=True, max_length=500)
+    description = models.TextField(blank=True)
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="source_roles",
+        help_text="When the source is a person, e.g. a spokesman.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:source", kwargs={"slug": self.slug})
+
+    def is_anonymous(self) -> bool:
+        return self.kind == self.Kind.ANONYMOUS
+
+
+class StoryQuerySet(models.QuerySet):
+    def published(self):
+        """Stories readers may see: published, and not scheduled for later."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def drafts(self):
+        return self.filter(status__in=[Story.Status.DRAFT, Story.Status.REVIEW])
+
+    def scheduled(self):
+        return self.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def withdrawn(self):
+        """Stories that were public and have been taken down (their URL answers 410)."""
+        return self.filter(status=Story.Status.WITHDRAWN, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """What a list of story cards shows, fetched in a fixed number of queries."""
+        return self.select_related("section", "original_publisher").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person"))
+        )
+
+
+class Story(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    headline = models.CharField(max_length=255)
+    slug = models.SlugField(
+        max_length=255,
+        unique=True,
+        help_text="The last part of the story's web address. Keep it short.",
+    )
+    kicker = models.CharField(
+        max_length=60, blank=True, help_text="Short label shown above the headline."
+    )
+    dek = models.TextField(
+        "standfirst", blank=True, help_text="One or two sentences under the headline."
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="HTML. Scripts, event handlers and javascript: links are removed on save.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set on first publication. A time in the future schedules the story: "
+        "readers see it from that moment.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.PROTECT, related_name="stories"
+    )
+    authors = models.ManyToManyField(
+        Person, through="Byline", related_name="stories_written", blank=True
+    )
+    people = models.ManyToManyField(
+        Person,
+        related_name="stories_about",
+        blank=True,
+        help_text="The people the story is about.",
+    )
+    sources = models.ManyToManyField(Source, through="Citation", related_name="stories", blank=True)
+    tags = TaggableManager(blank=True)
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_publisher = models.ForeignKey(
+        Source,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="republished_stories",
+        limit_choices_to={"kind__in": [Source.Kind.PUBLICATION, Source.Kind.AGENCY]},
+        help_text="For syndicated or republished stories: who published it first.",
+    )
+    canonical_url = models.URLField(
+        blank=True,
+        max_length=500,
+        help_text="The original publisher's address for this story, if it was published "
+        "elsewhere first. Search engines are pointed there.",
+    )
+    related = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, help_text="Other stories readers should see."
+    )
+    seo_title = models.CharField(
+        max_length=70, blank=True, help_text="Title for search engines, if not the headline."
+    )
+    seo_description = models.CharField(
+        max_length=300, blank=True, help_text="Summary for search engines, if not the standfirst."
+    )
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        get_latest_by = "published_at"
+        verbose_name_plural = "stories"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="story_status_published_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review"]) | Q(published_at__isnull=False),
+                name="story_published_needs_published_at",
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str | None:
+        """The public address; None until the story has a publication time."""
+        if self.published_at is None:
+            return None
+        day = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:story",
+            kwargs={
+                "year": f"{day.year:04d}",
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def is_published(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def was_updated(self) -> bool:
+        """Whether readers should see an "Updated" time: a change after publication."""
+        return bool(
+            self.published_at and self.updated_at - self.published_at > timedelta(minutes=1)
+        )
+
+
+class Byline(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines")
+    order = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(
+        max_length=100, blank=True, help_text="Shown after the name, e.g. “in Washington”."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "person"], name="byline_unique_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.role}".strip()
+
+
+class Citation(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="citations")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    detail = models.CharField(
+        max_length=200, blank=True, help_text="How the source spoke, e.g. “told reporters”."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "source"], name="citation_unique_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source}: {self.detail}" if self.detail else str(self.source)
+
+
+class Correction(models.Model):
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="corrections")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(help_text="What was wrong and what is right now. Shown to readers.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self):
+        return f"Correction to “{self.story}” ({self.created_at:%d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # A correction is a change readers must see: it bumps the story's "updated" time.
+        Story.objects.filter(pk=self.story_id, updated_at__lt=self.created_at).update(
+            updated_at=self.created_at
+        )

@@ -1,0 +1,35 @@
+from django.urls import path, register_converter
+
+from articles import views
+
+
+class FixedDigitsConverter:
+    digits = 2
+
+    def __init__(self):
+        self.regex = f"[0-9]{{{self.digits}}}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):0{self.digits}d}"
+
+
+class YearConverter(FixedDigitsConverter):
+    digits = 4
+
+
+register_converter(YearConverter, "yyyy")
+register_converter(FixedDigitsConverter, "dd")
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.StoryListView.as_view(), name="index"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story"),
+    path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
+    path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+]

@@ -1,0 +1,128 @@
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import ListView
+from taggit.models import Tag
+
+from articles.models import Byline, Citation, Person, Section, Source, Story
+
+
+class StoryListView(ListView):
+    """The front page: the latest published stories."""
+
+    template_name = "articles/story_list.html"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Story.objects.published().for_listing()
+
+
+class ListingView(ListView):
+    """Published stories belonging to one section, tag, person or source.
+
+    Subclasses set ``model`` (the thing listed by) and ``filter_stories()``.
+    Template ``articles/<model>_detail.html``; context ``object`` and the page.
+    """
+
+    paginate_by = 20
+    slug_field = "slug"
+
+    def get_template_names(self):
+        return [f"articles/{self.model._meta.model_name}_detail.html"]
+
+    def get_queryset(self):
+        self.object = get_object_or_404(self.model, **{self.slug_field: self.kwargs["slug"]})
+        return self.filter_stories(Story.objects.published().for_listing())
+
+    def filter_stories(self, stories):
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(object=self.object, **kwargs)
+
+
+class SectionDetailView(ListingView):
+    model = Section
+
+    def filter_stories(self, stories):
+        return stories.filter(section=self.object)
+
+
+class TagDetailView(ListingView):
+    model = Tag
+
+    def filter_stories(self, stories):
+        return stories.filter(tags=self.object)
+
+
+class SourceDetailView(ListingView):
+    model = Source
+
+    def filter_stories(self, stories):
+        return stories.filter(pk__in=Citation.objects.filter(source=self.object).values("story"))
+
+
+class PersonDetailView(ListingView):
+    """Stories by and about a person, one list paginated together, shown in two groups."""
+
+    model = Person
+
+    def filter_stories(self, stories):
+        written = Byline.objects.filter(person=self.object).values("story")
+        about = Story.people.through.objects.filter(person=self.object).values("story")
+        return stories.filter(Q(pk__in=written) | Q(pk__in=about))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        stories_by, stories_about = [], []
+        for story in context["object_list"]:
+            # bylines are prefetched by for_listing(): no query per story.
+            if any(byline.person_id == self.object.pk for byline in story.bylines.all()):
+                stories_by.append(story)
+            else:
+                stories_about.append(story)
+        context.update(stories_by=stories_by, stories_about=stories_about)
+        return context
+
+
+def story_detail(request, year, month, day, slug):
+    """A published story at /<yyyy>/<mm>/<dd>/<slug>/.
+
+    Template ``articles/story_detail.html``, context ``story``. A wrong date
+    redirects to the story's address; a withdrawn story answers 410 with
+    ``articles/story_withdrawn.html``.
+    """
+    try:
+        datetime.date(year, month, day)
+    except (ValueError, OverflowError) as error:
+        raise Http404("No such date.") from error
+
+    story = (
+        Story.objects.published()
+        .filter(slug=slug)
+        .select_related("section", "original_publisher")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+            Prefetch("citations", queryset=Citation.objects.select_related("source")),
+            "people",
+            "tags",
+            "corrections",
+            Prefetch("related", queryset=Story.objects.published()),
+        )
+        .first()
+    )
+    if story is None:
+        withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
+        if withdrawn is not None:
+            return render(
+                request, "articles/story_withdrawn.html", {"story": withdrawn}, status=410
+            )
+        raise Http404("No such story.")
+
+    # The date in the address is for readers; the slug finds the story.
+    url = story.get_absolute_url()
+    if request.path != url:
+        return redirect(url, permanent=True)
+    return render(request, "articles/story_detail.html", {"story": story})
