@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -23,6 +24,10 @@ def admin_links(objects, empty="None yet."):
         ),
     )
     return format_html("<ul>{}</ul>", links) if links else empty
+
+
+# Web addresses typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class BylineInline(admin.TabularInline):
@@ -58,6 +63,7 @@ class StoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section", "people", "related", "original_publisher"]
     raw_id_fields = ["lead_image"]
+    formfield_overrides = URL_FIELDS
     inlines = [BylineInline, CitationInline, CorrectionInline]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
@@ -99,18 +105,18 @@ class PersonAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
     raw_id_fields = ["photo"]
-    readonly_fields = ["stories_written", "stories_about"]
+    readonly_fields = ["written", "appears_in"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "title", "bio", "photo", "same_as", "user"]}),
-        ("Stories", {"fields": ["stories_written", "stories_about"]}),
+        ("Stories", {"fields": ["written", "appears_in"]}),
     ]
 
     @admin.display(description="Stories written")
-    def stories_written(self, obj):
+    def written(self, obj):
         return admin_links(obj.stories_written.order_by("-published_at", "-created_at"))
 
-    @admin.display(description="Stories about them")
-    def stories_about(self, obj):
+    @admin.display(description="Stories they appear in")
+    def appears_in(self, obj):
         return admin_links(obj.stories_about.order_by("-published_at", "-created_at"))
 
 
@@ -122,6 +128,7 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["name", "description", "url"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["person"]
+    formfield_overrides = URL_FIELDS
 
 
 @admin.register(Section)

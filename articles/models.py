@@ -245,6 +245,7 @@ class Story(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "review"]) | Q(published_at__isnull=False),
                 name="story_published_needs_published_at",
+                violation_error_message="A published or withdrawn story needs a publication time.",
             ),
         ]
 
@@ -253,8 +254,7 @@ class Story(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.stamp_first_publication()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str | None:
@@ -271,6 +271,17 @@ class Story(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self):
+        if self.status == self.Status.WITHDRAWN and self.published_at is None:
+            raise ValidationError(
+                {"status": "Only a story that has been published can be withdrawn."}
+            )
+        self.stamp_first_publication()
+
+    def stamp_first_publication(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     def is_published(self) -> bool:
         return (

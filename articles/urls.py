@@ -20,7 +20,20 @@ class YearConverter(FixedDigitsConverter):
     digits = 4
 
 
+class UnicodeSlugConverter:
+    """Tag slugs keep non-ASCII letters (“київ”); control characters never match."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
 register_converter(YearConverter, "yyyy")
+register_converter(UnicodeSlugConverter, "uslug")
 register_converter(FixedDigitsConverter, "dd")
 
 app_name = "articles"
@@ -29,7 +42,7 @@ urlpatterns = [
     path("", views.StoryListView.as_view(), name="index"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story"),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section"),
-    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag"),
+    path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
 ]

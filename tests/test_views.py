@@ -1,0 +1,286 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Source
+from tests.factories import (
+    BylineFactory,
+    CitationFactory,
+    PersonFactory,
+    SectionFactory,
+    SourceFactory,
+    StoryFactory,
+    story_with_everything,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    return SectionFactory(name="World", slug="world")
+
+
+@pytest.fixture
+def reporter():
+    return PersonFactory(name="Ada Reporter", slug="ada-reporter")
+
+
+@pytest.fixture
+def subject():
+    return PersonFactory(name="Sam Subject", slug="sam-subject")
+
+
+@pytest.fixture
+def agency():
+    return SourceFactory(name="Wire Agency", slug="wire-agency")
+
+
+def make_story(world, reporter, subject, agency, **kwargs):
+    story = StoryFactory(section=world, **kwargs)
+    BylineFactory(story=story, person=reporter)
+    story.people.add(subject)
+    CitationFactory(story=story, source=agency)
+    story.tags.add("Diplomacy")
+    return story
+
+
+LISTINGS = [
+    "/",
+    "/sections/world/",
+    "/tags/diplomacy/",
+    "/people/ada-reporter/",
+    "/people/sam-subject/",
+    "/sources/wire-agency/",
+]
+
+
+def test_published_story_is_on_its_page_and_every_listing(client, world, reporter, subject, agency):
+    story = make_story(world, reporter, subject, agency, headline="Talks begin in Riyadh")
+
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    assert "Talks begin in Riyadh" in response.text
+    for url in LISTINGS:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "Talks begin in Riyadh" in response.text, url
+
+
+@pytest.mark.parametrize("state", ["draft", "in_review", "scheduled"])
+def test_unpublished_story_answers_404_and_is_absent_from_every_listing(
+    client, world, reporter, subject, agency, state
+):
+    story = make_story(world, reporter, subject, agency, headline="Secret copy", **{state: True})
+    url = story.get_absolute_url() or f"/{timezone.now():%Y/%m/%d}/{story.slug}/"
+
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Secret copy" not in response.text
+    for listing in LISTINGS:
+        assert "Secret copy" not in client.get(listing).text, listing
+
+
+def test_withdrawn_story_answers_410_with_a_notice_and_leaves_listings(
+    client, world, reporter, subject, agency
+):
+    story = make_story(world, reporter, subject, agency, headline="Wrong claims", withdrawn=True)
+
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 410
+    assert "withdrawn" in response.text
+    assert "Wrong claims" not in response.text
+    for listing in LISTINGS:
+        assert "Wrong claims" not in client.get(listing).text, listing
+
+
+def test_withdrawn_story_that_never_went_public_answers_404(client):
+    story = StoryFactory(withdrawn=True, scheduled=True)
+    assert client.get(story.get_absolute_url()).status_code == 404
+
+
+def test_story_at_a_wrong_date_redirects_permanently_to_its_address(client):
+    story = StoryFactory(
+        slug="moved", published_at=datetime.datetime(2025, 2, 12, 12, tzinfo=datetime.UTC)
+    )
+    response = client.get("/2025/02/11/moved/")
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url() == "/2025/02/12/moved/"
+
+
+def test_story_page_shows_everything_about_the_story(client, world, reporter, subject, agency):
+    publisher = SourceFactory(
+        name="Financial Times", slug="financial-times", kind=Source.Kind.PUBLICATION
+    )
+    story = make_story(
+        world,
+        reporter,
+        subject,
+        agency,
+        kicker="Ukraine war",
+        dek="The standfirst.",
+        original_publisher=publisher,
+        canonical_url="https://www.ft.com/content/example",
+    )
+    story.bylines.update(role="in Washington")
+
+    html = client.get(story.get_absolute_url()).text
+
+    assert '<p class="kicker">Ukraine war</p>' in html
+    assert "The standfirst." in html
+    assert 'href="/people/ada-reporter/" rel="author">Ada Reporter</a> in Washington' in html
+    assert f'<time datetime="{story.published_at.isoformat()}">' in html
+    assert 'href="/people/sam-subject/">Sam Subject</a>' in html
+    assert 'href="/sources/wire-agency/">Wire Agency</a>: told reporters' in html
+    assert 'href="/tags/diplomacy/" rel="tag">Diplomacy</a>' in html
+    assert 'href="/sections/world/">World</a>' in html
+    assert '<link rel="canonical" href="https://www.ft.com/content/example">' in html
+    assert "Originally published by" in html
+    assert ">Financial Times</a>" in html
+
+
+def test_story_without_canonical_url_is_its_own_canonical(client):
+    story = StoryFactory()
+    html = client.get(story.get_absolute_url()).text
+    assert f'<link rel="canonical" href="http://testserver{story.get_absolute_url()}">' in html
+
+
+def test_corrections_are_shown_newest_first(client):
+    story = StoryFactory()
+    story.corrections.create(
+        text="First fix.", created_at=timezone.now() - datetime.timedelta(hours=2)
+    )
+    story.corrections.create(text="Second fix.", created_at=timezone.now())
+
+    html = client.get(story.get_absolute_url()).text
+
+    assert "Corrections" in html
+    assert html.index("Second fix.") < html.index("First fix.")
+
+
+def test_person_page_separates_stories_by_from_stories_about(client, reporter):
+    by = StoryFactory(headline="Written by Ada")
+    BylineFactory(story=by, person=reporter)
+    about = StoryFactory(headline="All about Ada")
+    about.people.add(reporter)
+
+    html = client.get("/people/ada-reporter/").text
+
+    by_section = html.index("Stories by Ada Reporter")
+    about_section = html.index("Stories about Ada Reporter")
+    assert by_section < html.index("Written by Ada") < about_section < html.index("All about Ada")
+
+
+def test_listings_are_paginated(client, world):
+    StoryFactory.create_batch(25, section=world)
+
+    first = client.get("/sections/world/")
+    second = client.get("/sections/world/?page=2")
+
+    assert first.text.count('class="story-card"') == 20
+    assert 'href="?page=2" rel="next"' in first.text
+    assert second.status_code == 200
+    assert second.text.count('class="story-card"') == 5
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?page=abc",
+        "/?page=999999",
+        "/?page=-1",
+        "/sections/world/?page=0",
+        "/sections/nowhere/",
+        "/tags/nothing-here/",
+        "/people/nobody/",
+        "/sources/no-one/",
+        "/2025/02/31/x/",
+        "/2025/13/01/x/",
+        "/0000/01/01/x/",
+        "/2025/02/12/no-such-story/",
+        "/2025/2/12/short-date/",
+        "/" + "a" * 5000 + "/",
+        "/2025/02/12/" + "a" * 5000 + "/",
+        "/tags/" + "%00" * 10 + "/",
+        "/tags/a%00b/",
+        "/people/a%00b/",
+    ],
+)
+def test_bad_addresses_answer_404_with_the_sites_own_page(client, world, url):
+    StoryFactory(section=world)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.text
+    assert '<a class="skip-link" href="#main">' in response.text
+
+
+def test_tags_with_non_ascii_slugs_have_pages(client):
+    story = StoryFactory(headline="Kyiv under fire")
+    story.tags.add("Київ")
+    slug = story.tags.get().slug
+    assert slug == "київ"
+
+    response = client.get(f"/tags/{slug}/")
+
+    assert response.status_code == 200
+    assert "Kyiv under fire" in response.text
+
+
+def test_healthz_answers_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def public_urls(story, person, source):
+    return [
+        "/",
+        story.get_absolute_url(),
+        f"/sections/{story.section.slug}/",
+        f"/tags/{story.tags.first().slug}/",
+        f"/people/{person.slug}/",
+        f"/sources/{source.slug}/",
+    ]
+
+
+# Fixed budgets: a page that needs more has an N+1 or forgot a prefetch.
+QUERY_BUDGET = {"/": 4, "story": 8, "listing": 5}
+
+
+def test_query_counts_do_not_grow_with_relations_or_stories(client):
+    world = SectionFactory(name="World", slug="world")
+    person = PersonFactory(slug="the-author")
+    source = SourceFactory(slug="the-source")
+
+    def add_story(**sizes):
+        story = story_with_everything(section=world, **sizes)
+        BylineFactory(story=story, person=person, order=99)
+        CitationFactory(story=story, source=source, order=99)
+        story.people.add(person)
+        story.tags.add("Shared tag")
+        return story
+
+    small = add_story()
+    small_counts = [count_queries(client, url) for url in public_urls(small, person, source)]
+
+    big = add_story(n_people=8, n_sources=6, n_tags=7, n_authors=4)
+    big.related.add(small)
+    for _ in range(15):
+        add_story(n_people=3, n_sources=3, n_tags=3, n_authors=3)
+    big_counts = [count_queries(client, url) for url in public_urls(big, person, source)]
+
+    assert big_counts == small_counts
+    front, story, *listings = big_counts
+    assert front <= QUERY_BUDGET["/"]
+    assert story <= QUERY_BUDGET["story"]
+    assert max(listings) <= QUERY_BUDGET["listing"]
