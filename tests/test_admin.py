@@ -231,3 +231,18 @@ def test_autocomplete_finds_people_for_the_story_form(admin_client):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Dmitry Peskov"]
+
+
+def test_withdrawing_a_story_that_never_went_public_is_refused_with_a_message(admin_client):
+    section = SectionFactory()
+    story = StoryFactory(draft=True, section=section, slug="never-out")
+
+    response = admin_client.post(
+        f"/admin/articles/story/{story.pk}/change/",
+        story_form_data(section, slug="never-out", status="withdrawn"),
+    )
+
+    assert response.status_code == 200
+    assert "Only a story that has been published can be withdrawn." in response.text
+    story.refresh_from_db()
+    assert story.status == Story.Status.DRAFT

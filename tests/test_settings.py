@@ -1,0 +1,37 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.pop("DJANGO_SETTINGS_MODULE", None)
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_development_runs_without_a_secret_key():
+    result = manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_local_admin_refuses_to_run_in_production():
+    result = manage("local_admin", DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "runs only with DEBUG=1" in result.stderr
