@@ -1,33 +1,57 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from articles.diff import compare_versions
 from articles.models import Byline, Citation, Correction, Image, Person, Section, Source, Story
+from articles.workflow import (
+    TRANSITIONS,
+    WorkflowError,
+    can_edit,
+    can_publish,
+    conflict_message,
+    story_transition,
+    transitions_for,
+)
+
+# Web addresses typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-def admin_links(objects, empty="None yet."):
-    """A list of links to the admin change pages of ``objects``."""
+def story_admin_links(stories, empty="None yet."):
+    """A list of links to the admin change pages of ``stories``."""
     links = format_html_join(
         "",
         '<li><a href="{}">{}</a> <small>({})</small></li>',
         (
             (
-                reverse(
-                    f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk]
-                ),
-                obj,
-                obj.get_status_display(),
+                reverse("admin:articles_story_change", args=[story.pk]),
+                story,
+                story.get_status_display(),
             )
-            for obj in objects
+            for story in stories
         ),
     )
     return format_html("<ul>{}</ul>", links) if links else empty
 
 
-# Web addresses typed without a scheme are taken as https (Django 6's default).
-URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+def story_state(story: Story) -> str:
+    """The status as the desk says it: "Scheduled for 14 Feb 2025, 06:00"."""
+    if story.is_scheduled():
+        return f"Scheduled for {date_format(timezone.localtime(story.published_at), 'j M Y, H:i')}"
+    return story.get_status_display()
 
 
 class BylineInline(admin.TabularInline):
@@ -51,11 +75,100 @@ class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["text", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+def https_url_fields(db_field, **kwargs):
+    if isinstance(db_field, models.URLField):
+        kwargs.update(URL_FIELDS[models.URLField])
+    return db_field.formfield(**kwargs)
+
+
+class StoryAdminForm(forms.ModelForm):
+    # The edit token of the story as the user opened it; see StoryAdmin.revision_view.
+    opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    story_before_revert = None
+
+    class Meta:
+        model = Story
+        fields = [
+            *["kicker", "headline", "slug", "dek", "body", "published_at", "section", "tags"],
+            *["people", "lead_image", "related", "original_publisher", "canonical_url"],
+            *["seo_title", "seo_description"],
+        ]
+        formfield_callback = https_url_fields
+        widgets = {
+            "dek": forms.Textarea(attrs={"rows": 3}),
+            "seo_description": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            opened = self.story_before_revert or self.instance
+            self.fields["opened_token"].initial = opened.edit_token
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        # Locked until the admin's transaction ends, so two saves cannot interleave.
+        current = self.story_before_revert or (
+            Story.objects.select_for_update().select_related("updated_by").get(pk=self.instance.pk)
+        )
+        opened = cleaned.get("opened_token")
+        if opened is None or str(opened) != str(current.edit_token):
+            raise ValidationError(conflict_message(current), code="conflict")
+        if "published_at" in self.fields:
+            self.check_published_at(current, cleaned.get("published_at"))
+        return cleaned
+
+    def check_published_at(self, current: Story, new):
+        now = timezone.now()
+        if new is None:
+            self.add_error("published_at", "A published story needs a publication time.")
+        elif current.is_scheduled() and new <= now:
+            self.add_error(
+                "published_at",
+                "The scheduled time must be in the future. To publish now, use “Publish now”.",
+            )
+        elif not current.is_scheduled() and new > now:
+            self.add_error(
+                "published_at",
+                "A public story’s time cannot move into the future: "
+                "unpublish it, then schedule it.",
+            )
+
+
+class TransitionForm(forms.Form):
+    edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    publish_at = forms.SplitDateTimeField(
+        label="Publish at",
+        required=False,
+        widget=AdminSplitDateTime,
+        help_text="In the newsroom’s time zone.",
+    )
+
+    def __init__(self, *args, schedule=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if schedule:
+            self.fields["publish_at"].required = True
+        else:
+            del self.fields["publish_at"]
+
+    def clean_publish_at(self):
+        value = self.cleaned_data["publish_at"]
+        if value is not None and value <= timezone.now():
+            raise ValidationError("Choose a time in the future.")
+        return value
 
 
 @admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ["headline", "status", "section", "byline", "published_at", "is_public"]
+class StoryAdmin(VersionAdmin):
+    form = StoryAdminForm
+    change_form_template = "admin/articles/story/change_form.html"
+    object_history_template = "admin/articles/story/object_history.html"
+    list_display = ["headline", "state", "section", "byline", "published_at", "is_public"]
     list_filter = ["status", "section", "tags", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
@@ -65,9 +178,10 @@ class StoryAdmin(admin.ModelAdmin):
     raw_id_fields = ["lead_image"]
     formfield_overrides = URL_FIELDS
     inlines = [BylineInline, CitationInline, CorrectionInline]
+    actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "withdraw"]
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "dek", "body"]}),
-        ("Publishing", {"fields": ["status", "published_at", "section", "tags"]}),
+        (None, {"fields": ["kicker", "headline", "slug", "dek", "body", "opened_token"]}),
+        ("Publishing", {"fields": ["state", "published_at", "section", "tags"]}),
         ("People and pictures", {"fields": ["people", "lead_image", "related"]}),
         (
             "Advanced",
@@ -78,12 +192,66 @@ class StoryAdmin(admin.ModelAdmin):
         ),
     ]
 
+    class Media:
+        css = {"all": ["articles/admin/story_form.css"]}
+        js = ["articles/admin/story_form.js"]
+
+    # Permissions
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None or not allowed:
+            return allowed
+        return can_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["state"]
+        publishable = obj is not None and obj.status in {
+            Story.Status.PUBLISHED,
+            Story.Status.WITHDRAWN,
+        }
+        if not (can_publish(request.user) and publishable):
+            readonly.append("published_at")
+        return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.story_before_revert = getattr(request, "story_before_revert", None)
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            # Nothing to protect: a new story, or one this user only reads.
+            main = {**fieldsets[0][1]}
+            main["fields"] = [name for name in main["fields"] if name != "opened_token"]
+            fieldsets = [(None, main), *fieldsets[1:]]
+        return fieldsets
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # A journalist's new story carries their byline first, until they change it.
+        if isinstance(inline, BylineInline) and obj.pk is None and request.method == "GET":
+            person = Person.objects.filter(user=request.user).first()
+            if person is not None:
+                kwargs["initial"] = [{"person": person.pk, "order": 0}]
+        return kwargs
+
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("person")))
         )
+
+    # Columns
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, obj):
+        return story_state(obj)
 
     @admin.display(description="Authors")
     def byline(self, obj):
@@ -96,6 +264,240 @@ class StoryAdmin(admin.ModelAdmin):
     def view_on_site(self, obj):
         # Only public stories have a page readers can see.
         return obj.get_absolute_url() if obj.is_published() else None
+
+    # Saving
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        before = getattr(request, "story_before_revert", None)
+        if before is not None:
+            # A revert restores the words, not the story's place in the workflow.
+            obj.status, obj.published_at = before.status, before.published_at
+            obj.created_by_id = before.created_by_id
+            obj.path_when_loaded = before.public_path()
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is None:
+            draft = Story(status=Story.Status.DRAFT)
+            names = ["submit", "publish", "schedule"] if can_publish(request.user) else ["submit"]
+            transitions = [t for t in map(TRANSITIONS.get, names) if t.allowed_for(draft)]
+        elif self.has_change_permission(request, obj) and not hasattr(
+            request, "story_before_revert"
+        ):
+            transitions = transitions_for(request.user, obj)
+        else:
+            transitions = []
+        context.update(
+            workflow_transitions=transitions,
+            preview_url=obj.get_preview_url() if obj is not None and obj.pk else None,
+            story_state=story_state(obj) if obj is not None else None,
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.after_save(request, obj) or super().response_add(request, obj)
+
+    def response_change(self, request, obj):
+        return self.after_save(request, obj) or super().response_change(request, obj)
+
+    def after_save(self, request, obj):
+        """Run the workflow button the user pressed with Save, if any."""
+        transition = TRANSITIONS.get(request.POST.get("_transition", ""))
+        if transition is None:
+            return None
+        if transition.needs_confirmation:
+            return HttpResponseRedirect(self.transition_url(obj, transition.name))
+        try:
+            story_transition(story=obj, user=request.user, name=transition.name)
+        except WorkflowError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        else:
+            self.message_user(request, f"“{obj}” was saved and {transition.done}.")
+        return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
+
+    # Workflow views
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="articles_story_transition",
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="articles_story_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_url(self, story, name):
+        return reverse("admin:articles_story_transition", args=[story.pk, name])
+
+    def transition_view(self, request, object_id, name):
+        """Confirm one transition of one story; the story must not have changed meanwhile."""
+        story = self.get_object(request, unquote(object_id))
+        transition = TRANSITIONS.get(name)
+        if story is None or transition is None:
+            raise Http404("No such story or action.")
+        if transition not in transitions_for(request.user, story):
+            raise PermissionDenied
+        initial = {"edit_token": story.edit_token}
+        if story.is_scheduled():
+            initial["publish_at"] = timezone.localtime(story.published_at)
+        form = TransitionForm(
+            request.POST or None, initial=initial, schedule=transition.name == "schedule"
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                story_transition(
+                    story=story,
+                    user=request.user,
+                    name=transition.name,
+                    token=form.cleaned_data["edit_token"],
+                    publish_at=form.cleaned_data.get("publish_at"),
+                )
+            except WorkflowError as error:
+                form.add_error(None, str(error))
+            else:
+                story.refresh_from_db()
+                self.message_user(request, f"“{story}” was {transition.done}.")
+                return HttpResponseRedirect(reverse("admin:articles_story_change", args=[story.pk]))
+        return self.render_confirmation(request, transition, [story], form)
+
+    def render_confirmation(self, request, transition, stories, form, action=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{transition.label}: are you sure?",
+            "transition": transition,
+            "stories": stories,
+            "form": form,
+            "media": self.media + form.media,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/story/confirm_transition.html", context)
+
+    # List actions
+
+    def run_transition(self, request, queryset, name, publish_at=None, tokens=None):
+        transition = TRANSITIONS[name]
+        done, refused = [], []
+        for story in queryset:
+            token = (tokens or {}).get(story.pk)
+            try:
+                story_transition(
+                    story=story, user=request.user, name=name, token=token, publish_at=publish_at
+                )
+            except WorkflowError as error:
+                refused.append(str(error))
+            else:
+                done.append(story)
+        if done:
+            count = f"{len(done)} {'story' if len(done) == 1 else 'stories'}"
+            self.message_user(request, f"{count} {transition.done}.")
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+
+    def confirm_then_run(self, request, queryset, name, action):
+        transition = TRANSITIONS[name]
+        stories = list(queryset)
+        form = TransitionForm(
+            request.POST if "confirm" in request.POST else None, schedule=name == "schedule"
+        )
+        if "confirm" in request.POST and form.is_valid():
+            tokens = {}
+            for story in stories:
+                token = request.POST.get(f"token-{story.pk}")
+                tokens[story.pk] = token or "missing"
+            self.run_transition(
+                request, queryset, name, form.cleaned_data.get("publish_at"), tokens=tokens
+            )
+            return None
+        return self.render_confirmation(request, transition, stories, form, action=action)
+
+    @admin.action(description="Submit for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self.run_transition(request, queryset, "submit")
+
+    @admin.action(description="Publish now…", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        return self.confirm_then_run(request, queryset, "publish", "publish_now")
+
+    @admin.action(description="Schedule…", permissions=["publish"])
+    def schedule(self, request, queryset):
+        return self.confirm_then_run(request, queryset, "schedule", "schedule")
+
+    @admin.action(description="Unpublish to draft…", permissions=["publish"])
+    def unpublish(self, request, queryset):
+        return self.confirm_then_run(request, queryset, "unpublish", "unpublish")
+
+    @admin.action(description="Withdraw…", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        return self.confirm_then_run(request, queryset, "withdraw", "withdraw")
+
+    # Revisions
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such story.")
+        if not self.has_change_permission(request, story):
+            raise PermissionDenied
+        # What the editor saw before the old revision was loaded into the form.
+        request.story_before_revert = story
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # A recovered story comes back in its old status, which may be public.
+        if not can_publish(request.user):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not can_publish(request.user):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = (
+            Version.objects.get_for_object_reference(Story, unquote(object_id))
+            .select_related("revision__user")
+            .order_by("-revision__date_created", "-pk")
+        )
+        context = {"story_versions": versions, **(extra_context or {})}
+        return super().history_view(request, object_id, context)
+
+    def compare_view(self, request, object_id):
+        """Two revisions of a story side by side: what changed in headline, dek and body."""
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such story.")
+        if not self.has_view_or_change_permission(request, story):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(story).select_related("revision__user")
+        try:
+            older = versions.get(pk=int(request.GET.get("from", "")))
+            newer = versions.get(pk=int(request.GET.get("to", "")))
+        except (ValueError, Version.DoesNotExist) as error:
+            raise Http404("Choose two revisions of this story.") from error
+        if older.revision.date_created > newer.revision.date_created:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": story,
+            "title": f"Compare revisions of “{story}”",
+            "older": older,
+            "newer": newer,
+            "changes": compare_versions(older.field_dict, newer.field_dict),
+        }
+        return TemplateResponse(request, "admin/articles/story/compare.html", context)
 
 
 @admin.register(Person)
@@ -113,11 +515,11 @@ class PersonAdmin(admin.ModelAdmin):
 
     @admin.display(description="Stories written")
     def written(self, obj):
-        return admin_links(obj.stories_written.order_by("-published_at", "-created_at"))
+        return story_admin_links(obj.stories_written.order_by("-published_at", "-created_at"))
 
     @admin.display(description="Stories they appear in")
     def appears_in(self, obj):
-        return admin_links(obj.stories_about.order_by("-published_at", "-created_at"))
+        return story_admin_links(obj.stories_about.order_by("-published_at", "-created_at"))
 
 
 @admin.register(Source)

@@ -1,15 +1,22 @@
+import uuid
 from datetime import timedelta
 
+import reversion
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
+from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
-from articles.sanitize import sanitize_html
+from articles.sanitize import BODY_EDITOR_EXTENSIONS, sanitize_html
+
+PREVIEW_SALT = "articles.story.preview"
 
 
 class Section(models.Model):
@@ -175,11 +182,15 @@ class Story(models.Model):
         max_length=60, blank=True, help_text="Short label shown above the headline."
     )
     dek = models.TextField(
-        "standfirst", blank=True, help_text="One or two sentences under the headline."
-    )
-    body = models.TextField(
+        "standfirst",
+        max_length=300,
         blank=True,
-        help_text="HTML. Scripts, event handlers and javascript: links are removed on save.",
+        help_text="One or two sentences under the headline.",
+    )
+    body = ProseEditorField(
+        blank=True,
+        extensions=BODY_EDITOR_EXTENSIONS,
+        sanitize=sanitize_html,
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
@@ -229,8 +240,26 @@ class Story(models.Model):
         max_length=70, blank=True, help_text="Title for search engines, if not the headline."
     )
     seo_description = models.CharField(
-        max_length=300, blank=True, help_text="Summary for search engines, if not the standfirst."
+        max_length=160, blank=True, help_text="Summary for search engines, if not the standfirst."
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Changes on every save: a form that opened another token is out of date.
+    edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -238,6 +267,7 @@ class Story(models.Model):
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
         verbose_name_plural = "stories"
+        permissions = [("publish_story", "Can publish, schedule, unpublish and withdraw stories")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="story_status_published_idx"),
         ]
@@ -255,7 +285,17 @@ class Story(models.Model):
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
         self.stamp_first_publication()
+        self.edit_token = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "edit_token"}
         super().save(*args, **kwargs)
+        # Readers' links and search engines keep working after a slug or date change.
+        old_path, new_path = getattr(self, "path_when_loaded", None), self.public_path()
+        if new_path:
+            StoryRedirect.objects.filter(old_path=new_path).delete()
+            if old_path and old_path != new_path:
+                StoryRedirect.objects.update_or_create(old_path=old_path, defaults={"story": self})
+        self.path_when_loaded = new_path
 
     def get_absolute_url(self) -> str | None:
         """The public address; None until the story has a publication time."""
@@ -272,6 +312,12 @@ class Story(models.Model):
             },
         )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        story = super().from_db(db, field_names, values)
+        story.path_when_loaded = story.public_path()
+        return story
+
     def clean(self):
         if self.status == self.Status.WITHDRAWN and self.published_at is None:
             raise ValidationError(
@@ -279,9 +325,20 @@ class Story(models.Model):
             )
         self.stamp_first_publication()
 
+    def public_path(self) -> str | None:
+        """The address readers know the story by, once it has been published."""
+        if self.status in {self.Status.PUBLISHED, self.Status.WITHDRAWN} and self.published_at:
+            return self.get_absolute_url()
+        return None
+
     def stamp_first_publication(self):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    def get_preview_url(self) -> str:
+        """A signed link that shows the story as readers will see it, to whoever holds it."""
+        token = signing.dumps(self.pk, salt=PREVIEW_SALT, compress=True)
+        return reverse("articles:preview", kwargs={"token": token})
 
     def is_published(self) -> bool:
         return (
@@ -358,3 +415,23 @@ class Correction(models.Model):
         Story.objects.filter(pk=self.story_id, updated_at__lt=self.created_at).update(
             updated_at=self.created_at
         )
+
+
+class StoryRedirect(models.Model):
+    """An old address of a published story, answered with a permanent redirect."""
+
+    old_path = models.CharField(max_length=500, unique=True)
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.story}"
+
+
+# A story's revision holds its bylines, citations, corrections and tags.
+for _model in (Byline, Citation, Correction, TaggedItem):
+    reversion.register(_model)
+reversion.register(Story, follow=["bylines", "citations", "corrections", "tagged_items"])

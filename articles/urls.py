@@ -45,4 +45,5 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+    path("preview/<str:token>/", views.story_preview, name="preview"),
 ]

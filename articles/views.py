@@ -1,12 +1,24 @@
 import datetime
 
+from django.conf import settings
+from django.core import signing
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
-from articles.models import Byline, Citation, Person, Section, Source, Story
+from articles.models import (
+    PREVIEW_SALT,
+    Byline,
+    Citation,
+    Person,
+    Section,
+    Source,
+    Story,
+    StoryRedirect,
+)
 
 
 class StoryListView(ListView):
@@ -87,38 +99,45 @@ class PersonDetailView(ListingView):
         return context
 
 
+def with_page_data(stories):
+    """What the story page shows, fetched in a fixed number of queries."""
+    return stories.select_related("section", "original_publisher").prefetch_related(
+        Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        "people",
+        "tags",
+        "corrections",
+        Prefetch("related", queryset=Story.objects.published()),
+    )
+
+
 def story_detail(request, year, month, day, slug):
     """A published story at /<yyyy>/<mm>/<dd>/<slug>/.
 
-    Template ``articles/story_detail.html``, context ``story``. A wrong date
-    redirects to the story's address; a withdrawn story answers 410 with
-    ``articles/story_withdrawn.html``.
+    Template ``articles/story_detail.html``, context ``story``. A wrong date or
+    an old address redirects to the story's address; a withdrawn story answers
+    410 with ``articles/story_withdrawn.html``.
     """
     try:
         datetime.date(year, month, day)
     except (ValueError, OverflowError) as error:
         raise Http404("No such date.") from error
 
-    story = (
-        Story.objects.published()
-        .filter(slug=slug)
-        .select_related("section", "original_publisher")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-            Prefetch("citations", queryset=Citation.objects.select_related("source")),
-            "people",
-            "tags",
-            "corrections",
-            Prefetch("related", queryset=Story.objects.published()),
-        )
-        .first()
-    )
+    story = with_page_data(Story.objects.published().filter(slug=slug)).first()
     if story is None:
         withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
         if withdrawn is not None:
             return render(
                 request, "articles/story_withdrawn.html", {"story": withdrawn}, status=410
             )
+        moved = (
+            StoryRedirect.objects.filter(old_path=request.path)
+            .filter(Q(story__in=Story.objects.published()) | Q(story__in=Story.objects.withdrawn()))
+            .select_related("story")
+            .first()
+        )
+        if moved is not None:
+            return redirect(moved.story.get_absolute_url(), permanent=True)
         raise Http404("No such story.")
 
     # The date in the address is for readers; the slug finds the story.
@@ -126,3 +145,24 @@ def story_detail(request, year, month, day, slug):
     if request.path != url:
         return redirect(url, permanent=True)
     return render(request, "articles/story_detail.html", {"story": story})
+
+
+@never_cache
+def story_preview(request, token):
+    """Any story, as readers would see it, for whoever holds a valid signed link.
+
+    Template ``articles/story_detail.html`` with ``preview`` set. Tampered or
+    expired links answer 404. Never cached, never indexed.
+    """
+    try:
+        pk = signing.loads(
+            token, salt=PREVIEW_SALT, max_age=datetime.timedelta(days=settings.PREVIEW_LINK_DAYS)
+        )
+    except signing.BadSignature as error:  # also raised for expired links
+        raise Http404("This preview link is not valid.") from error
+    story = with_page_data(Story.objects.filter(pk=pk)).first()
+    if story is None:
+        raise Http404("No such story.")
+    response = render(request, "articles/story_detail.html", {"story": story, "preview": True})
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_prose_editor",
+    "reversion",
     "taggit",
     "articles",
 ]
@@ -117,6 +119,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The name readers see in the header, page titles and feeds.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+
+# How long a story's preview link works.
+PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 
 # Tags differing only in case ("Nato", "NATO") are one tag.
 TAGGIT_CASE_INSENSITIVE = True

@@ -22,9 +22,8 @@ STORY = {
         "Volodymyr Zelenskyy, as Europe fears being left out of talks over Ukraine’s future."
     ),
     "seo_description": (
-        "Donald Trump and Vladimir Putin agreed to start negotiations on ending the war in "
-        "Ukraine and to visit each other’s nations, after a call the Kremlin said lasted "
-        "nearly 90 minutes."
+        "Trump and Putin agreed to start talks on ending the war in Ukraine and to visit "
+        "each other’s nations, after a call the Kremlin said lasted nearly 90 minutes."
     ),
     # The report is dated 12 February 2025; its hour is not known, so midday UTC
     # keeps the date the same in any newsroom time zone from UTC-11 to UTC+11.

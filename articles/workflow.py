@@ -1,0 +1,171 @@
+"""The desk's workflow: who may move a story between draft, review, published and withdrawn.
+
+Every transition goes through ``story_transition()``, which checks the user's
+role, the story's state and that nobody changed the story since the user saw
+it, then saves, and records who did it and when (admin history and revision).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import reversion
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from articles.models import Story
+
+PUBLISH_PERMISSION = "articles.publish_story"
+
+
+class WorkflowError(Exception):
+    """A transition that cannot be made; the message is for the user."""
+
+
+class StoryConflict(WorkflowError):
+    """The story changed after the user opened it."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    done: str  # "published", for messages
+    needs_publish_permission: bool
+    needs_confirmation: bool
+
+    def allowed_for(self, story: Story) -> bool:
+        status, S = story.status, Story.Status
+        if self.name == "submit":
+            return status == S.DRAFT
+        if self.name in {"publish", "schedule"}:
+            return status in {S.DRAFT, S.REVIEW, S.WITHDRAWN} or story.is_scheduled()
+        if self.name == "unpublish":
+            return status in {S.REVIEW, S.PUBLISHED, S.WITHDRAWN}
+        if self.name == "withdraw":
+            return story.is_published()
+        return False
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("submit", "Submit for review", "submitted for review", False, False),
+        Transition("publish", "Publish now", "published", True, True),
+        Transition("schedule", "Schedule", "scheduled", True, True),
+        Transition("unpublish", "Unpublish to draft", "returned to draft", True, True),
+        Transition("withdraw", "Withdraw", "withdrawn", True, True),
+    ]
+}
+
+
+def can_publish(user) -> bool:
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def is_own_story(user, story: Story) -> bool:
+    return story.created_by_id == user.pk or story.bylines.filter(person__user=user).exists()
+
+
+def can_edit(user, story: Story) -> bool:
+    """Editors edit every story; reporters only their own drafts and stories in review."""
+    if not user.has_perm("articles.change_story"):
+        return False
+    if can_publish(user):
+        return True
+    return story.status in {Story.Status.DRAFT, Story.Status.REVIEW} and is_own_story(user, story)
+
+
+def transitions_for(user, story: Story) -> list[Transition]:
+    """The transitions this user may make on this story now, in menu order."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if t.allowed_for(story)
+        and (can_publish(user) if t.needs_publish_permission else can_edit(user, story))
+    ]
+
+
+def conflict_message(story: Story) -> str:
+    who = "someone"
+    if story.updated_by:
+        who = story.updated_by.get_full_name() or story.updated_by.get_username()
+    changed = timezone.localtime(story.updated_at)
+    when = date_format(changed, "H:i")
+    if changed.date() != timezone.localdate():
+        when = f"{when} on {date_format(changed, 'j F Y')}"
+    return (
+        f"This story was changed by {who} at {when}, after you opened it. "
+        "Nothing of yours was saved: copy what you need, reload the story and apply it again."
+    )
+
+
+def check_unchanged(story: Story, token) -> None:
+    """Refuse to write over changes the user has not seen."""
+    if token is not None and str(token) != str(story.edit_token):
+        raise StoryConflict(conflict_message(story))
+
+
+def story_transition(
+    *,
+    story: Story,
+    user,
+    name: str,
+    token=None,
+    publish_at: datetime.datetime | None = None,
+) -> Story:
+    """Move ``story`` through transition ``name`` on behalf of ``user``; returns the saved story.
+
+    ``token`` is the story's edit token as the user last saw it: if the story
+    changed since, nothing is written and ``StoryConflict`` is raised.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise WorkflowError(f"Unknown action “{name}”.")
+    with transaction.atomic():
+        current = Story.objects.select_for_update().select_related("updated_by").get(pk=story.pk)
+        allowed = can_publish(user) if transition.needs_publish_permission else True
+        if not (allowed and can_edit(user, current)):
+            raise WorkflowError(f"You may not {transition.label.lower()} “{current}”.")
+        check_unchanged(current, token)
+        if not transition.allowed_for(current):
+            raise WorkflowError(
+                f"“{current}” is {current.get_status_display().lower()} "
+                f"and cannot be {transition.done} now."
+            )
+
+        now = timezone.now()
+        if name == "submit":
+            current.status = Story.Status.REVIEW
+        elif name == "publish":
+            current.status = Story.Status.PUBLISHED
+            # The first publication time stays; a scheduled or new story goes out now.
+            if current.published_at is None or current.published_at > now:
+                current.published_at = now
+        elif name == "schedule":
+            if publish_at is None or publish_at <= now:
+                raise WorkflowError("Choose a time in the future to schedule the story.")
+            current.status = Story.Status.PUBLISHED
+            current.published_at = publish_at
+        elif name == "unpublish":
+            current.status = Story.Status.DRAFT
+        elif name == "withdraw":
+            current.status = Story.Status.WITHDRAWN
+
+        message = transition.done.capitalize()
+        if name == "schedule":
+            message += f" for {date_format(timezone.localtime(publish_at), 'j F Y, H:i')}"
+        current.updated_by = user
+        with reversion.create_revision():
+            current.save()
+            reversion.set_user(user)
+            reversion.set_comment(message)
+        LogEntry.objects.log_actions(
+            user_id=user.pk,
+            queryset=[current],
+            action_flag=CHANGE,
+            change_message=message,
+            single_object=True,
+        )
+    return current

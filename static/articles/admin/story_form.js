@@ -1,0 +1,70 @@
+// The story form: a live word count and reading time under the body, and
+// character counters on the fields that have a length limit.
+(function () {
+  "use strict";
+
+  const WORDS_PER_MINUTE = 230;
+  const COUNTED_FIELDS = ["kicker", "headline", "dek", "seo_title", "seo_description"];
+
+  function countWords(text) {
+    const words = text.trim().match(/\S+/g);
+    return words ? words.length : 0;
+  }
+
+  function bodyText(row) {
+    const editor = row.querySelector(".ProseMirror[contenteditable=\"true\"]");
+    if (editor) {
+      return editor.innerText;
+    }
+    const area = row.querySelector("textarea");
+    // DOMParser runs no scripts and loads nothing.
+    return area ? new DOMParser().parseFromString(area.value, "text/html").body.textContent : "";
+  }
+
+  function addWordCount(row) {
+    const output = document.createElement("div");
+    output.className = "word-count help";
+    output.setAttribute("aria-live", "polite");
+    // Outside the observed row, or writing the count would trigger another count.
+    row.insertAdjacentElement("afterend", output);
+    const update = function () {
+      const words = countWords(bodyText(row));
+      const minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
+      const text = words + (words === 1 ? " word" : " words") + " · about " + minutes + " min read";
+      if (output.textContent !== text) {
+        output.textContent = text;
+      }
+    };
+    new MutationObserver(update).observe(row, { childList: true, subtree: true, characterData: true });
+    row.addEventListener("input", update);
+    update();
+  }
+
+  function addCharacterCount(field) {
+    const limit = parseInt(field.getAttribute("maxlength"), 10);
+    const output = document.createElement("div");
+    output.className = "char-count help";
+    output.setAttribute("aria-live", "polite");
+    field.insertAdjacentElement("afterend", output);
+    const update = function () {
+      const used = field.value.length;
+      output.textContent = used + " / " + limit + " characters";
+      output.classList.toggle("near-limit", used > limit * 0.9);
+    };
+    field.addEventListener("input", update);
+    update();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    COUNTED_FIELDS.forEach(function (name) {
+      const field = document.getElementById("id_" + name);
+      if (field && field.hasAttribute("maxlength")) {
+        addCharacterCount(field);
+      }
+    });
+    const body = document.querySelector(".form-row.field-body");
+    if (body) {
+      addWordCount(body);
+    }
+  });
+})();
