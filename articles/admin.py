@@ -15,7 +15,17 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.diff import compare_versions
-from articles.models import Byline, Citation, Correction, Image, Person, Section, Source, Story
+from articles.models import (
+    Byline,
+    Citation,
+    Correction,
+    Image,
+    Person,
+    Section,
+    Source,
+    Story,
+    StoryRedirect,
+)
 from articles.workflow import (
     TRANSITIONS,
     WorkflowError,
@@ -276,7 +286,7 @@ class StoryAdmin(VersionAdmin):
             # A revert restores the words, not the story's place in the workflow.
             obj.status, obj.published_at = before.status, before.published_at
             obj.created_by_id = before.created_by_id
-            obj.path_when_loaded = before.public_path()
+            obj.address_when_loaded = before.address()
         super().save_model(request, obj, form, change)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -545,3 +555,12 @@ class SectionAdmin(admin.ModelAdmin):
 class ImageAdmin(admin.ModelAdmin):
     list_display = ["alt_text", "credit", "width", "height", "created_at"]
     search_fields = ["alt_text", "caption", "credit"]
+
+
+@admin.register(StoryRedirect)
+class StoryRedirectAdmin(admin.ModelAdmin):
+    """Old addresses of published stories; made when a slug or date changes."""
+
+    list_display = ["old_path", "story", "created_at"]
+    search_fields = ["old_path", "story__headline"]
+    raw_id_fields = ["story"]

@@ -263,6 +263,8 @@ class Story(models.Model):
 
     objects = StoryQuerySet.as_manager()
 
+    address_when_loaded = (None, None, None)
+
     class Meta:
         ordering = ["-published_at", "-created_at"]
         get_latest_by = "published_at"
@@ -290,32 +292,29 @@ class Story(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "edit_token"}
         super().save(*args, **kwargs)
         # Readers' links and search engines keep working after a slug or date change.
-        old_path, new_path = getattr(self, "path_when_loaded", None), self.public_path()
+        old_path, new_path = self.public_path(self.address_when_loaded), self.public_path()
         if new_path:
             StoryRedirect.objects.filter(old_path=new_path).delete()
             if old_path and old_path != new_path:
                 StoryRedirect.objects.update_or_create(old_path=old_path, defaults={"story": self})
-        self.path_when_loaded = new_path
+        self.address_when_loaded = self.address()
 
     def get_absolute_url(self) -> str | None:
         """The public address; None until the story has a publication time."""
         if self.published_at is None:
             return None
-        day = timezone.localtime(self.published_at)
-        return reverse(
-            "articles:story",
-            kwargs={
-                "year": f"{day.year:04d}",
-                "month": f"{day.month:02d}",
-                "day": f"{day.day:02d}",
-                "slug": self.slug,
-            },
-        )
+        return self.public_path((self.Status.PUBLISHED, self.published_at, self.slug))
 
     @classmethod
     def from_db(cls, db, field_names, values):
         story = super().from_db(db, field_names, values)
-        story.path_when_loaded = story.public_path()
+        # Cheap to keep; the path is only worked out if the story is saved.
+        loaded = dict(zip(field_names, values, strict=True))
+        story.address_when_loaded = (
+            loaded.get("status"),
+            loaded.get("published_at"),
+            loaded.get("slug"),
+        )
         return story
 
     def clean(self):
@@ -325,11 +324,28 @@ class Story(models.Model):
             )
         self.stamp_first_publication()
 
-    def public_path(self) -> str | None:
-        """The address readers know the story by, once it has been published."""
-        if self.status in {self.Status.PUBLISHED, self.Status.WITHDRAWN} and self.published_at:
-            return self.get_absolute_url()
-        return None
+    def address(self) -> tuple:
+        """What a story's public address depends on."""
+        return (self.status, self.published_at, self.slug)
+
+    def public_path(self, address: tuple | None = None) -> str | None:
+        """The address readers know the story by, once it has been published.
+
+        ``address`` is an earlier ``address()`` of the story; by default, its current one.
+        """
+        status, published_at, slug = address or self.address()
+        if status not in {self.Status.PUBLISHED, self.Status.WITHDRAWN} or not published_at:
+            return None
+        day = timezone.localtime(published_at)
+        return reverse(
+            "articles:story",
+            kwargs={
+                "year": f"{day.year:04d}",
+                "month": f"{day.month:02d}",
+                "day": f"{day.day:02d}",
+                "slug": slug,
+            },
+        )
 
     def stamp_first_publication(self):
         if self.status == self.Status.PUBLISHED and self.published_at is None:

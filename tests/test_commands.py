@@ -22,6 +22,13 @@ def test_local_admin_creates_a_superuser_once_and_prints_how_to_sign_in(settings
     users = get_user_model().objects.filter(username="admin")
     assert users.count() == 1
     assert users.get().is_superuser
+    editor = get_user_model().objects.get(username="editor")
+    assert editor.has_perm("articles.publish_story")
+    reporter = get_user_model().objects.get(username="reporter")
+    assert reporter.has_perm("articles.add_story")
+    assert not reporter.has_perm("articles.publish_story")
+    assert reporter.person.name == "Ray Reporter"
+    assert "username “reporter”, password “admin”" in first
     assert "http://127.0.0.1:8123/admin/" in first
     assert "username “admin”, password “admin”" in first
     assert first == second
