@@ -124,7 +124,9 @@ class StoryAdminForm(forms.ModelForm):
             return cleaned
         # Locked until the admin's transaction ends, so two saves cannot interleave.
         current = self.story_before_revert or (
-            Story.objects.select_for_update().select_related("updated_by").get(pk=self.instance.pk)
+            Story.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=self.instance.pk)
         )
         opened = cleaned.get("opened_token")
         if opened is None or str(opened) != str(current.edit_token):

@@ -124,7 +124,11 @@ def story_transition(
     if transition is None:
         raise WorkflowError(f"Unknown action “{name}”.")
     with transaction.atomic():
-        current = Story.objects.select_for_update().select_related("updated_by").get(pk=story.pk)
+        current = (
+            Story.objects.select_for_update(of=("self",))
+            .select_related("updated_by")
+            .get(pk=story.pk)
+        )
         allowed = can_publish(user) if transition.needs_publish_permission else True
         if not (allowed and can_edit(user, current)):
             raise WorkflowError(f"You may not {transition.label.lower()} “{current}”.")
