@@ -15,6 +15,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from articles.diff import compare_versions
+from articles.images import SafeImageField, read_metadata
 from articles.models import (
     Byline,
     Citation,
@@ -55,6 +56,17 @@ def story_admin_links(stories, empty="None yet."):
         ),
     )
     return format_html("<ul>{}</ul>", links) if links else empty
+
+
+def thumbnail(image, size=96):
+    if image is None or not image.thumbnail_url():
+        return "—"
+    return format_html(
+        '<img src="{}" alt="{}" width="{}">',
+        image.thumbnail_url(),
+        image.alt_text,
+        size,
+    )
 
 
 def story_state(story: Story) -> str:
@@ -186,15 +198,17 @@ class StoryAdmin(VersionAdmin):
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["section", "people", "related", "original_publisher"]
-    raw_id_fields = ["lead_image"]
+    autocomplete_fields = ["section", "people", "related", "original_publisher", "lead_image"]
     formfield_overrides = URL_FIELDS
     inlines = [BylineInline, CitationInline, CorrectionInline]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "withdraw"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "dek", "body", "opened_token"]}),
         ("Publishing", {"fields": ["state", "published_at", "section", "tags"]}),
-        ("People and pictures", {"fields": ["people", "lead_image", "related"]}),
+        (
+            "People and pictures",
+            {"fields": ["people", "lead_image", "lead_image_preview", "related"]},
+        ),
         (
             "Advanced",
             {
@@ -220,7 +234,7 @@ class StoryAdmin(VersionAdmin):
         return can_publish(request.user)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["state"]
+        readonly = ["state", "lead_image_preview"]
         publishable = obj is not None and obj.status in {
             Story.Status.PUBLISHED,
             Story.Status.WITHDRAWN,
@@ -264,6 +278,10 @@ class StoryAdmin(VersionAdmin):
     @admin.display(description="Status", ordering="status")
     def state(self, obj):
         return story_state(obj)
+
+    @admin.display(description="Lead image as chosen")
+    def lead_image_preview(self, obj):
+        return thumbnail(obj.lead_image if obj and obj.lead_image_id else None, size=240)
 
     @admin.display(description="Authors")
     def byline(self, obj):
@@ -517,13 +535,24 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ["name", "title", "user"]
     search_fields = ["name", "title"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
-    raw_id_fields = ["photo"]
-    readonly_fields = ["written", "appears_in"]
+    autocomplete_fields = ["user", "photo"]
+    readonly_fields = ["photo_preview", "written", "appears_in"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "title", "bio", "photo", "same_as", "user"]}),
+        (
+            None,
+            {
+                "fields": [
+                    *["name", "slug", "title", "bio", "photo", "photo_preview"],
+                    *["same_as", "user"],
+                ]
+            },
+        ),
         ("Stories", {"fields": ["written", "appears_in"]}),
     ]
+
+    @admin.display(description="Photo as chosen")
+    def photo_preview(self, obj):
+        return thumbnail(obj.photo if obj and obj.photo_id else None, size=160)
 
     @admin.display(description="Stories written")
     def written(self, obj):
@@ -553,10 +582,69 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt_text", "caption", "credit", "copyright"]
+        field_classes = {"file": SafeImageField}
+        widgets = {"caption": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and "file" in self.changed_data:
+            # Wire photos carry caption, credit and copyright: nobody retypes them.
+            metadata = read_metadata(upload)
+            for field in ("caption", "credit", "copyright"):
+                if not cleaned.get(field) and metadata.get(field):
+                    cleaned[field] = metadata[field]
+            if not cleaned.get("credit") and metadata.get("byline"):
+                cleaned["credit"] = metadata["byline"]
+        if upload and not cleaned.get("credit"):
+            self.add_error(
+                "credit",
+                "Give the picture’s credit, e.g. “Reuters/Jane Doe” (the file does not name one).",
+            )
+        return cleaned
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
-    list_display = ["alt_text", "credit", "width", "height", "created_at"]
-    search_fields = ["alt_text", "caption", "credit"]
+    form = ImageAdminForm
+    list_display = ["thumbnail_column", "alt_text", "credit", "size", "created_at"]
+    list_display_links = ["thumbnail_column", "alt_text"]
+    search_fields = ["alt_text", "caption", "credit", "copyright"]
+    readonly_fields = ["preview", "used_in"]
+    fields = ["file", "preview", "alt_text", "caption", "credit", "copyright", "used_in"]
+
+    @admin.display(description="Picture")
+    def thumbnail_column(self, obj):
+        return thumbnail(obj, size=96)
+
+    @admin.display(description="Size")
+    def size(self, obj):
+        return f"{obj.ratio_width} × {obj.ratio_height}" if obj.ratio_width else "—"
+
+    @admin.display(description="Preview")
+    def preview(self, obj):
+        return thumbnail(obj if obj.pk else None, size=320)
+
+    @admin.display(description="Used in")
+    def used_in(self, obj):
+        if not obj.pk:
+            return "—"
+        stories = story_admin_links(obj.lead_of.order_by("-published_at"), empty="")
+        people = format_html_join(
+            "",
+            '<li><a href="{}">{}</a> <small>(photo)</small></li>',
+            (
+                (reverse("admin:articles_person_change", args=[p.pk]), p.name)
+                for p in obj.portraits.all()
+            ),
+        )
+        if not stories and not people:
+            return "Not used yet."
+        return format_html("{}<ul>{}</ul>", stories, people)
 
 
 @admin.register(StoryRedirect)

@@ -1,5 +1,6 @@
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import reversion
 from django.conf import settings
@@ -47,16 +48,36 @@ def validate_same_as(value: str) -> None:
                 raise ValidationError(f"“{line.strip()}” is not a valid web address.") from error
 
 
+def original_upload_to(instance, filename: str) -> str:
+    # Unguessable names: originals keep their camera metadata and are never served.
+    extension = Path(filename).suffix.lower()[:8]
+    return f"originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{extension}"
+
+
 class Image(models.Model):
-    file = models.ImageField(upload_to="images/%Y/%m/", width_field="width", height_field="height")
+    file = models.ImageField(
+        upload_to=original_upload_to,
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP or GIF. Readers get resized copies without camera "
+        "or location data.",
+    )
     alt_text = models.CharField(
         max_length=300,
         help_text="What the picture shows, for readers who cannot see it. Required.",
     )
-    caption = models.TextField(blank=True)
-    credit = models.CharField(max_length=200, blank=True, help_text="e.g. “Reuters/Jane Doe”.")
+    caption = models.TextField(
+        blank=True, help_text="Filled in from the photo's own caption when it has one."
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="e.g. “Reuters/Jane Doe”. Filled in from the photo when it has one.",
+    )
+    copyright = models.CharField(max_length=200, blank=True)
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
+    renditions = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,6 +85,58 @@ class Image(models.Model):
 
     def __str__(self):
         return self.alt_text
+
+    def save(self, *args, **kwargs):
+        new_file = self.file and not self.file._committed
+        super().save(*args, **kwargs)
+        if new_file:
+            # Made once per upload, never on a page view.
+            from articles.images import delete_renditions, make_renditions
+
+            old, self.renditions = self.renditions, make_renditions(self)
+            Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
+            delete_renditions(old)
+
+    def delete(self, *args, **kwargs):
+        from articles.images import delete_renditions
+
+        renditions, name = self.renditions, self.file.name
+        result = super().delete(*args, **kwargs)
+        delete_renditions(renditions)
+        if name:
+            self.file.storage.delete(name)
+        return result
+
+    def sources(self, kind: str) -> list[tuple[int, int, str]]:
+        """(width, height, url) of each rendition in ``kind`` ("webp" or "jpeg")."""
+        storage = self.file.storage
+        return [(w, h, storage.url(name)) for w, h, name in self.renditions.get(kind, [])]
+
+    def srcset(self, kind: str) -> str:
+        return ", ".join(f"{url} {w}w" for w, h, url in self.sources(kind))
+
+    def fallback(self, near: int = 960) -> tuple[int, int, str] | None:
+        """The JPEG rendition closest to ``near`` pixels wide, for <img src>."""
+        sources = self.sources("jpeg")
+        return min(sources, key=lambda s: abs(s[0] - near)) if sources else None
+
+    def thumbnail_url(self) -> str | None:
+        smallest = self.sources("webp")[:1]
+        return smallest[0][2] if smallest else None
+
+    @property
+    def share_url(self) -> str | None:
+        name = self.renditions.get("share")
+        return self.file.storage.url(name) if name else None
+
+    @property
+    def ratio_height(self) -> int | None:
+        """Height of the upright picture (EXIF orientation applied)."""
+        return self.renditions.get("height") or self.height
+
+    @property
+    def ratio_width(self) -> int | None:
+        return self.renditions.get("width") or self.width
 
 
 class Person(models.Model):
@@ -73,7 +146,9 @@ class Person(models.Model):
         max_length=200, blank=True, help_text="e.g. “President of Russia”, “Moscow correspondent”."
     )
     bio = models.TextField(blank=True)
-    photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL)
+    photo = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="portraits"
+    )
     same_as = models.TextField(
         blank=True,
         validators=[validate_same_as],
@@ -160,7 +235,7 @@ class StoryQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What a list of story cards shows, fetched in a fixed number of queries."""
-        return self.select_related("section", "original_publisher").prefetch_related(
+        return self.select_related("section", "original_publisher", "lead_image").prefetch_related(
             Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
@@ -216,7 +291,7 @@ class Story(models.Model):
     sources = models.ManyToManyField(Source, through="Citation", related_name="stories", blank=True)
     tags = TaggableManager(blank=True)
     lead_image = models.ForeignKey(
-        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of"
     )
     original_publisher = models.ForeignKey(
         Source,
@@ -355,6 +430,19 @@ class Story(models.Model):
         """A signed link that shows the story as readers will see it, to whoever holds it."""
         token = signing.dumps(self.pk, salt=PREVIEW_SALT, compress=True)
         return reverse("articles:preview", kwargs={"token": token})
+
+    @property
+    def share_image_url(self) -> str:
+        """The picture social networks show for the story: its lead image, or a drawn card."""
+        if self.lead_image_id and self.lead_image.share_url:
+            return self.lead_image.share_url
+        return reverse("articles:card", kwargs={"pk": self.pk, "digest": self.card_digest()})
+
+    def card_digest(self) -> str:
+        from articles.images import card_digest
+
+        section = self.section.name if self.section_id else ""
+        return card_digest(self.headline, self.kicker, section, settings.SITE_NAME)
 
     def is_published(self) -> bool:
         return (

@@ -2,13 +2,16 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from articles.images import draw_card
 from articles.models import (
     PREVIEW_SALT,
     Byline,
@@ -45,8 +48,13 @@ class ListingView(ListView):
         return [f"articles/{self.model._meta.model_name}_detail.html"]
 
     def get_queryset(self):
-        self.object = get_object_or_404(self.model, **{self.slug_field: self.kwargs["slug"]})
+        self.object = get_object_or_404(
+            self.object_queryset(), **{self.slug_field: self.kwargs["slug"]}
+        )
         return self.filter_stories(Story.objects.published().for_listing())
+
+    def object_queryset(self):
+        return self.model._default_manager.all()
 
     def filter_stories(self, stories):
         raise NotImplementedError
@@ -81,6 +89,9 @@ class PersonDetailView(ListingView):
 
     model = Person
 
+    def object_queryset(self):
+        return Person.objects.select_related("photo")
+
     def filter_stories(self, stories):
         written = Byline.objects.filter(person=self.object).values("story")
         about = Story.people.through.objects.filter(person=self.object).values("story")
@@ -101,7 +112,7 @@ class PersonDetailView(ListingView):
 
 def with_page_data(stories):
     """What the story page shows, fetched in a fixed number of queries."""
-    return stories.select_related("section", "original_publisher").prefetch_related(
+    return stories.select_related("section", "original_publisher", "lead_image").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("person")),
         Prefetch("citations", queryset=Citation.objects.select_related("source")),
         "people",
@@ -165,4 +176,30 @@ def story_preview(request, token):
         raise Http404("No such story.")
     response = render(request, "articles/story_detail.html", {"story": story, "preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def story_card(request, pk, digest):
+    """The drawn share card of a published story without a picture (PNG).
+
+    Drawn on first request and kept in media storage; ``digest`` changes with the
+    headline, so an old address redirects and a new card is drawn.
+    """
+    story = Story.objects.published().select_related("section").filter(pk=pk).first()
+    if story is None:
+        raise Http404("No such story.")
+    current = story.card_digest()
+    if digest != current:
+        return redirect("articles:card", pk=pk, digest=current, permanent=True)
+    name = f"cards/{pk}-{current}.png"
+    if not default_storage.exists(name):
+        picture = draw_card(
+            headline=story.headline,
+            kicker=story.kicker,
+            section=story.section.name if story.section else "",
+            site_name=settings.SITE_NAME,
+        )
+        name = default_storage.save(name, ContentFile(picture))
+    response = FileResponse(default_storage.open(name), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

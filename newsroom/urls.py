@@ -1,9 +1,8 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.views import healthz
+from newsroom.views import healthz, media_file
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -15,5 +14,7 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# Uploaded media in development; production serves it from storage or the proxy.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.insert(
+        0, path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", media_file, name="media")
+    )

@@ -1,0 +1,286 @@
+"""Pictures: safe uploads, metadata from wire photos, renditions and share cards (Pillow)."""
+
+import hashlib
+import io
+import re
+import warnings
+from pathlib import Path
+
+from defusedxml import ElementTree
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image as PILImage
+from PIL import ImageDraw, ImageFile, ImageFont, ImageOps, IptcImagePlugin
+
+# Refuse, rather than decode, anything bigger than the newsroom accepts.
+PILImage.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+WIDTHS = (320, 640, 960, 1280, 1600)
+SHARE_SIZE = (1200, 630)
+FONTS = Path(__file__).resolve().parent / "fonts"
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"
+
+
+def check_upload(upload) -> None:
+    """Refuse files that are not pictures we serve, too big, or damaged; explain why."""
+    limit = settings.IMAGE_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            f"This file is {megabytes(upload.size)}; the largest picture accepted is "
+            f"{megabytes(limit)}.",
+            code="too_big",
+        )
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+            picture = PILImage.open(upload)
+    except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
+        raise ValidationError(
+            "This picture has too many pixels to be processed safely. "
+            f"The limit is {settings.IMAGE_MAX_PIXELS / 1_000_000:.0f} megapixels.",
+            code="too_many_pixels",
+        ) from error
+    except (PILImage.UnidentifiedImageError, OSError, ValueError) as error:
+        raise ValidationError(
+            "This file is not a picture. Upload a JPEG, PNG, WebP or GIF.", code="not_an_image"
+        ) from error
+    with picture:
+        if picture.format not in ACCEPTED_FORMATS:
+            raise ValidationError(
+                f"{picture.format} pictures are not accepted. Upload a JPEG, PNG, WebP or GIF.",
+                code="format",
+            )
+        width, height = picture.size
+        if width * height > settings.IMAGE_MAX_PIXELS:
+            raise ValidationError(
+                f"This picture is {width:,} × {height:,} pixels "
+                f"({width * height / 1_000_000:.0f} megapixels); the limit is "
+                f"{settings.IMAGE_MAX_PIXELS / 1_000_000:.0f} megapixels.",
+                code="too_many_pixels",
+            )
+        try:
+            picture.load()  # decodes every byte: truncated files fail here
+        except (OSError, SyntaxError, ValueError, EOFError) as error:
+            raise ValidationError(
+                "This picture is damaged or incomplete (the file may have been cut short). "
+                "Upload it again.",
+                code="damaged",
+            ) from error
+    upload.seek(0)
+
+
+class SafeImageField(forms.ImageField):
+    """An upload field that checks the file before Django hands it to Pillow."""
+
+    def to_python(self, data):
+        if data not in self.empty_values:
+            check_upload(data)
+        return super().to_python(data)
+
+
+# Wire-photo metadata: IPTC datasets and XMP properties that carry the same facts.
+IPTC_FIELDS = {"caption": (2, 120), "credit": (2, 110), "copyright": (2, 116), "byline": (2, 80)}
+XMP_NAMESPACES = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+}
+XMP_FIELDS = {
+    "caption": ("dc", "description"),
+    "credit": ("photoshop", "Credit"),
+    "copyright": ("dc", "rights"),
+    "byline": ("dc", "creator"),
+}
+
+
+def _text(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else b""
+    if isinstance(value, bytes):
+        try:
+            value = value.decode("utf-8")
+        except UnicodeDecodeError:
+            value = value.decode("latin-1")
+    return " ".join(str(value).split())
+
+
+def _xmp_values(raw) -> dict:
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    # Some writers pad or wrap the packet; parse from the first tag.
+    start = raw.find(b"<")
+    try:
+        root = ElementTree.fromstring(raw[start:].strip(b"\x00 \n\r\t"))
+    except Exception:  # malformed XMP is common and never fatal
+        return {}
+    found = {}
+    for key, (prefix, name) in XMP_FIELDS.items():
+        tag = f"{{{XMP_NAMESPACES[prefix]}}}{name}"
+        for description in root.iter(f"{{{XMP_NAMESPACES['rdf']}}}Description"):
+            if tag in description.attrib:
+                found[key] = description.attrib[tag]
+                break
+            element = description.find(tag)
+            if element is not None:
+                items = element.findall(f".//{{{XMP_NAMESPACES['rdf']}}}li")
+                text = (items[0].text if items else element.text) or ""
+                if text.strip():
+                    found[key] = text
+                    break
+    return {key: _text(value) for key, value in found.items() if _text(value)}
+
+
+def read_metadata(upload) -> dict:
+    """Caption, credit, copyright and byline that a wire photo carries, if any."""
+    upload.seek(0)
+    metadata = {}
+    try:
+        with PILImage.open(upload) as picture:
+            raw_xmp = picture.info.get("xmp") or picture.info.get("XML:com.adobe.xmp")
+            if raw_xmp:
+                metadata.update(_xmp_values(raw_xmp))
+            iptc = IptcImagePlugin.getiptcinfo(picture) or {}
+            for key, dataset in IPTC_FIELDS.items():
+                if iptc.get(dataset):
+                    metadata[key] = _text(iptc[dataset])
+    except Exception:  # metadata is a convenience: a picture without it is fine
+        pass
+    finally:
+        upload.seek(0)
+    return {key: value for key, value in metadata.items() if value}
+
+
+def _flatten(picture):
+    """RGB on white, for JPEG."""
+    if picture.mode in ("RGBA", "LA") or "transparency" in picture.info:
+        rgba = picture.convert("RGBA")
+        background = PILImage.new("RGB", rgba.size, "white")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return picture.convert("RGB")
+
+
+def _encode(picture, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    icc = picture.info.get("icc_profile")
+    # No exif= argument: camera, time and location data stay behind.
+    if kind == "webp":
+        picture.save(buffer, "WEBP", quality=80, method=4, icc_profile=icc)
+    else:
+        _flatten(picture).save(
+            buffer, "JPEG", quality=82, optimize=True, progressive=True, icc_profile=icc
+        )
+    return buffer.getvalue()
+
+
+def make_renditions(image, storage=default_storage) -> dict:
+    """Resize the original once, upright and without metadata, in several widths.
+
+    Returns what templates need: for WebP and JPEG a list of [width, height,
+    name], and the 1200×630 share crop.
+    """
+    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
+    folder = f"renditions/{image.pk}"
+    with storage.open(image.file.name) as source, PILImage.open(source) as opened:
+        picture = ImageOps.exif_transpose(opened)
+        if picture.mode not in ("RGB", "RGBA"):
+            has_alpha = picture.mode in ("LA", "PA") or "transparency" in picture.info
+            picture = picture.convert("RGBA" if has_alpha else "RGB")
+    picture.info.pop("exif", None)
+    width, height = picture.size
+    widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
+    renditions = {"width": width, "height": height, "webp": [], "jpeg": []}
+    for target in widths:
+        size = (target, max(1, round(height * target / width)))
+        resized = picture if size == picture.size else picture.resize(size, PILImage.LANCZOS)
+        resized.info["icc_profile"] = picture.info.get("icc_profile")
+        for kind in ("webp", "jpeg"):
+            extension = "webp" if kind == "webp" else "jpg"
+            name = storage.save(
+                f"{folder}/{stem}-{target}.{extension}",
+                ContentFile(_encode(resized, kind)),
+            )
+            renditions[kind].append([size[0], size[1], name])
+    share = ImageOps.fit(_flatten(picture), SHARE_SIZE, PILImage.LANCZOS, centering=(0.5, 0.4))
+    renditions["share"] = storage.save(
+        f"{folder}/{stem}-share.jpg", ContentFile(_encode(share, "jpeg"))
+    )
+    return renditions
+
+
+def delete_renditions(renditions: dict, storage=default_storage) -> None:
+    names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
+    if renditions.get("share"):
+        names.append(renditions["share"])
+    for name in names:
+        storage.delete(name)
+
+
+# Share cards for stories without a picture.
+
+
+def _font(name: str, size: int):
+    return ImageFont.truetype(str(FONTS / name), size)
+
+
+def _wrap(draw, text: str, font, width: int) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if draw.textlength(candidate, font=font) <= width or not line:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def draw_card(*, headline: str, kicker: str = "", section: str = "", site_name: str = "") -> bytes:
+    """A 1200×630 PNG with the story's headline, for social networks and chat apps."""
+    width, height = SHARE_SIZE
+    margin = 72
+    card = PILImage.new("RGB", SHARE_SIZE, "#fffdf8")
+    draw = ImageDraw.Draw(card)
+    draw.rectangle([0, 0, width, 14], fill="#9b1c1c")
+    draw.text((margin, 52), site_name, font=_font("DejaVuSerif-Bold.ttf", 40), fill="#1a1a1a")
+    draw.line([margin, 118, width - margin, 118], fill="#1a1a1a", width=3)
+    top = 150
+    if kicker:
+        draw.text(
+            (margin, top), kicker.upper(), font=_font("DejaVuSans-Bold.ttf", 28), fill="#9b1c1c"
+        )
+        top += 52
+    # The largest type that fits the headline in five lines.
+    for size in (64, 58, 52, 46, 40, 36):
+        font = _font("DejaVuSerif-Bold.ttf", size)
+        lines = _wrap(draw, headline, font, width - 2 * margin)
+        if len(lines) <= 5 and top + len(lines) * size * 1.2 <= height - 110:
+            break
+    lines = lines[:5]
+    for number, line in enumerate(lines):
+        draw.text((margin, top + number * size * 1.2), line, font=font, fill="#1a1a1a")
+    if section:
+        draw.text((margin, height - 80), section, font=_font("DejaVuSans.ttf", 28), fill="#555555")
+    buffer = io.BytesIO()
+    card.save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def card_digest(*parts: str) -> str:
+    """Changes whenever anything drawn on the card changes, so caches never go stale."""
+    text = "\x1f".join(["card-v1", *parts])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+SAFE_MEDIA_PATH = re.compile(r"^(renditions|cards)/[A-Za-z0-9_./-]+$")

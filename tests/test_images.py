@@ -1,0 +1,385 @@
+"""Pictures, uploaded through the real admin form and served as readers get them."""
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from PIL import Image as PILImage
+
+from articles.models import Image, Story
+from tests.factories import PersonFactory, SectionFactory, StoryFactory
+from tests.forms import form_values
+from tests.pictures import (
+    exif_photo,
+    noise_jpeg,
+    photo,
+    png_bomb,
+    upload,
+    wire_photo,
+)
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = "/admin/articles/image/add/"
+
+
+@pytest.fixture(autouse=True)
+def media_on_disk(settings, tmp_path):
+    """Real files in a folder of the test's own, so what is kept on disk can be checked."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
+def files_on_disk(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def post_upload(client, content, name="photo.jpg", content_type="image/jpeg", **fields):
+    data = form_values(client.get(ADD_URL).content.decode(), "image_form")
+    data.update({"alt_text": "Delegates at the table", "credit": "Jane Doe/Agency"})
+    data.update(fields)
+    data["file"] = upload(content, name, content_type)
+    return client.post(ADD_URL, data)
+
+
+def uploaded(client, content=None, **kwargs) -> Image:
+    response = post_upload(client, content or photo(), **kwargs)
+    assert response.status_code == 302, response.context["adminform"].errors
+    return Image.objects.latest("created_at")
+
+
+def opened(name):
+    with default_storage.open(name) as handle:
+        picture = PILImage.open(io.BytesIO(handle.read()))
+        picture.load()
+    return picture
+
+
+# Uploads
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "content_type", "format_"),
+    [
+        (photo(), "photo.jpg", "image/jpeg", "JPEG"),
+        (photo(format_="PNG"), "chart.png", "image/png", "PNG"),
+        (photo(format_="WEBP"), "web.webp", "image/webp", "WEBP"),
+        (photo((600, 400), format_="GIF"), "anim.gif", "image/gif", "GIF"),
+    ],
+)
+def test_valid_pictures_are_stored_with_webp_and_jpeg_renditions(
+    editor_client, content, name, content_type, format_
+):
+    image = uploaded(editor_client, content, name=name, content_type=content_type)
+
+    assert opened(image.file.name).format == format_
+    widths = [width for width, _, _ in image.renditions["webp"]]
+    assert widths == sorted(widths) and widths[0] == 320
+    assert widths[-1] == min(image.width, 1600)
+    for kind, expected in (("webp", "WEBP"), ("jpeg", "JPEG")):
+        for width, height, name_ in image.renditions[kind]:
+            picture = opened(name_)
+            assert picture.format == expected
+            assert picture.size == (width, height)
+    assert opened(image.renditions["share"]).size == (1200, 630)
+
+
+def test_wire_photo_prefills_caption_credit_and_copyright(editor_client):
+    xmp = (
+        b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        b'<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        b"<dc:rights><rdf:Alt><rdf:li xml:lang='x-default'>\xc2\xa9 Agency 2025</rdf:li>"
+        b"</rdf:Alt></dc:rights></rdf:Description></rdf:RDF></x:xmpmeta>"
+    )
+    content = wire_photo(
+        caption="Delegations meet in Riyadh on 18 February 2025", credit="Reuters/Jane Doe", xmp=xmp
+    )
+
+    image = uploaded(editor_client, content, caption="", credit="", copyright="")
+
+    assert image.caption == "Delegations meet in Riyadh on 18 February 2025"
+    assert image.credit == "Reuters/Jane Doe"
+    assert image.copyright == "© Agency 2025"
+    page = editor_client.get(f"/admin/articles/image/{image.pk}/change/")
+    assert 'value="Reuters/Jane Doe"' in page.text
+    assert "Delegations meet in Riyadh on 18 February 2025</textarea>" in page.text
+
+
+def test_what_the_editor_typed_wins_over_the_photo_metadata(editor_client):
+    content = wire_photo(caption="Wire caption", credit="Wire credit")
+    image = uploaded(editor_client, content, caption="Our caption", credit="Our credit")
+    assert (image.caption, image.credit) == ("Our caption", "Our credit")
+
+
+def test_a_picture_without_any_credit_is_refused_with_a_message(editor_client, media_on_disk):
+    response = post_upload(editor_client, photo(), credit="")
+    assert response.status_code == 200
+    assert "Give the picture’s credit" in response.text
+    assert not Image.objects.exists()
+    assert files_on_disk(media_on_disk) == []
+
+
+def truncated_jpeg():
+    content = noise_jpeg((600, 600))
+    return content[: len(content) // 2]
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"Quarterly results, plain text.\n" * 50, "notes.jpg", "This file is not a picture"),
+        (b"<?php system($_GET['c']); ?>", "shell.jpg", "This file is not a picture"),
+        (truncated_jpeg(), "cut.jpg", "damaged or incomplete"),
+        (png_bomb(), "bomb.png", "megapixels"),
+        (photo((300, 200), format_="BMP"), "old.jpg", "BMP pictures are not accepted"),
+        (photo((300, 200), format_="TIFF"), "scan.jpg", "TIFF pictures are not accepted"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_message_and_nothing_is_kept(
+    editor_client, media_on_disk, content, name, message
+):
+    response = post_upload(editor_client, content, name=name)
+
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Image.objects.exists()
+    assert files_on_disk(media_on_disk) == []
+
+
+def test_pictures_over_the_size_limit_are_refused(editor_client, settings, media_on_disk):
+    settings.IMAGE_MAX_UPLOAD_BYTES = 100_000
+    content = noise_jpeg()
+    assert len(content) > 100_000
+
+    response = post_upload(editor_client, content)
+
+    assert response.status_code == 200
+    assert "the largest picture accepted is 0.1 MB" in response.text
+    assert not Image.objects.exists()
+    assert files_on_disk(media_on_disk) == []
+
+
+def test_pictures_over_the_pixel_limit_are_refused(editor_client, settings):
+    settings.IMAGE_MAX_PIXELS = 1_000_000
+    response = post_upload(editor_client, photo((1500, 1000)))
+    assert response.status_code == 200
+    assert "1,500 × 1,000 pixels" in response.text
+    assert not Image.objects.exists()
+
+
+def test_exif_orientation_is_honoured(editor_client):
+    # Stored 800×400 with "rotate 90°": readers must see it 400 wide, 800 high.
+    image = uploaded(editor_client, exif_photo(orientation=6, size=(800, 400)))
+
+    assert (image.renditions["width"], image.renditions["height"]) == (400, 800)
+    width, height, name = image.renditions["jpeg"][-1]
+    assert opened(name).size == (400, 800) == (width, height)
+
+
+def test_served_renditions_carry_no_camera_or_location_data(editor_client, client):
+    original = exif_photo(gps=True)
+    assert PILImage.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
+    image = uploaded(editor_client, original)
+    story = StoryFactory(lead_image=image)
+
+    html = client.get(story.get_absolute_url()).text
+    served = re.findall(r'(/media/renditions/[^" ,]+)', html)
+    assert served
+    for url in set(served):
+        response = client.get(url)
+        assert response.status_code == 200
+        picture = PILImage.open(io.BytesIO(b"".join(response.streaming_content)))
+        assert not picture.getexif(), url
+        assert "exif" not in picture.info
+        assert b"Phone 12" not in b"".join(client.get(url).streaming_content)
+
+
+def test_originals_are_never_served(editor_client, client):
+    image = uploaded(editor_client, exif_photo(gps=True))
+    assert image.file.name.startswith("originals/")
+    assert client.get(f"/media/{image.file.name}").status_code == 404
+    assert client.get("/media/renditions/../" + image.file.name).status_code == 404
+
+
+# Readers
+
+
+def test_story_page_serves_responsive_renditions_with_caption_and_credit(editor_client, client):
+    image = uploaded(editor_client, photo((2000, 1333)), caption="Talks in Riyadh")
+    story = StoryFactory(lead_image=image)
+
+    html = client.get(story.get_absolute_url()).text
+
+    assert '<source type="image/webp"' in html
+    for width in (320, 640, 960, 1280, 1600):
+        assert re.search(rf"renditions/{image.pk}/\w+-{width}\.webp {width}w", html)
+        assert re.search(rf"renditions/{image.pk}/\w+-{width}\.jpg {width}w", html)
+    assert 'width="2000" height="1333"' in html
+    assert 'fetchpriority="high"' in html  # the lead image is above the fold
+    assert "originals/" not in html
+    assert "Talks in Riyadh" in html
+    assert '<span class="credit">Jane Doe/Agency</span>' in html
+
+
+def test_listing_lazy_loads_pictures_below_the_fold(editor_client, client):
+    image = uploaded(editor_client)
+    section = SectionFactory(slug="world")
+    StoryFactory.create_batch(3, lead_image=image, section=section)
+
+    html = client.get("/sections/world/").text
+
+    assert html.count("<picture") == 3
+    assert html.count('loading="lazy"') == 2
+
+
+def test_listing_query_count_stays_flat_with_lead_images(editor_client, client):
+    image = uploaded(editor_client)
+    section = SectionFactory(slug="world")
+    StoryFactory(lead_image=image, section=section)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/sections/world/").status_code == 200
+        return len(captured)
+
+    one = queries()
+    for _ in range(12):
+        StoryFactory(lead_image=uploaded(editor_client), section=section)
+    assert queries() == one
+
+
+def test_one_picture_reused_in_many_stories_shows_where_it_is_used(editor_client):
+    image = uploaded(editor_client)
+    StoryFactory(headline="First use", lead_image=image)
+    StoryFactory(headline="Second use", lead_image=image)
+    PersonFactory(name="Pictured Person", photo=image)
+
+    page = editor_client.get(f"/admin/articles/image/{image.pk}/change/").text
+
+    assert "First use" in page and "Second use" in page and "Pictured Person" in page
+    listing = editor_client.get("/admin/articles/image/").text
+    assert image.thumbnail_url() in listing
+
+
+def test_story_form_offers_a_searchable_picture_chooser_with_a_preview(editor_client):
+    image = uploaded(editor_client, alt_text="Riyadh talks table")
+    story = StoryFactory(lead_image=image)
+
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Riyadh",
+            "app_label": "articles",
+            "model_name": "story",
+            "field_name": "lead_image",
+        },
+    )
+    page = editor_client.get(f"/admin/articles/story/{story.pk}/change/").text
+
+    assert [r["text"] for r in response.json()["results"]] == ["Riyadh talks table"]
+    assert image.thumbnail_url() in page
+
+
+# Share cards
+
+
+def share_image(html):
+    return re.search(r'<meta property="og:image" content="http://testserver([^"]+)">', html)[1]
+
+
+def test_story_without_a_picture_gets_a_drawn_share_card(client, media_on_disk):
+    story = StoryFactory(headline="Trump says talks begin", kicker="Ukraine war")
+    url = share_image(client.get(story.get_absolute_url()).text)
+    assert url.startswith(f"/cards/{story.pk}-")
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "immutable" in response["Cache-Control"]
+    card = PILImage.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert card.size == (1200, 630)
+    cards = [name for name in files_on_disk(media_on_disk) if name.startswith("cards/")]
+    assert len(cards) == 1
+    client.get(url)
+    assert [n for n in files_on_disk(media_on_disk) if n.startswith("cards/")] == cards
+
+
+def test_card_is_redrawn_when_the_headline_changes(client):
+    story = StoryFactory(headline="First headline")
+    old = share_image(client.get(story.get_absolute_url()).text)
+    first = b"".join(client.get(old).streaming_content)
+    story.headline = "A completely different headline"
+    story.save()
+
+    new = share_image(client.get(story.get_absolute_url()).text)
+
+    assert new != old
+    assert client.get(old)["Location"] == new
+    assert b"".join(client.get(new).streaming_content) != first
+
+
+def test_unpublished_story_has_no_card(client):
+    story = StoryFactory(draft=True)
+    assert client.get(f"/cards/{story.pk}-{story.card_digest()}.png").status_code == 404
+
+
+def test_story_with_a_lead_image_shares_its_1200_by_630_crop(editor_client, client):
+    image = uploaded(editor_client, photo((3000, 2000)))
+    story = StoryFactory(lead_image=image)
+    url = share_image(client.get(story.get_absolute_url()).text)
+    response = client.get(url)
+    assert PILImage.open(io.BytesIO(b"".join(response.streaming_content))).size == (1200, 630)
+
+
+# Storage
+
+
+def test_s3_compatible_storage_is_configured_from_the_environment():
+    script = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages;"
+        "s = storages['default'];"
+        "print(type(s).__name__, s.url('renditions/1/a.webp'))"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "x" * 50,
+        "DEBUG": "0",
+        "AWS_STORAGE_BUCKET_NAME": "newsroom-media",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.net",
+        "AWS_S3_CUSTOM_DOMAIN": "media.example.com",
+        "AWS_ACCESS_KEY_ID": "key",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["S3Storage", "https://media.example.com/renditions/1/a.webp"]
+
+
+def test_story_page_queries_do_not_grow_with_a_lead_image(editor_client, client):
+    story = StoryFactory()
+    with CaptureQueriesContext(connection) as without:
+        client.get(story.get_absolute_url())
+    Story.objects.filter(pk=story.pk).update(lead_image=uploaded(editor_client))
+    with CaptureQueriesContext(connection) as with_image:
+        client.get(story.get_absolute_url())
+    assert len(with_image) == len(without)
