@@ -198,7 +198,13 @@ def make_renditions(image, storage=default_storage) -> dict:
     picture.info.pop("exif", None)
     width, height = picture.size
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
-    renditions = {"width": width, "height": height, "webp": [], "jpeg": []}
+    renditions = {
+        "source": image.file.name,
+        "width": width,
+        "height": height,
+        "webp": [],
+        "jpeg": [],
+    }
     for target in widths:
         size = (target, max(1, round(height * target / width)))
         resized = picture if size == picture.size else picture.resize(size, PILImage.LANCZOS)

@@ -87,9 +87,8 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
-        new_file = self.file and not self.file._committed
         super().save(*args, **kwargs)
-        if new_file:
+        if self.file and self.renditions.get("source") != self.file.name:
             # Made once per upload, never on a page view.
             from articles.images import delete_renditions, make_renditions
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -383,3 +384,17 @@ def test_story_page_queries_do_not_grow_with_a_lead_image(editor_client, client)
     with CaptureQueriesContext(connection) as with_image:
         client.get(story.get_absolute_url())
     assert len(with_image) == len(without)
+
+
+def test_renditions_are_made_however_the_file_was_saved():
+    image = Image(alt_text="Saved from code", credit="Desk")
+    image.file.save("from-code.jpg", ContentFile(photo((700, 500))), save=False)
+    image.save()
+    image.refresh_from_db()
+    assert [w for w, _, _ in image.renditions["jpeg"]] == [320, 640, 700]
+    names = [name for _, _, name in image.renditions["jpeg"]]
+
+    image.alt_text = "Only the words changed"
+    image.save()
+    image.refresh_from_db()
+    assert [name for _, _, name in image.renditions["jpeg"]] == names
