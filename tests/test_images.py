@@ -398,3 +398,11 @@ def test_renditions_are_made_however_the_file_was_saved():
     image.save()
     image.refresh_from_db()
     assert [name for _, _, name in image.renditions["jpeg"]] == names
+
+
+def test_person_page_shows_their_photo(editor_client, client):
+    image = uploaded(editor_client, alt_text="Portrait of Ada")
+    PersonFactory(name="Ada Reporter", slug="ada", photo=image)
+    html = client.get("/people/ada/").text
+    assert 'alt="Portrait of Ada"' in html
+    assert f"renditions/{image.pk}/" in html
