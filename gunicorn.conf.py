@@ -11,6 +11,11 @@ graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
 errorlog = "-"
+# One line per request, in the same key=value shape as the app's own log lines.
+access_log_format = (
+    "time=%(t)s level=info logger=access request_id=%({x-request-id}o)s method=%(m)s "
+    'path="%(U)s" query="%(q)s" status=%(s)s duration_ms=%(M)s bytes=%(B)s remote=%(h)s'
+)
 # Recycle workers now and then so that a slow leak never takes the site down.
 max_requests = 2000
 max_requests_jitter = 200

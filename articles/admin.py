@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from js_asset import Media as JsMedia
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -320,6 +321,8 @@ class StoryAdmin(VersionAdmin):
             transitions = transitions_for(request.user, obj)
         else:
             transitions = []
+        # The editor's import map is an inline script: it carries the page's CSP nonce.
+        context["media"] = JsMedia.from_media(context["media"], nonce=request.csp_nonce)
         context.update(
             workflow_transitions=transitions,
             preview_url=obj.get_preview_url() if obj is not None and obj.pk else None,

@@ -1,5 +1,7 @@
 import mimetypes
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, JsonResponse
@@ -10,13 +12,23 @@ from articles.images import SAFE_MEDIA_PATH
 
 @never_cache
 def healthz(request):
-    """200 {"status": "ok"} when the database answers, else 503."""
+    """200 {"status": "ok"} when the database (and Redis, when configured) answer, else 503."""
+    problems = {}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+        problems["database"] = "unavailable"
+    if settings.REDIS_URL:
+        try:
+            cache.set("healthz", "ok", 10)
+            if cache.get("healthz") != "ok":
+                problems["cache"] = "unavailable"
+        except Exception:  # any client error means the cache is not serving
+            problems["cache"] = "unavailable"
+    if problems:
+        return JsonResponse({"status": "error", **problems}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -1,18 +1,30 @@
-"""The production entrypoint, bin/serve, run as an operator would: gunicorn, DEBUG off."""
+"""The production path, run as an operator would: bin/serve, gunicorn, DEBUG off.
 
+On the PostgreSQL run of the suite the server uses a fresh PostgreSQL database
+(reached through a small TCP relay, so that a test can cut the database off)
+and Redis; on the SQLite run, a fresh SQLite file.
+"""
+
+import contextlib
+import json
 import os
 import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import dj_database_url
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
+ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
+HTTPS = {"X-Forwarded-Proto": "https"}
 
 
 def free_port():
@@ -21,12 +33,87 @@ def free_port():
         return s.getsockname()[1]
 
 
-def get(url):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def get(url, headers=None):
+    request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, dict(response.headers), response.read().decode()
+        with OPENER.open(request, timeout=10) as response:
+            return response.status, response.headers, response.read().decode(errors="replace")
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        return error.code, error.headers, error.read().decode(errors="replace")
+
+
+class Relay:
+    """A TCP relay to the database that can be cut, as a network failure would."""
+
+    def __init__(self, host, port):
+        self.target = (host, port)
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.sockets = [self.listener]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                return
+            self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, sink):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self):
+        for s in self.sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+
+def postgres_database(name):
+    import psycopg
+
+    config = dj_database_url.parse(TEST_DATABASE_URL)
+    admin = psycopg.connect(
+        host=config["HOST"] or "127.0.0.1",
+        port=config["PORT"] or 5432,
+        user=config["USER"] or "postgres",
+        password=config["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return config
+
+
+def redis_is_up():
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -38,55 +125,127 @@ def server(tmp_path_factory):
         "PYTHON": sys.executable,
         "PORT": str(port),
         "DEBUG": "0",
-        "SECRET_KEY": "a-production-like-secret-key-for-the-test",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "SECRET_KEY": "a-production-like-secret-key-for-the-smoke-test-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "TRUST_X_FORWARDED_PROTO": "1",
+        "DEMO": "1",
         "STATIC_ROOT": str(tmp / "static"),
+        "MEDIA_ROOT": str(tmp / "media"),
         "WEB_CONCURRENCY": "2",
+        "CONN_MAX_AGE": "60",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("REDIS_URL", None)
+    relay = None
+    if ON_POSTGRES:
+        config = postgres_database("newsroom_smoke")
+        relay = Relay(config["HOST"] or "127.0.0.1", int(config["PORT"] or 5432))
+        user = config["USER"] or "postgres"
+        env["DATABASE_URL"] = f"postgres://{user}@127.0.0.1:{relay.port}/newsroom_smoke"
+        if redis_is_up():
+            env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
     process = subprocess.Popen(
         [str(ROOT / "bin" / "serve")],
         cwd=tmp,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        text=True,
     )
+    lines = []
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(150):
+        for _ in range(300):
             try:
                 if get(f"{base}/healthz")[0] == 200:
                     break
             except OSError:
                 pass
             if process.poll() is not None:
-                pytest.fail(process.stdout.read().decode())
+                time.sleep(0.5)
+                pytest.fail("bin/serve stopped:\n" + "".join(lines))
             time.sleep(0.2)
-        yield base
+        yield {"base": base, "relay": relay, "log": lines, "env": env}
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        process.wait(timeout=30)
+        if relay:
+            relay.cut()
 
 
-def test_serve_answers_health_checks(server):
-    status, headers, body = get(f"{server}/healthz")
+def test_healthz_answers_over_plain_http(server):
+    status, headers, body = get(f"{server['base']}/healthz")
     assert status == 200
-    assert body == '{"status": "ok"}'
+    assert json.loads(body) == {"status": "ok"}
+    assert "no-cache" in headers["Cache-Control"]
 
 
-def test_serve_renders_pages_with_hashed_far_future_static_files(server):
-    status, _, html = get(f"{server}/")
+def test_plain_http_is_redirected_to_https(server):
+    status, headers, _ = get(f"{server['base']}/")
+    assert status == 301
+    assert headers["Location"].startswith("https://127.0.0.1")
+
+
+def test_front_page_and_demo_story_answer_with_security_headers(server):
+    status, headers, html = get(f"{server['base']}/", HTTPS)
     assert status == 200
-    css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)
-    assert css, "stylesheet is not served under a hashed name"
-    status, headers, _ = get(f"{server}{css.group(1)}")
+    story = re.search(r'href="(/2025/02/12/[^"]+/)"', html)[1]
+    status, headers, html = get(f"{server['base']}{story}", HTTPS)
+    assert status == 200
+    assert "Trump says US and Russia will begin Ukraine peace negotiations" in html
+
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert re.fullmatch(r"[0-9a-f]{32}", headers["X-Request-ID"])
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_a_year(server):
+    _, _, html = get(f"{server['base']}/", HTTPS)
+    css = re.search(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"', html)[1]
+    status, headers, _ = get(f"{server['base']}{css}", {**HTTPS, "Accept-Encoding": "gzip"})
     assert status == 200
     assert "max-age=315360000" in headers["Cache-Control"]
+    assert headers["Content-Encoding"] == "gzip"
 
 
-def test_serve_answers_404_with_the_sites_page_not_a_debug_page(server):
-    status, _, html = get(f"{server}/2025/02/31/nothing/")
+def test_admin_sign_in_page_is_served_with_secure_cookies(server):
+    status, headers, html = get(f"{server['base']}/admin/login/", HTTPS)
+    assert status == 200
+    cookie = headers["Set-Cookie"]
+    assert "csrftoken=" in cookie and "Secure" in cookie
+
+
+def test_missing_page_gets_the_sites_404_not_a_debug_page(server):
+    status, _, html = get(f"{server['base']}/2025/02/31/nothing/", HTTPS)
     assert status == 404
     assert "Page not found" in html
     assert "Traceback" not in html and "URLconf" not in html
+
+
+def test_requests_are_logged_one_line_each_with_their_id(server):
+    _, headers, _ = get(f"{server['base']}/", {**HTTPS, "X-Request-ID": "smoke-test-42"})
+    assert headers["X-Request-ID"] == "smoke-test-42"
+    time.sleep(0.5)
+    line = next(line for line in server["log"] if "request_id=smoke-test-42" in line)
+    assert 'path="/"' in line and "status=200" in line and "duration_ms=" in line
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection; runs on PostgreSQL")
+def test_database_outage_gives_503_health_and_the_sites_500_page(server):
+    server["relay"].cut()
+
+    status, _, body = get(f"{server['base']}/healthz")
+    assert status == 503
+    assert json.loads(body)["database"] == "unavailable"
+    status, _, html = get(f"{server['base']}/", HTTPS)
+    assert status == 500
+    assert "Something went wrong" in html
+    assert "Traceback" not in html and "OperationalError" not in html
