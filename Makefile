@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check ci clean
+.PHONY: run test lint format migrations-check ci clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ format: $(VENV)/.installed
 
 migrations-check: $(VENV)/.installed
 	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+
+# The database (PostgreSQL or SQLite, from DATABASE_URL) and media files, in one archive.
+backup: $(VENV)/.installed
+	$(BIN)/python manage.py backup --output backups/
+
+# make restore FILE=backups/newsroom-….tar.gz (into an empty database)
+restore: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/newsroom-….tar.gz"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)"
 
 ci:
 	.ci/run

@@ -1,0 +1,113 @@
+"""docker-compose.yml, the Dockerfile, .env.example and the README agree with the code."""
+
+import os
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+SERVICES = COMPOSE["services"]
+
+# Read only by `make run`'s local accounts, or by the scripts themselves.
+DEVELOPMENT_ONLY = {"ADMIN_USERNAME", "ADMIN_PASSWORD", "PYTHON"}
+
+
+def variables_read_by_the_code() -> set[str]:
+    patterns = [
+        r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]+)\"",
+        r"os\.environ\[\s*[\"']([A-Z][A-Z0-9_]+)[\"']\s*\]",
+        r"env_(?:bool|list)\(\s*\"([A-Z][A-Z0-9_]+)\"",
+        r"\benv=\"([A-Z][A-Z0-9_]+)\"",
+        r"\$\{([A-Z][A-Z0-9_]+)",
+    ]
+    files = [
+        ROOT / "newsroom" / "settings.py",
+        ROOT / "gunicorn.conf.py",
+        ROOT / "bin" / "serve",
+        *(ROOT / "articles").rglob("*.py"),
+    ]
+    found = set()
+    for path in files:
+        text = path.read_text()
+        for pattern in patterns:
+            found.update(re.findall(pattern, text))
+    return found - {"DJANGO_SETTINGS_MODULE"}
+
+
+def test_every_setting_from_the_environment_is_in_env_example_and_the_readme():
+    variables = variables_read_by_the_code()
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ADMIN_URL", "PORT"} <= variables
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    in_example = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]+)=", example, re.MULTILINE))
+    assert variables - DEVELOPMENT_ONLY - in_example == set()
+    assert {v for v in variables if f"`{v}`" not in readme} == set()
+
+
+def test_compose_runs_postgres_redis_and_the_web_service_with_health_checks():
+    assert set(SERVICES) >= {"db", "redis", "web"}
+    major = int(re.match(r"postgres:(\d+)", SERVICES["db"]["image"])[1])
+    assert major >= 16
+    assert "pg_isready" in " ".join(SERVICES["db"]["healthcheck"]["test"])
+    assert any(v.endswith(":/var/lib/postgresql/data") for v in SERVICES["db"]["volumes"])
+    assert "postgres-data" in COMPOSE["volumes"]
+    assert "ping" in SERVICES["redis"]["healthcheck"]["test"]
+    web = SERVICES["web"]
+    assert web["build"] == "."
+    assert web["depends_on"] == {
+        "db": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
+    assert "/healthz" in " ".join(web["healthcheck"]["test"])
+    assert any(port.endswith(":8000") for port in web["ports"])
+    assert web["env_file"] == ".env"
+
+
+def test_web_service_runs_the_entrypoint_script_against_the_compose_services():
+    web = SERVICES["web"]
+    assert web["command"] == ["bin/serve"]
+    assert 'CMD ["bin/serve"]' in DOCKERFILE
+    assert "@db:5432/" in web["environment"]["DATABASE_URL"]
+    assert web["environment"]["REDIS_URL"].startswith("redis://redis:6379")
+    serve = ROOT / "bin" / "serve"
+    assert os.access(serve, os.X_OK)
+    assert "0.0.0.0:{os.environ.get('PORT', '8000')}" in (ROOT / "gunicorn.conf.py").read_text()
+    assert "wait_for_db" in serve.read_text() and "migrate" in serve.read_text()
+
+
+def dockerfile_instructions() -> list[str]:
+    """One string per instruction, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def test_dockerfile_is_slim_cached_unprivileged_and_has_no_secrets():
+    lines = dockerfile_instructions()
+    assert re.match(
+        r"FROM python:3\.11-slim", next(line for line in lines if line.startswith("FROM"))
+    )
+    # Dependencies are installed before the code is copied, so that layer is cached.
+    assert DOCKERFILE.index("COPY pyproject.toml") < DOCKERFILE.index("pip install -r")
+    assert DOCKERFILE.index("pip install -r") < DOCKERFILE.index("COPY . .")
+    assert "collectstatic" in DOCKERFILE
+    user = next(line for line in lines if line.startswith("USER "))
+    assert user.split()[1] not in {"root", "0"}
+    assert any(line.startswith("HEALTHCHECK") for line in lines)
+    baked = [line for line in lines if line.startswith(("ENV", "ARG", "LABEL"))]
+    assert not [line for line in baked if "SECRET" in line or "PASSWORD" in line]
+    assert "PASSWORD" not in DOCKERFILE
+    ignored = (ROOT / ".dockerignore").read_text().split()
+    assert {".env", ".git", ".venv", "db.sqlite3", "media"} <= set(ignored)
+
+
+def test_env_example_gives_a_production_configuration():
+    example = dict(
+        re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", (ROOT / ".env.example").read_text(), re.MULTILINE)
+    )
+    assert example["DEBUG"] == "0"
+    assert example["SECRET_KEY"] == ""  # filled in by the operator, never shipped
+    assert example["TRUST_X_FORWARDED_PROTO"] == "1"
+    assert example["POSTGRES_PASSWORD"] == ""
