@@ -1,13 +1,21 @@
-"""Request ids, and log lines that stay on one line."""
+"""Request ids, one-line logs, the Content-Security-Policy and the page cache."""
 
 import contextvars
+import hashlib
 import logging
 import re
+import time
 import uuid
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from articles.cache import current_meta, seconds_until_next_publication
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -78,3 +86,134 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+class PageCacheMiddleware:
+    """Cache anonymous GETs of public pages, and tell shared caches how long to keep them.
+
+    Signed-in users (anyone with a session cookie), the admin, previews, health
+    checks and responses that set cookies or say no-cache are never cached.
+    A page is kept until content changes or the next scheduled story goes out
+    (see articles.cache); a shared cache keeps it `CACHE_SHARED_MAX_AGE`
+    seconds at most. Repeat visitors get 304s through its ETag.
+    """
+
+    CACHEABLE_STATUS = {200, 301, 404, 410}
+    LOCK_WAIT_SECONDS = 2.0
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.excluded = tuple(
+            f"/{prefix.strip('/')}/"
+            for prefix in [settings.ADMIN_URL, "preview", "media", "static", "__debug__"]
+        ) + ("/healthz",)
+
+    def bypass(self, request) -> bool:
+        return (
+            not settings.PAGE_CACHE
+            or request.method not in ("GET", "HEAD")
+            or request.path.startswith(self.excluded)
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or len(request.META.get("QUERY_STRING", "")) > 512
+        )
+
+    def __call__(self, request):
+        if self.bypass(request):
+            response = self.get_response(request)
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # A signed-in user's view of the site stays with them.
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+
+        meta = current_meta()
+        key = self.key(request, meta)
+        stored = cache.get(key)
+        locked = False
+        if stored is None:
+            locked = cache.add(f"{key}:lock", 1, timeout=10)
+            # Someone else is rendering this page: wait for their copy, briefly.
+            deadline = time.monotonic() + self.LOCK_WAIT_SECONDS
+            while not locked and stored is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+                stored = cache.get(key)
+        if stored is not None:
+            response = self.rebuild(stored)
+        else:
+            try:
+                response = self.get_response(request)
+                if self.cacheable(response):
+                    self.prepare(response, meta)
+                    self.store(key, response, meta)
+            finally:
+                if locked:
+                    cache.delete(f"{key}:lock")
+        if self.is_public(response):
+            self.share(response, meta)
+            return get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
+            )
+        return response
+
+    @staticmethod
+    def key(request, meta) -> str:
+        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+        raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+        return f"page:{meta['generation']}:{hashlib.md5(raw.encode()).hexdigest()}"  # noqa: S324
+
+    def cacheable(self, response) -> bool:
+        return (
+            response.status_code in self.CACHEABLE_STATUS
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+            and "cookie" not in response.get("Vary", "").lower()
+        )
+
+    @staticmethod
+    def is_public(response) -> bool:
+        return response.get("X-Page-Cache") in {"hit", "miss"}
+
+    @staticmethod
+    def prepare(response, meta):
+        if not response.has_header("ETag"):
+            response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
+        response["Last-Modified"] = http_date(meta["changed"])
+        response["X-Page-Cache"] = "miss"
+
+    def store(self, key, response, meta):
+        timeout = settings.PAGE_CACHE_SECONDS
+        remaining = seconds_until_next_publication(meta)
+        if remaining is not None:
+            timeout = min(timeout, int(remaining))
+        if timeout < 1:
+            return
+        headers = {k: v for k, v in response.items() if k not in {"X-Request-ID", "X-Page-Cache"}}
+        cache.set(key, (response.status_code, response.content, headers), timeout)
+
+    @staticmethod
+    def rebuild(stored):
+        status, content, headers = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers.items():
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    @staticmethod
+    def share(response, meta):
+        """What a shared cache (the proxy) may do with this page."""
+        shared = settings.CACHE_SHARED_MAX_AGE
+        remaining = seconds_until_next_publication(meta)
+        if remaining is not None:
+            shared = min(shared, int(remaining))
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=shared,
+            stale_while_revalidate=shared,
+            stale_if_error=86400,
+        )

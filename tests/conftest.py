@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.db import connection
 
@@ -9,7 +12,17 @@ def pytest_report_header(config):
     return f"database: {connection.vendor}"
 
 
+def ensure_roles():
+    """The Reporter and Editor groups, as the migration makes them.
+
+    Tests that commit (transaction=True) empty the database afterwards, groups included.
+    """
+    if Group.objects.filter(name__in=["Reporter", "Editor"]).count() != 2:
+        importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
+
+
 def staff_member(username, group, name):
+    ensure_roles()
     user = User.objects.create_user(
         username, f"{username}@example.com", "secret-pass", is_staff=True, first_name=name
     )

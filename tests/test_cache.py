@@ -1,0 +1,179 @@
+"""The page cache: fast for readers, never stale for news."""
+
+import datetime
+import threading
+
+import pytest
+import time_machine
+from django.db import connections
+from django.test import Client
+from django.utils import timezone
+
+from articles.models import Story
+from articles.views import StoryListView
+from tests.factories import CorrectionFactory, StoryFactory
+
+# Invalidation happens on commit, so these tests commit.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.cache import cache
+
+    # Committing tests empty the database between them; content type ids change.
+    ContentType.objects.clear_cache()
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_second_visit_is_served_from_the_cache_with_shared_cache_headers(client):
+    StoryFactory(headline="Cached headline")
+
+    first = client.get("/")
+    second = client.get("/")
+
+    assert first["X-Page-Cache"] == "miss" and second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    control = second["Cache-Control"]
+    for part in ["public", "max-age=0", "s-maxage=30", "stale-while-revalidate=30"]:
+        assert part in control
+    assert "stale-if-error=86400" in control
+    assert second["ETag"] and second["Last-Modified"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+    assert second["X-Request-ID"] != first["X-Request-ID"]
+
+
+def test_repeat_visits_get_304(client):
+    StoryFactory()
+    etag = client.get("/")["ETag"]
+    response = client.get("/", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_signed_in_staff_admin_and_previews_are_never_cached(admin_client):
+    client = Client()
+    story = StoryFactory(draft=True)
+    admin_client.get("/")
+    staff_view = admin_client.get("/")
+    assert "X-Page-Cache" not in staff_view
+    assert "private" in staff_view["Cache-Control"]
+    assert "X-Page-Cache" not in admin_client.get("/admin/")
+    preview = client.get(story.get_preview_url())
+    assert "X-Page-Cache" not in preview
+    assert "no-cache" in preview["Cache-Control"]
+    assert "X-Page-Cache" not in client.get("/healthz")
+
+
+def test_withdrawn_and_missing_pages_are_cached_but_errors_are_not(client):
+    assert client.get("/no/such/page/")["X-Page-Cache"] == "miss"
+    assert client.get("/no/such/page/")["X-Page-Cache"] == "hit"
+    withdrawn = StoryFactory(withdrawn=True)
+    client.get(withdrawn.get_absolute_url())
+    again = client.get(withdrawn.get_absolute_url())
+    assert again.status_code == 410 and again["X-Page-Cache"] == "hit"
+
+
+def test_publishing_through_the_admin_shows_the_story_on_cached_pages_at_once(editor_client):
+    client = Client()
+    story = StoryFactory(in_review=True, headline="Breaking: talks begin")
+    assert "Breaking: talks begin" not in client.get("/").text
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+    page = editor_client.get(f"/admin/articles/story/{story.pk}/transition/publish/")
+    token = page.context["form"]["edit_token"].value()
+    url = f"/admin/articles/story/{story.pk}/transition/publish/"
+    assert editor_client.post(url, {"edit_token": token}).status_code == 302
+
+    assert "Breaking: talks begin" in client.get("/").text
+    assert "Breaking: talks begin" in client.get("/sections/world/").text
+
+
+def test_edits_corrections_and_withdrawals_reach_cached_pages_at_once(client):
+    story = StoryFactory(headline="First version")
+    url = story.get_absolute_url()
+    client.get(url)
+
+    story.headline = "Second version"
+    story.save()
+    assert "Second version" in client.get(url).text
+
+    CorrectionFactory(story=story, text="A name was misspelt.")
+    assert "A name was misspelt." in client.get(url).text
+
+    story.status = Story.Status.WITHDRAWN
+    story.save()
+    assert client.get(url).status_code == 410
+    assert "Second version" not in client.get("/").text
+
+
+def test_tag_and_person_changes_reach_cached_pages(client):
+    story = StoryFactory(headline="Tagged story")
+    story.tags.add("Diplomacy")
+    client.get("/tags/diplomacy/")
+    story.tags.add("Summits")
+    assert client.get("/tags/summits/").status_code == 200
+    story.people.create(name="Ann Envoy", slug="ann-envoy")
+    assert "Ann Envoy" in client.get(story.get_absolute_url()).text
+
+
+def test_scheduled_story_appears_on_cached_pages_at_its_time(client):
+    at = (timezone.now() + datetime.timedelta(minutes=10)).replace(microsecond=0)
+    StoryFactory(headline="Embargoed until ten", published_at=at)
+
+    before = client.get("/")
+    assert "Embargoed until ten" not in before.text
+    # Neither this app nor a shared cache may keep the page past the embargo.
+    s_maxage = int(before["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert s_maxage <= 30
+    with time_machine.travel(at - datetime.timedelta(seconds=1), tick=False):
+        assert "Embargoed until ten" not in client.get("/").text
+        remaining = client.get("/")["Cache-Control"]
+        assert "s-maxage=0" in remaining or "s-maxage=1" in remaining
+    with time_machine.travel(at, tick=False):
+        assert "Embargoed until ten" in client.get("/").text
+
+
+def test_different_queries_are_different_pages_and_huge_ones_are_not_cached(client):
+    StoryFactory.create_batch(25)
+    one = client.get("/?page=1")
+    two = client.get("/?page=2")
+    assert one.content != two.content
+    huge = "/?q=" + "x" * 600
+    client.get(huge)
+    assert "X-Page-Cache" not in client.get(huge)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stampede_on_a_cold_page_renders_it_a_handful_of_times(monkeypatch):
+    StoryFactory(headline="Hot story")
+    renders = []
+    original = StoryListView.get_queryset
+
+    def slow_render(self):
+        renders.append(1)
+        threading.Event().wait(0.3)
+        return original(self)
+
+    monkeypatch.setattr(StoryListView, "get_queryset", slow_render)
+    results = []
+
+    def reader():
+        try:
+            results.append(Client().get("/"))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=reader) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [r.status_code for r in results] == [200] * 20
+    assert all("Hot story" in r.text for r in results)
+    assert len(renders) <= 3
