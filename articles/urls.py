@@ -46,4 +46,5 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
     path("preview/<str:token>/", views.story_preview, name="preview"),
+    path("search/", views.search, name="search"),
 ]

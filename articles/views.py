@@ -1,7 +1,9 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +21,7 @@ from articles.models import (
     Story,
     StoryRedirect,
 )
+from articles.search import clean_query, snippet, story_search
 
 
 class StoryListView(ListView):
@@ -166,3 +169,27 @@ def story_preview(request, token):
     response = render(request, "articles/story_detail.html", {"story": story, "preview": True})
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def search(request):
+    """Published stories matching ``?q=``, best first, at /search/.
+
+    Template ``articles/search.html``; context ``query``, ``page_obj`` (stories
+    with a highlighted ``snippet``) and ``paginator``. Any query gives a page;
+    a page number past the end answers 404.
+    """
+    query = clean_query(request.GET.get("q", ""))
+    paginator = Paginator(story_search(query).for_listing(), 20)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+    for story in page:
+        story.snippet = snippet(story, query)
+    context = {
+        "query": query,
+        "page_obj": page,
+        "paginator": paginator,
+        "page_query": urlencode({"q": query}),
+    }
+    return render(request, "articles/search.html", context)
