@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from articles import views
+from articles import feeds, views
 
 
 class FixedDigitsConverter:
@@ -45,6 +45,12 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("sources/<slug:slug>/", views.SourceDetailView.as_view(), name="source"),
+    path("feed/", feeds.LatestStoriesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestStoriesAtomFeed(), name="feed-atom"),
+    path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("tags/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("people/<slug:slug>/feed/", feeds.PersonFeed(), name="person-feed"),
+    path("sources/<slug:slug>/feed/", feeds.SourceFeed(), name="source-feed"),
     path("preview/<str:token>/", views.story_preview, name="preview"),
     path("search/", views.search, name="search"),
 ]
