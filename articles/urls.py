@@ -1,6 +1,8 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from articles import feeds, views
+from articles.sitemaps import SITEMAPS
 
 
 class FixedDigitsConverter:
@@ -53,4 +55,18 @@ urlpatterns = [
     path("sources/<slug:slug>/feed/", feeds.SourceFeed(), name="source-feed"),
     path("preview/<str:token>/", views.story_preview, name="preview"),
     path("search/", views.search, name="search"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

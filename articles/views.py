@@ -2,6 +2,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q
@@ -22,6 +23,7 @@ from articles.models import (
     StoryRedirect,
 )
 from articles.search import clean_query, snippet, story_search
+from articles.sitemaps import NewsSitemap
 
 
 class StoryListView(ListView):
@@ -193,3 +195,20 @@ def search(request):
         "page_query": urlencode({"q": query}),
     }
     return render(request, "articles/search.html", context)
+
+
+def news_sitemap(request):
+    """The Google News sitemap at /news-sitemap.xml (``articles/news_sitemap.xml``)."""
+    response = sitemap_views.sitemap(
+        request, {"news": NewsSitemap}, template_name="articles/news_sitemap.xml"
+    )
+    response.context_data.update(
+        publication_name=settings.NEWS_PUBLICATION_NAME,
+        publication_language=settings.NEWS_PUBLICATION_LANGUAGE,
+    )
+    return response
+
+
+def robots_txt(request):
+    """/robots.txt: crawlers stay out of the admin, previews and search; the sitemaps."""
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")

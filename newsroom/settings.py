@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_prose_editor",
     "reversion",
     "taggit",
@@ -119,6 +120,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The name readers see in the header, page titles and feeds.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+
+# The Google News sitemap names the publication and its language (ISO 639:
+# "en", "fr"; Chinese keeps its script, "zh-cn" or "zh-tw").
+NEWS_PUBLICATION_NAME = os.environ.get("NEWS_PUBLICATION_NAME", SITE_NAME)
+NEWS_PUBLICATION_LANGUAGE = os.environ.get(
+    "NEWS_PUBLICATION_LANGUAGE", LANGUAGE_CODE.split("-")[0].lower()
+)
 
 # How long a story's preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
