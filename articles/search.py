@@ -11,7 +11,19 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -141,22 +153,23 @@ def snippet(story: Story, query: str) -> SafeString:
 def related_stories(story: Story, limit: int = 4) -> list[Story]:
     """The editors' choice first, then the stories sharing most people and tags.
 
-    Expects ``story.related``, ``people`` and ``tags`` prefetched; runs at most
-    one query.
+    One query; expects the story's ``people`` and ``tags`` prefetched.
     """
-    chosen = list(story.related.all())[:limit]
+    chosen = Exists(
+        Story.related.through.objects.filter(from_story=story.pk, to_story=OuterRef("pk"))
+    )
     people = [person.pk for person in story.people.all()]
     tags = [tag.pk for tag in story.tags.all()]
-    if len(chosen) >= limit or not (people or tags):
-        return chosen
-    shared = (
+    shared = Value(0)
+    if people:
+        shared = shared + Count("people", filter=Q(people__in=people), distinct=True)
+    if tags:
+        shared = shared + Count("tagged_items", filter=Q(tagged_items__tag__in=tags), distinct=True)
+    related = (
         Story.objects.published()
-        .exclude(pk__in=[story.pk, *(other.pk for other in chosen)])
-        .annotate(
-            shared=Count("people", filter=Q(people__in=people), distinct=True)
-            + Count("tagged_items", filter=Q(tagged_items__tag__in=tags), distinct=True)
-        )
-        .filter(shared__gt=0)
-        .order_by("-shared", "-published_at")
+        .exclude(pk=story.pk)
+        .annotate(chosen=chosen, shared=shared)
+        .filter(Q(chosen=True) | Q(shared__gt=0))
+        .order_by("-chosen", "-shared", "-published_at", "-pk")
     )
-    return chosen + list(shared[: limit - len(chosen)])
+    return list(related[:limit])

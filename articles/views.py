@@ -8,14 +8,21 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.generic import ListView
+from django.views.generic import (
+    DayArchiveView,
+    ListView,
+    MonthArchiveView,
+    YearArchiveView,
+)
 from taggit.models import Tag
 
 from articles.models import (
     PREVIEW_SALT,
     Byline,
     Citation,
+    Correction,
     Person,
     Section,
     Source,
@@ -108,11 +115,10 @@ def with_page_data(stories):
     """What the story page shows, fetched in a fixed number of queries."""
     return stories.select_related("section", "original_publisher").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        Prefetch("citations", queryset=Citation.objects.select_related("source__person")),
         "people",
         "tags",
         "corrections",
-        Prefetch("related", queryset=Story.objects.published()),
     )
 
 
@@ -212,3 +218,72 @@ def news_sitemap(request):
 def robots_txt(request):
     """/robots.txt: crawlers stay out of the admin, previews and search; the sitemaps."""
     return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+class CorrectionListView(ListView):
+    """Every correction to a public story, newest first, at /corrections/."""
+
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Correction.objects.filter(story__in=Story.objects.published()).select_related(
+            "story"
+        )
+
+
+class StoryArchiveMixin:
+    """Published stories by date of publication: /<yyyy>/, /<yyyy>/<mm>/, /<yyyy>/<mm>/<dd>/.
+
+    Template ``articles/story_archive.html``; a period without stories answers 404.
+    """
+
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    paginate_by = 20
+    template_name = "articles/story_archive.html"
+
+    def get_queryset(self):
+        return Story.objects.published()
+
+    def get_dated_queryset(self, **lookup):
+        # Only the listed stories need their bylines; the previous/next lookups don't.
+        return super().get_dated_queryset(**lookup).for_listing()
+
+    def get_dated_items(self):
+        try:
+            return super().get_dated_items()
+        except OverflowError as error:  # the day after 31 December 9999
+            raise Http404("Date out of range.") from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = next(unit for unit in ("day", "month", "year") if unit in context)
+        context["archive_unit"] = unit
+        context["archive_pager"] = [
+            (rel, date, archive_url(date, unit))
+            for rel, date in [
+                ("prev", context[f"previous_{unit}"]),
+                ("next", context[f"next_{unit}"]),
+            ]
+            if date
+        ]
+        return context
+
+
+def archive_url(date, unit):
+    parts = {"year": date.year, "month": date.month, "day": date.day}
+    names = {"year": ["year"], "month": ["year", "month"], "day": ["year", "month", "day"]}
+    return reverse(f"articles:{unit}", kwargs={name: parts[name] for name in names[unit]})
+
+
+class StoryYearArchiveView(StoryArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class StoryMonthArchiveView(StoryArchiveMixin, MonthArchiveView):
+    pass
+
+
+class StoryDayArchiveView(StoryArchiveMixin, DayArchiveView):
+    pass
