@@ -210,7 +210,7 @@ class StoryAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["articles/admin/story_form.css"]}
-        js = ["articles/admin/story_form.js"]
+        js = ["articles/admin/story_form.js", "articles/admin/accessible_widgets.js"]
 
     # Permissions
 
