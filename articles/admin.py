@@ -115,7 +115,8 @@ class StoryAdminForm(forms.ModelForm):
     class Meta:
         model = Story
         fields = [
-            *["kicker", "headline", "slug", "dek", "body", "published_at", "section", "tags"],
+            *["story_type", "kicker", "headline", "slug", "dek", "body", "published_at"],
+            *["section", "tags"],
             *["people", "lead_image", "related", "original_publisher", "canonical_url"],
             *["seo_title", "seo_description"],
         ]
@@ -194,7 +195,7 @@ class StoryAdmin(VersionAdmin):
     change_form_template = "admin/articles/story/change_form.html"
     object_history_template = "admin/articles/story/object_history.html"
     list_display = ["headline", "state", "section", "byline", "published_at", "is_public"]
-    list_filter = ["status", "section", "tags", "published_at"]
+    list_filter = ["status", "story_type", "section", "tags", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
     date_hierarchy = "published_at"
@@ -204,7 +205,10 @@ class StoryAdmin(VersionAdmin):
     inlines = [BylineInline, CitationInline, CorrectionInline]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "withdraw"]
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "dek", "body", "opened_token"]}),
+        (
+            None,
+            {"fields": ["story_type", "kicker", "headline", "slug", "dek", "body", "opened_token"]},
+        ),
         ("Publishing", {"fields": ["state", "published_at", "section", "tags"]}),
         (
             "People and pictures",
@@ -221,7 +225,7 @@ class StoryAdmin(VersionAdmin):
 
     class Media:
         css = {"all": ["articles/admin/story_form.css"]}
-        js = ["articles/admin/story_form.js"]
+        js = ["articles/admin/story_form.js", "articles/admin/accessible_widgets.js"]
 
     # Permissions
 

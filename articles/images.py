@@ -216,6 +216,9 @@ def make_renditions(image, storage=default_storage) -> dict:
                 ContentFile(_encode(resized, kind)),
             )
             renditions[kind].append([size[0], size[1], name])
+    # For feeds: the JPEG nearest 1,280 pixels wide, with its length in bytes.
+    _, _, name = min(renditions["jpeg"], key=lambda entry: abs(entry[0] - 1280))
+    renditions["enclosure"] = [name, storage.size(name)]
     share = ImageOps.fit(_flatten(picture), SHARE_SIZE, PILImage.LANCZOS, centering=(0.5, 0.4))
     renditions["share"] = storage.save(
         f"{folder}/{stem}-share.jpg", ContentFile(_encode(share, "jpeg"))

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -246,11 +247,29 @@ class Story(models.Model):
         PUBLISHED = "published", "Published"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
+    class Type(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        EXPLAINER = "explainer", "Explainer"
+        INTERVIEW = "interview", "Interview"
+        REVIEW = "review", "Review"
+        FACT_CHECK = "fact-check", "Fact check"
+        OBITUARY = "obituary", "Obituary"
+        SPONSORED = "sponsored", "Sponsored"
+
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
         unique=True,
         help_text="The last part of the story's web address. Keep it short.",
+    )
+    story_type = models.CharField(
+        "type",
+        max_length=20,
+        choices=Type.choices,
+        default=Type.NEWS,
+        help_text="What kind of journalism this is. Readers see it above the headline.",
     )
     kicker = models.CharField(
         max_length=60, blank=True, help_text="Short label shown above the headline."
@@ -334,6 +353,8 @@ class Story(models.Model):
     )
     # Changes on every save: a form that opened another token is out of date.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Filled in by PostgreSQL triggers (migration 0005_readers); stays empty on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = StoryQuerySet.as_manager()
 
@@ -537,4 +558,8 @@ class StoryRedirect(models.Model):
 # A story's revision holds its bylines, citations, corrections and tags.
 for _model in (Byline, Citation, Correction, TaggedItem):
     reversion.register(_model)
-reversion.register(Story, follow=["bylines", "citations", "corrections", "tagged_items"])
+reversion.register(
+    Story,
+    follow=["bylines", "citations", "corrections", "tagged_items"],
+    exclude=["search_vector"],
+)

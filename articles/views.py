@@ -1,14 +1,23 @@
 import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.generic import ListView
+from django.views.generic import (
+    DayArchiveView,
+    ListView,
+    MonthArchiveView,
+    YearArchiveView,
+)
 from taggit.models import Tag
 
 from articles.images import draw_card
@@ -16,12 +25,15 @@ from articles.models import (
     PREVIEW_SALT,
     Byline,
     Citation,
+    Correction,
     Person,
     Section,
     Source,
     Story,
     StoryRedirect,
 )
+from articles.search import clean_query, snippet, story_search
+from articles.sitemaps import NewsSitemap
 
 
 class StoryListView(ListView):
@@ -114,11 +126,10 @@ def with_page_data(stories):
     """What the story page shows, fetched in a fixed number of queries."""
     return stories.select_related("section", "original_publisher", "lead_image").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-        Prefetch("citations", queryset=Citation.objects.select_related("source")),
+        Prefetch("citations", queryset=Citation.objects.select_related("source__person")),
         "people",
         "tags",
         "corrections",
-        Prefetch("related", queryset=Story.objects.published()),
     )
 
 
@@ -203,3 +214,113 @@ def story_card(request, pk, digest):
     response = FileResponse(default_storage.open(name), content_type="image/png")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def search(request):
+    """Published stories matching ``?q=``, best first, at /search/.
+
+    Template ``articles/search.html``; context ``query``, ``page_obj`` (stories
+    with a highlighted ``snippet``) and ``paginator``. Any query gives a page;
+    a page number past the end answers 404.
+    """
+    query = clean_query(request.GET.get("q", ""))
+    paginator = Paginator(story_search(query).for_listing(), 20)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as error:
+        raise Http404("No such page.") from error
+    for story in page:
+        story.snippet = snippet(story, query)
+    context = {
+        "query": query,
+        "page_obj": page,
+        "paginator": paginator,
+        "page_query": urlencode({"q": query}),
+    }
+    return render(request, "articles/search.html", context)
+
+
+def news_sitemap(request):
+    """The Google News sitemap at /news-sitemap.xml (``articles/news_sitemap.xml``)."""
+    response = sitemap_views.sitemap(
+        request, {"news": NewsSitemap}, template_name="articles/news_sitemap.xml"
+    )
+    response.context_data.update(
+        publication_name=settings.NEWS_PUBLICATION_NAME,
+        publication_language=settings.NEWS_PUBLICATION_LANGUAGE,
+    )
+    return response
+
+
+def robots_txt(request):
+    """/robots.txt: crawlers stay out of the admin, previews and search; the sitemaps."""
+    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+
+
+class CorrectionListView(ListView):
+    """Every correction to a public story, newest first, at /corrections/."""
+
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Correction.objects.filter(story__in=Story.objects.published()).select_related(
+            "story"
+        )
+
+
+class StoryArchiveMixin:
+    """Published stories by date of publication: /<yyyy>/, /<yyyy>/<mm>/, /<yyyy>/<mm>/<dd>/.
+
+    Template ``articles/story_archive.html``; a period without stories answers 404.
+    """
+
+    date_field = "published_at"
+    month_format = "%m"
+    day_format = "%d"
+    paginate_by = 20
+    template_name = "articles/story_archive.html"
+
+    def get_queryset(self):
+        return Story.objects.published()
+
+    def get_dated_queryset(self, **lookup):
+        # Only the listed stories need their bylines; the previous/next lookups don't.
+        return super().get_dated_queryset(**lookup).for_listing()
+
+    def get_dated_items(self):
+        try:
+            return super().get_dated_items()
+        except OverflowError as error:  # the day after 31 December 9999
+            raise Http404("Date out of range.") from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        unit = next(unit for unit in ("day", "month", "year") if unit in context)
+        context["archive_unit"] = unit
+        context["archive_pager"] = [
+            (rel, date, archive_url(date, unit))
+            for rel, date in [
+                ("prev", context[f"previous_{unit}"]),
+                ("next", context[f"next_{unit}"]),
+            ]
+            if date
+        ]
+        return context
+
+
+def archive_url(date, unit):
+    parts = {"year": date.year, "month": date.month, "day": date.day}
+    names = {"year": ["year"], "month": ["year", "month"], "day": ["year", "month", "day"]}
+    return reverse(f"articles:{unit}", kwargs={name: parts[name] for name in names[unit]})
+
+
+class StoryYearArchiveView(StoryArchiveMixin, YearArchiveView):
+    make_object_list = True
+
+
+class StoryMonthArchiveView(StoryArchiveMixin, MonthArchiveView):
+    pass
+
+
+class StoryDayArchiveView(StoryArchiveMixin, DayArchiveView):
+    pass

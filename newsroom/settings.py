@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_prose_editor",
     "reversion",
     "taggit",
@@ -197,6 +198,12 @@ SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 # Uploaded pictures: refused above these limits, with a message.
 IMAGE_MAX_UPLOAD_BYTES = int(float(os.environ.get("IMAGE_MAX_UPLOAD_MB", "25")) * 1_000_000)
 IMAGE_MAX_PIXELS = int(float(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_000_000)
+# The Google News sitemap names the publication and its language (ISO 639:
+# "en", "fr"; Chinese keeps its script, "zh-cn" or "zh-tw").
+NEWS_PUBLICATION_NAME = os.environ.get("NEWS_PUBLICATION_NAME", SITE_NAME)
+NEWS_PUBLICATION_LANGUAGE = os.environ.get(
+    "NEWS_PUBLICATION_LANGUAGE", LANGUAGE_CODE.split("-")[0].lower()
+)
 
 # How long a story's preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))

@@ -61,17 +61,20 @@ class LinkParser(HTMLParser):
 
 def crawl(client, start="/"):
     """Every public page reachable from the front page, as {url: html}."""
-    pages, queue = {}, [start]
+    pages, seen, queue = {}, set(), [start]
     while queue:
         url = queue.pop()
-        if url in pages or url.startswith(("/admin/", "/static/", "/media/")):
+        if url in seen or url.startswith(("/admin/", "/static/", "/media/")):
             continue
+        seen.add(url)
         response = client.get(url)
         assert response.status_code == 200, url
+        if not response["Content-Type"].startswith("text/html"):
+            continue  # feeds
         pages[url] = response.text
         parser = LinkParser()
         parser.feed(response.text)
-        queue.extend(link for link in parser.links if link not in pages)
+        queue.extend(link for link in parser.links if link not in seen)
     return pages
 
 

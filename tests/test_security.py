@@ -24,7 +24,9 @@ PRODUCTION = {
 
 
 def run_python(code, **env):
-    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    # Only what production would have: not the browser tests' async override.
+    leave_out = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in leave_out}
     environment.update(DJANGO_SETTINGS_MODULE="newsroom.settings", **env)
     return subprocess.run(
         [sys.executable, "-c", code],

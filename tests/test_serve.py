@@ -134,8 +134,8 @@ def server(tmp_path_factory):
         "WEB_CONCURRENCY": "2",
         "CONN_MAX_AGE": "60",
     }
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("REDIS_URL", None)
+    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"):
+        env.pop(name, None)
     relay = None
     if ON_POSTGRES:
         config = postgres_database("newsroom_smoke")

@@ -1,0 +1,174 @@
+"""RSS 2.0 and Atom feeds of published stories: the latest, and one per listing.
+
+Entries carry every byline, the tags as categories, the standfirst as summary,
+the full sanitised body, the lead image as an enclosure, and publication and
+update times.
+"""
+
+import copy
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
+
+from articles import views
+from articles.models import Story
+
+FEED_LENGTH = 50
+DC_NS = "http://purl.org/dc/elements/1.1/"
+CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+
+
+class StoryRss(Rss201rev2Feed):
+    """RSS 2.0 with one dc:creator per byline and the body in content:encoded."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DC_NS, "xmlns:content": CONTENT_NS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, _url in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class StoryAtom(Atom1Feed):
+    """Atom with one author per byline and the body as HTML content."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, url in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            if url:
+                handler.addQuickElement("uri", url)
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+@dataclass
+class Listing:
+    """What a listing feed is about, and its stories."""
+
+    object: object
+    stories: QuerySet
+
+
+class LatestStoriesFeed(Feed):
+    """The latest published stories, at /feed/."""
+
+    feed_type = StoryRss
+    request = None
+
+    def __call__(self, request, *args, **kwargs):
+        # Item methods need the request for absolute addresses. URLconfs share one
+        # instance between threads, so each request gets its own copy.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def link(self):
+        return "/"
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def items(self):
+        return with_feed_data(Story.objects.published().for_listing())
+
+    def item_description(self, story):
+        # Both formats read the summary as HTML; the standfirst is plain text.
+        return escape(story.seo_description or story.dek)
+
+    def item_pubdate(self, story):
+        return story.published_at
+
+    def item_updateddate(self, story):
+        return story.updated_at
+
+    def item_categories(self, story):
+        return [tag.name for tag in story.tags.all()]
+
+    def item_enclosures(self, story):
+        # A rendition, never the original: renditions carry no camera or location data.
+        image = story.lead_image
+        enclosure = image.renditions.get("enclosure") if image else None
+        if not enclosure:
+            return []
+        name, length = enclosure
+        url = self.request.build_absolute_uri(image.file.storage.url(name))
+        return [Enclosure(url, str(length), "image/jpeg")]
+
+    def item_extra_kwargs(self, story):
+        authors = [
+            (byline.person.name, self.request.build_absolute_uri(byline.person.get_absolute_url()))
+            for byline in story.bylines.all()
+        ]
+        if not authors and story.original_publisher:
+            authors = [(story.original_publisher.name, None)]
+        return {"authors": authors, "content": story.body}
+
+
+class LatestStoriesAtomFeed(LatestStoriesFeed):
+    """The latest published stories as Atom, at /feed/atom/."""
+
+    feed_type = StoryAtom
+
+    def subtitle(self):
+        return self.description()
+
+
+class ListingFeed(LatestStoriesFeed):
+    """The stories of one listing page, at ``<listing>/feed/``.
+
+    Subclasses name the listing's view; the feed shows what its first page shows.
+    """
+
+    listing_view = None
+
+    def get_object(self, request, slug):
+        view = self.listing_view()
+        view.setup(request, slug=slug)
+        stories = view.get_queryset()  # 404 for an unknown slug
+        return Listing(view.object, stories)
+
+    def title(self, listing):
+        return f"{listing.object} · {settings.SITE_NAME}"
+
+    def description(self, listing):
+        return f"The latest stories from {settings.SITE_NAME}: {listing.object}."
+
+    def link(self):
+        return self.request.path.removesuffix("feed/")
+
+    def items(self, listing):
+        return with_feed_data(listing.stories)
+
+
+def with_feed_data(stories):
+    return stories.select_related("lead_image").prefetch_related("tags")[:FEED_LENGTH]
+
+
+class SectionFeed(ListingFeed):
+    listing_view = views.SectionDetailView
+
+
+class TagFeed(ListingFeed):
+    listing_view = views.TagDetailView
+
+
+class PersonFeed(ListingFeed):
+    listing_view = views.PersonDetailView
+
+
+class SourceFeed(ListingFeed):
+    listing_view = views.SourceDetailView

@@ -1,0 +1,139 @@
+"""schema.org structured data (JSON-LD) for search engines and aggregators.
+
+Built from what the story page already fetched: no query of its own.
+"""
+
+import json
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Person, Source, Story
+
+# The publisher's logo: Google asks for a wide image at most 60 px high.
+LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
+
+# Keeps "</script>" and HTML comments in the data from ending the element.
+SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def script(data: dict) -> SafeString:
+    text = json.dumps(data, ensure_ascii=False, indent=1).translate(SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+def iso(moment) -> str:
+    return timezone.localtime(moment).isoformat()
+
+
+def person_data(request, person: Person) -> dict:
+    data = {
+        "@type": "Person",
+        "name": person.name,
+        "url": request.build_absolute_uri(person.get_absolute_url()),
+    }
+    if person.title:
+        data["jobTitle"] = person.title
+    if person.same_as_urls:
+        data["sameAs"] = person.same_as_urls
+    return data
+
+
+def source_data(request, source: Source) -> dict:
+    if source.person is not None:
+        return person_data(request, source.person)
+    data = {"@type": "Organization", "name": source.name}
+    if source.url:
+        data["url"] = source.url
+    return data
+
+
+def publisher_data(request) -> dict:
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(static(LOGO["path"])),
+            "width": LOGO["width"],
+            "height": LOGO["height"],
+        },
+    }
+
+
+def story_article(request, story: Story) -> dict:
+    """NewsArticle for a public story, with bylines, people, sources and corrections."""
+    url = request.build_absolute_uri(story.get_absolute_url())
+    authors = [person_data(request, byline.person) for byline in story.bylines.all()]
+    if not authors and story.original_publisher:
+        authors = [source_data(request, story.original_publisher)]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": story.headline,
+        "description": story.seo_description or story.dek,
+        "genre": story.get_story_type_display(),
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": iso(story.published_at),
+        "dateModified": iso(story.updated_at),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "author": authors,
+        "publisher": publisher_data(request),
+        "keywords": [tag.name for tag in story.tags.all()],
+        "about": [person_data(request, person) for person in story.people.all()],
+        "mentions": [
+            source_data(request, citation.source)
+            for citation in story.citations.all()
+            if not citation.source.is_anonymous()
+        ],
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": iso(correction.created_at),
+            }
+            for correction in story.corrections.all()
+        ],
+    }
+    if story.section:
+        data["articleSection"] = story.section.name
+    image = getattr(story, "share_image_url", None)
+    if image:
+        data["image"] = [request.build_absolute_uri(image)]
+    if story.canonical_url:
+        data["isBasedOn"] = story.canonical_url
+    return data
+
+
+def story_breadcrumbs(request, story: Story) -> dict:
+    """Front page › section › story."""
+    trail = [(settings.SITE_NAME, reverse("articles:index"))]
+    if story.section:
+        trail.append((story.section.name, story.section.get_absolute_url()))
+    trail.append((story.headline, story.get_absolute_url()))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": name,
+                "item": request.build_absolute_uri(path),
+            }
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def person_profile(request, person: Person) -> dict:
+    data = {"@context": "https://schema.org", **person_data(request, person)}
+    if person.bio:
+        data["description"] = person.bio
+    return data

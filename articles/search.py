@@ -1,0 +1,175 @@
+"""Finding stories: full-text search over published stories, and related stories.
+
+On PostgreSQL, search matches ``Story.search_vector`` (kept up to date by the
+triggers of migration 0005_readers), ranks by weight and highlights matches
+with ``ts_headline``. On SQLite it looks for every word in the same fields and
+names, and highlights in Python; the page looks the same.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Concat
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Story
+
+# Must match CONFIG in migration 0005_readers.
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+SNIPPET_WORDS = 30
+# Private-use characters mark matches in ts_headline's output, so the text can be
+# escaped as a whole before the marks become <mark> elements.
+MARK_START, MARK_STOP = "\ue000", "\ue001"
+
+
+def clean_query(raw: str) -> str:
+    """The query as searched: no NUL bytes (PostgreSQL refuses them), short, trimmed."""
+    return " ".join(raw.replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+
+
+def query_terms(query: str) -> list[str]:
+    return re.findall(r"\w+", query)[:MAX_TERMS]
+
+
+def uses_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def story_search(query: str):
+    """Published stories matching ``query``, best first; ``.search_snippet`` on PostgreSQL."""
+    stories = Story.objects.published()
+    if not query_terms(query):
+        return stories.none()
+    if uses_postgresql():
+        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+        plain_body = Func(
+            F("body"),
+            Value("<[^>]*>"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+        return (
+            stories.filter(search_vector=search_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                search_snippet=SearchHeadline(
+                    Concat(F("dek"), Value(" "), plain_body, output_field=TextField()),
+                    search_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MARK_START,
+                    stop_sel=MARK_STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
+                ),
+            )
+            .order_by("-rank", "-published_at", "-pk")
+        )
+    return fallback_search(stories, query_terms(query))
+
+
+def fallback_search(stories, terms: list[str]):
+    """Every word somewhere in the story's text or names; headline matches first."""
+    names = [
+        "people__name",
+        "bylines__person__name",
+        "citations__source__name",
+        "tags__name",
+    ]
+    rank = Value(0)
+    for term in terms:
+        in_names = [
+            Q(pk__in=Story.objects.filter(**{f"{name}__icontains": term}).values("pk"))
+            for name in names
+        ]
+        in_text = [
+            Q(**{f"{field}__icontains": term}) for field in ("headline", "kicker", "dek", "body")
+        ]
+        stories = stories.filter(Q(*in_text + in_names, _connector=Q.OR))
+        rank = rank + Case(
+            When(headline__icontains=term, then=3),
+            When(dek__icontains=term, then=2),
+            default=1,
+            output_field=IntegerField(),
+        )
+    return stories.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+
+
+def highlight(text: str, terms: list[str]) -> SafeString:
+    """``text`` escaped, with words starting with a search term in <mark>."""
+    if terms:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
+        text = pattern.sub(lambda match: f"{MARK_START}{match.group(0)}{MARK_STOP}", text)
+    return marks_to_html(text)
+
+
+def marks_to_html(marked: str) -> SafeString:
+    escaped = escape(marked)
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_STOP, "</mark>"))
+
+
+def snippet(story: Story, query: str) -> SafeString:
+    """A few words of the story around the first match, matches highlighted."""
+    marked = getattr(story, "search_snippet", None)
+    if marked is not None:
+        # ts_headline ran over the body's HTML text: entities are still in it.
+        return marks_to_html(html.unescape(marked))
+    terms = query_terms(query)
+    words = html.unescape(strip_tags(f"{story.dek} {story.body}")).split()
+    first = next(
+        (
+            index
+            for index, word in enumerate(word.casefold().lstrip("“‘\"'(") for word in words)
+            if word.startswith(tuple(term.casefold() for term in terms))
+        ),
+        0,
+    )
+    start = max(0, first - SNIPPET_WORDS // 3)
+    text = " ".join(words[start : start + SNIPPET_WORDS])
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+    return mark_safe(prefix + highlight(text, terms) + suffix)
+
+
+def related_stories(story: Story, limit: int = 4) -> list[Story]:
+    """The editors' choice first, then the stories sharing most people and tags.
+
+    One query; expects the story's ``people`` and ``tags`` prefetched.
+    """
+    chosen = Exists(
+        Story.related.through.objects.filter(from_story=story.pk, to_story=OuterRef("pk"))
+    )
+    people = [person.pk for person in story.people.all()]
+    tags = [tag.pk for tag in story.tags.all()]
+    shared = Value(0)
+    if people:
+        shared = shared + Count("people", filter=Q(people__in=people), distinct=True)
+    if tags:
+        shared = shared + Count("tagged_items", filter=Q(tagged_items__tag__in=tags), distinct=True)
+    related = (
+        Story.objects.published()
+        .exclude(pk=story.pk)
+        .annotate(chosen=chosen, shared=shared)
+        .filter(Q(chosen=True) | Q(shared__gt=0))
+        .order_by("-chosen", "-shared", "-published_at", "-pk")
+    )
+    return list(related[:limit])
