@@ -124,6 +124,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long a shared cache (the proxy, a CDN) may keep a page: how late news may be.
 CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "30"))
 
+# Only for `make bench`: a page served with no database and no template, as a floor.
+BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
+
 # The admin's address; moving it off /admin/ keeps password-guessing bots away.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 

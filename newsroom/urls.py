@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom.views import healthz, media_file
+from newsroom.views import bench_floor, healthz, media_file
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -13,6 +13,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
+
+if settings.BENCH_FLOOR_FILE:
+    urlpatterns.insert(0, path("bench/floor/", bench_floor, name="bench-floor"))
 
 if settings.SERVE_MEDIA:
     urlpatterns.insert(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from articles.images import SAFE_MEDIA_PATH
@@ -45,3 +45,14 @@ def media_file(request, name):
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def bench_floor(request):
+    """The benchmark's floor: a story page's bytes, with no database and no template.
+
+    Only routed when BENCH_FLOOR_FILE names a file (see `make bench`).
+    """
+    if not hasattr(bench_floor, "page"):
+        with open(settings.BENCH_FLOOR_FILE, "rb") as page:
+            bench_floor.page = page.read()
+    return HttpResponse(bench_floor.page, content_type="text/html; charset=utf-8")

@@ -12,7 +12,7 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 SERVICES = COMPOSE["services"]
 
 # Read only by `make run`'s local accounts, or by the scripts themselves.
-DEVELOPMENT_ONLY = {"ADMIN_USERNAME", "ADMIN_PASSWORD", "PYTHON"}
+DEVELOPMENT_ONLY = {"ADMIN_USERNAME", "ADMIN_PASSWORD", "PYTHON", "BENCH_FLOOR_FILE"}
 
 
 def variables_read_by_the_code() -> set[str]:
@@ -48,7 +48,7 @@ def test_every_setting_from_the_environment_is_in_env_example_and_the_readme():
 
 
 def test_compose_runs_postgres_redis_and_the_web_service_with_health_checks():
-    assert set(SERVICES) >= {"db", "redis", "web"}
+    assert set(SERVICES) >= {"db", "redis", "web", "proxy"}
     major = int(re.match(r"postgres:(\d+)", SERVICES["db"]["image"])[1])
     assert major >= 16
     assert "pg_isready" in " ".join(SERVICES["db"]["healthcheck"]["test"])
@@ -62,8 +62,28 @@ def test_compose_runs_postgres_redis_and_the_web_service_with_health_checks():
         "redis": {"condition": "service_healthy"},
     }
     assert "/healthz" in " ".join(web["healthcheck"]["test"])
-    assert any(port.endswith(":8000") for port in web["ports"])
     assert web["env_file"] == ".env"
+
+
+def test_readers_reach_the_app_through_the_caching_proxy():
+    proxy, web = SERVICES["proxy"], SERVICES["web"]
+    assert "ports" not in web and web["expose"] == ["8000"]
+    assert any(port.endswith(":8000") for port in proxy["ports"])
+    assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
+    assert "/healthz" in " ".join(proxy["healthcheck"]["test"])
+    template = "./deploy/nginx/newsroom.conf.template"
+    assert any(v.startswith(template + ":/etc/nginx/templates/") for v in proxy["volumes"])
+    assert proxy["environment"]["NGINX_UPSTREAM"] == "web:8000"
+    config = (ROOT / template).read_text()
+    for directive in [
+        "proxy_cache_lock on;",
+        "proxy_cache_use_stale error timeout updating",
+        "proxy_buffering on;",
+        "proxy_cache_bypass $signed_in;",
+    ]:
+        assert directive in config
+    used = set(re.findall(r"\$\{([A-Z_]+)\}", config))
+    assert used <= set(proxy["environment"])
 
 
 def test_web_service_runs_the_entrypoint_script_against_the_compose_services():
