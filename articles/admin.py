@@ -28,6 +28,7 @@ from articles.models import (
     Story,
     StoryRedirect,
 )
+from articles.pagination import EstimatedCountPaginator
 from articles.workflow import (
     TRANSITIONS,
     WorkflowError,
@@ -198,8 +199,10 @@ class StoryAdmin(VersionAdmin):
     list_filter = ["status", "story_type", "section", "tags", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "dek", "body"]
-    date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
+    # Quick at any archive size: no second full count, an estimate when unfiltered.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     autocomplete_fields = ["section", "people", "related", "original_publisher", "lead_image"]
     formfield_overrides = URL_FIELDS
     inlines = [BylineInline, CitationInline, CorrectionInline]

@@ -367,6 +367,12 @@ class Story(models.Model):
         permissions = [("publish_story", "Can publish, schedule, unpublish and withdraw stories")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="story_status_published_idx"),
+            # The admin's story list, newest first.
+            models.Index(fields=["-published_at", "-created_at"], name="story_newest_idx"),
+            # Section pages.
+            models.Index(
+                fields=["section", "status", "-published_at"], name="story_section_published_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

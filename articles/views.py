@@ -6,7 +6,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import InvalidPage, Paginator
+from django.core.paginator import InvalidPage
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +32,7 @@ from articles.models import (
     Story,
     StoryRedirect,
 )
+from articles.pagination import CappedPaginator
 from articles.search import clean_query, snippet, story_search
 from articles.sitemaps import NewsSitemap
 
@@ -41,6 +42,7 @@ class StoryListView(ListView):
 
     template_name = "articles/story_list.html"
     paginate_by = 20
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Story.objects.published().for_listing()
@@ -54,6 +56,7 @@ class ListingView(ListView):
     """
 
     paginate_by = 20
+    paginator_class = CappedPaginator
     slug_field = "slug"
 
     def get_template_names(self):
@@ -224,7 +227,7 @@ def search(request):
     a page number past the end answers 404.
     """
     query = clean_query(request.GET.get("q", ""))
-    paginator = Paginator(story_search(query).for_listing(), 20)
+    paginator = CappedPaginator(story_search(query).for_listing(), 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -261,6 +264,7 @@ class CorrectionListView(ListView):
     """Every correction to a public story, newest first, at /corrections/."""
 
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         return Correction.objects.filter(story__in=Story.objects.published()).select_related(
@@ -278,6 +282,7 @@ class StoryArchiveMixin:
     month_format = "%m"
     day_format = "%d"
     paginate_by = 20
+    paginator_class = CappedPaginator
     template_name = "articles/story_archive.html"
 
     def get_queryset(self):

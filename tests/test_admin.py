@@ -1,4 +1,8 @@
+import datetime
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Story
@@ -124,8 +128,10 @@ def test_story_list_shows_columns_and_filters(editor_client):
     tag = story.tags.get()
     by_tag = editor_client.get(f"/admin/articles/story/?tags__id__exact={tag.pk}").text
     assert "Markets rally" in by_tag and "Summit ends" not in by_tag
-    year = timezone.localtime(story.published_at).year
-    by_date = editor_client.get(f"/admin/articles/story/?published_at__year={year}").text
+    start = timezone.localtime(story.published_at).replace(hour=0, minute=0, second=0)
+    end = start + datetime.timedelta(days=1)
+    dates = {"published_at__gte": start.isoformat(), "published_at__lt": end.isoformat()}
+    by_date = editor_client.get("/admin/articles/story/", dates).text
     assert "Markets rally" in by_date
 
 
@@ -226,3 +232,33 @@ def test_editor_output_is_sanitised_but_keeps_newsroom_markup(editor_client):
         assert kept in stored
     for removed in ["style=", "evil", "onmouseover", "javascript:", "onerror", "<script", "<img"]:
         assert removed not in stored
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row estimate")
+def test_unfiltered_story_list_uses_the_row_estimate_not_a_full_count(editor_client, monkeypatch):
+    from articles.pagination import EstimatedCountPaginator
+
+    monkeypatch.setattr(EstimatedCountPaginator, "exact_below", 0)
+    StoryFactory.create_batch(30)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_story")
+
+    with CaptureQueriesContext(connection) as queries:
+        page = editor_client.get("/admin/articles/story/")
+    filtered = editor_client.get("/admin/articles/story/?status__exact=published")
+
+    assert page.status_code == 200
+    assert "30 stories" in page.text
+    assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "articles_story"' in q["sql"]]
+    assert "30 stories" in filtered.text
+
+
+def test_story_list_opens_with_a_fixed_number_of_queries(editor_client):
+    StoryFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as few:
+        editor_client.get("/admin/articles/story/")
+    for _ in range(20):
+        BylineFactory(story=StoryFactory())
+    with CaptureQueriesContext(connection) as many:
+        editor_client.get("/admin/articles/story/")
+    assert len(many) == len(few)

@@ -284,3 +284,21 @@ def test_query_counts_do_not_grow_with_relations_or_stories(client):
     assert front <= QUERY_BUDGET["/"]
     assert story <= QUERY_BUDGET["story"]
     assert max(listings) <= QUERY_BUDGET["listing"]
+
+
+def test_listings_count_a_bounded_number_of_rows_however_big_the_archive(
+    client, world, monkeypatch
+):
+    from articles.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "max_pages", 2)
+    StoryFactory.create_batch(45, section=world)
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/sections/world/?page=2")
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+    assert second.status_code == 200
+    assert "Page 2 of 2+" in second.text
+    assert counts and all("LIMIT 41" in sql for sql in counts)
+    assert client.get("/sections/world/?page=3").status_code == 404
