@@ -58,6 +58,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",
+    "newsroom.db.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cached page costs neither.
@@ -101,6 +102,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# A read replica: public pages read from it, everything else uses the primary.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+DATABASE_ROUTERS = ["newsroom.db.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -7,6 +7,14 @@ os.environ["DEBUG"] = "0"
 
 from newsroom.settings import *  # noqa: E402, F403
 
+# A second database standing in for a read replica; the router uses it only in
+# the tests that turn REPLICA_READS on.
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "NAME": f"{DATABASES['default']['NAME']}_replica",  # noqa: F405
+}
+REPLICA_READS = False
+
 # Hashing passwords slowly is the point in production and a waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
