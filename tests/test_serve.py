@@ -9,6 +9,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -236,6 +237,68 @@ def test_requests_are_logged_one_line_each_with_their_id(server):
     time.sleep(0.5)
     line = next(line for line in server["log"] if "request_id=smoke-test-42" in line)
     assert 'path="/"' in line and "status=200" in line and "duration_ms=" in line
+
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+@pytest.fixture(scope="module")
+def proxy(server, tmp_path_factory):
+    if not os.path.exists(NGINX):
+        if os.environ.get("REQUIRE_NGINX") == "1":
+            pytest.fail("nginx is required here: apt-get install -y nginx-light")
+        pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
+    prefix = tmp_path_factory.mktemp("nginx")
+    port = free_port()
+    template = (ROOT / "deploy" / "nginx" / "newsroom.conf.template").read_text()
+    site = (
+        template.replace("${NGINX_UPSTREAM}", server["base"].removeprefix("http://"))
+        .replace("${NGINX_PORT}", f"127.0.0.1:{port}")
+        .replace("${NGINX_CACHE_DIR}", str(prefix / "cache"))
+    )
+    (prefix / "site.conf").write_text(site)
+    # Started as root, nginx's workers would drop to "nobody", who cannot use this folder.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    (prefix / "nginx.conf").write_text(
+        f"{user}pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{}}\n"
+        f"http {{\n access_log off;\n client_body_temp_path {prefix}/body;\n"
+        f" proxy_temp_path {prefix}/proxy;\n include {prefix}/site.conf;\n}}\n"
+    )
+    process = subprocess.Popen(
+        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            get(f"{base}/healthz")
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(process.stdout.read())
+            time.sleep(0.05)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def test_proxy_keeps_public_pages_and_passes_signed_in_readers_through(proxy):
+    first = get(f"{proxy}/sections/world/", HTTPS)
+    second = get(f"{proxy}/sections/world/", HTTPS)
+    assert first[0] == second[0] == 200
+    assert first[1]["X-Proxy-Cache"] == "MISS"
+    assert second[1]["X-Proxy-Cache"] == "HIT"
+    assert second[2] == first[2]
+
+    signed_in = get(f"{proxy}/sections/world/", {**HTTPS, "Cookie": "sessionid=abc"})
+    assert signed_in[0] == 200
+    assert signed_in[1]["X-Proxy-Cache"] == "BYPASS"
+    assert "X-Page-Cache" not in signed_in[1]
+
+    status, headers, body = get(f"{proxy}/healthz")
+    assert status == 200 and "X-Proxy-Cache" not in headers
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection; runs on PostgreSQL")
