@@ -131,7 +131,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Public pages are cached until content changes or a scheduled story goes out.
-PAGE_CACHE = env_bool("PAGE_CACHE", default=True)
+PAGE_CACHE = env_bool("PAGE_CACHE", default=not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # How long a shared cache (the proxy, a CDN) may keep a page: how late news may be.
 CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "30"))
