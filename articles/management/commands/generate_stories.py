@@ -19,7 +19,7 @@ import uuid
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
@@ -641,6 +641,8 @@ class Command(BaseCommand):
             self.avoid_slug_clashes(stories)
             with transaction.atomic():
                 self.insert(stories, relations, story_type, tags)
+            # With DEBUG on, Django would keep every (huge) INSERT statement it ran.
+            reset_queries()
             progress.update(size)
         progress.close()
 
