@@ -366,7 +366,10 @@ def wrk(url: str, duration: float, headers: dict | None = None) -> dict:
 def measure(base: str, path: str, duration: float, headers=None, warm: float = 1.0) -> dict:
     """Check the page answers 200, warm it up, then load it for `duration` seconds."""
     url = base + path
-    status, _, body = get(url, headers)
+    try:
+        status, _, body = get(url, headers)
+    except OSError as error:  # gunicorn killed the worker at its timeout, say
+        raise PageError(f"{url} gave no answer: {error!r}") from error
     if status != 200:
         raise PageError(f"{url} answered {status}: {body[:300]!r}")
     if warm:
@@ -568,12 +571,12 @@ def evaluate(results: dict) -> list[dict]:
                 )
         limits = {"story": 8, **dict.fromkeys(PUBLIC_LISTINGS, 6)}
         counts = {name: data["queries"][name]["queries"] for name in limits if name in data["urls"]}
-        over = {name: n for name, n in counts.items() if n > limits[name]}
+        over = {name: n for name, n in counts.items() if n is None or n > limits[name]}
         add(
             "SQL queries: story ≤ 8, listings ≤ 6",
             size,
             not over,
-            ", ".join(f"{name} {n}" for name, n in counts.items()),
+            ", ".join(f"{name} {'no answer' if n is None else n}" for name, n in counts.items()),
         )
         add(
             "Worker memory < 150 MB",
@@ -584,9 +587,10 @@ def evaluate(results: dict) -> list[dict]:
         publish = data["publish"]
         app_s, proxy_s = publish["app_seconds"], publish["proxy_seconds"]
         add(
-            "Published story: at once via the app, within s-maxage (≤ 30 s) via the proxy",
+            "Published story: at once via the app (≤ 1 s), via the proxy within s-maxage "
+            "(30 s) and the refresh it triggers (1 s)",
             size,
-            app_s is not None and app_s <= 1 and proxy_s is not None and proxy_s <= 30,
+            app_s is not None and app_s <= 1 and proxy_s is not None and proxy_s <= 31,
             f"app {app_s} s, proxy {proxy_s} s ({publish['proxy_cache_control']})",
         )
     if len(sizes) >= 2:
@@ -652,6 +656,7 @@ def markdown(results: dict) -> str:
             ]
             for name, page in data["layers"][layer].items():
                 queries = data["queries"][name]["queries"]
+                queries = "–" if queries is None else queries
                 if "error" in page:
                     lines.append(f"| {name} | error: {page['error']} |")
                     continue
