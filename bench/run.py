@@ -40,6 +40,8 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench"
 RESULTS = HERE / "results"
+# Written by hand after profiling the pages a run found slow; shown under the results.
+PROFILES = HERE / "profiles.md"
 PYTHON = sys.executable
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 DATABASE = "newsroom_bench"
@@ -366,12 +368,14 @@ def wrk(url: str, duration: float, headers: dict | None = None) -> dict:
 def measure(base: str, path: str, duration: float, headers=None, warm: float = 1.0) -> dict:
     """Check the page answers 200, warm it up, then load it for `duration` seconds."""
     url = base + path
+    asked = time.monotonic()
     try:
         status, _, body = get(url, headers)
     except OSError as error:  # gunicorn killed the worker at its timeout, say
-        raise PageError(f"{url} gave no answer: {error!r}") from error
+        raise PageError(f"{path} gave no answer ({error!r})") from error
     if status != 200:
-        raise PageError(f"{url} answered {status}: {body[:300]!r}")
+        log(f"  {url} answered {status}: {body[:300]!r}")
+        raise PageError(f"{path} answered {status} after {time.monotonic() - asked:.1f} s")
     if warm:
         wrk(url, warm, headers)
     # What a warm request gets from the caches (X-Page-Cache: hit, X-Proxy-Cache: HIT).
@@ -384,7 +388,7 @@ def measure(base: str, path: str, duration: float, headers=None, warm: float = 1
         f"{name}: {warmed[name]}" for name in ("X-Proxy-Cache", "X-Page-Cache") if name in warmed
     )
     if result["non_2xx_3xx"]:
-        raise PageError(f"{url} answered {result['non_2xx_3xx']} errors under load")
+        raise PageError(f"{path} answered {result['non_2xx_3xx']} errors under load")
     return result
 
 
@@ -639,7 +643,8 @@ def markdown(results: dict) -> str:
             + f" (max {data['memory_max_mb']:.0f} MB). Workers booted (max_requests "
             "recycling included): "
             + ", ".join(f"{layer} {n}" for layer, n in data["worker_boots"].items())
-            + ".",
+            + " (`max_requests` restarts each worker after about 2,000 requests, so the fast "
+            "runs pay for worker boots too).",
             "",
         ]
         if data["notes"]:
@@ -658,7 +663,7 @@ def markdown(results: dict) -> str:
                 queries = data["queries"][name]["queries"]
                 queries = "–" if queries is None else queries
                 if "error" in page:
-                    lines.append(f"| {name} | error: {page['error']} |")
+                    lines.append(f"| {name} | **error**: {page['error']} |")
                     continue
                 row = f"| {name} | {page['rps']:,.1f} | {fmt_ratio(ratio(page['rps'], floor))} |"
                 if proxy:
