@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check ci clean backup restore
+.PHONY: run test lint format migrations-check ci clean backup restore bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,11 @@ restore: $(VENV)/.installed
 
 ci:
 	.ci/run
+
+# The site under load at 1,000 and 100,000 stories (PostgreSQL, Redis, wrk, nginx):
+# bench/results/latest.md. BENCH_ARGS="--sizes 1000 --duration 2" for a quick look.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,199 @@
+"""The benchmark's work inside Django, against the benchmark database (see run.py).
+
+    probe.py setup OUT.json      pick the URLs, make a signed-in session, count SQL queries
+    probe.py publish OUT.json    publish a new story now (as an editor would, through save())
+    probe.py remove STORY_ID     delete that story again
+
+Results go to OUT.json: the app's own log lines go to standard output.
+"""
+
+import json
+import math
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from taggit.models import Tag  # noqa: E402
+
+from articles.management.commands.generate_stories import (  # noqa: E402
+    COMMON_WORD,
+    RARE_WORDS,
+)
+from articles.models import Byline, Person, Section, Story  # noqa: E402
+from articles.search import story_search  # noqa: E402
+
+ADMIN_USERNAME = "bench-admin"
+PAGE_SIZE = 20
+DEEP_PAGE = 50
+
+
+def signed_in_session() -> str:
+    """A session key for a superuser, as if they had signed in."""
+    user, _ = User.objects.get_or_create(
+        username=ADMIN_USERNAME, defaults={"is_staff": True, "is_superuser": True}
+    )
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def pick_urls() -> tuple[dict, list[str], dict]:
+    """The pages to measure: the busiest section, tag and person make the honest case."""
+    published = Story.objects.published()
+    notes, facts = [], {"published_stories": published.count()}
+    story = published.order_by("-published_at")[5:6].get()
+    section = (
+        Section.objects.filter(stories__in=published)
+        .annotate(n=Count("stories"))
+        .order_by("-n")
+        .first()
+    )
+    tag = (
+        Tag.objects.filter(taggit_taggeditem_items__object_id__in=published.values("pk"))
+        .annotate(n=Count("taggit_taggeditem_items"))
+        .order_by("-n")
+        .first()
+    )
+    author = (
+        Byline.objects.filter(story__in=published)
+        .values("person")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    person = Person.objects.get(pk=author["person"])
+    facts.update(section_stories=section.n, tag_stories=tag.n, person_bylines=author["n"])
+    rare = next(word for word in RARE_WORDS if story_search(word).exists())
+    facts.update(
+        common_word=COMMON_WORD,
+        common_matches=story_search(COMMON_WORD).count(),
+        rare_word=rare,
+        rare_matches=story_search(rare).count(),
+    )
+    urls = {
+        "front page": "/",
+        "story": story.get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "tag": reverse("articles:tag", kwargs={"slug": tag.slug}),
+        "person": person.get_absolute_url(),
+    }
+    pages = math.ceil(section.n / PAGE_SIZE)
+    if pages >= DEEP_PAGE:
+        urls[f"page {DEEP_PAGE}"] = f"{section.get_absolute_url()}?page={DEEP_PAGE}"
+    else:
+        notes.append(
+            f"No page {DEEP_PAGE} to measure: the largest section ({section.name}) has "
+            f"{section.n:,} stories, {pages} pages."
+        )
+    urls.update(
+        {
+            "search, common word": f"/search/?q={COMMON_WORD}",
+            "search, rare word": f"/search/?q={rare}",
+            "feed": "/feed/",
+            "sitemap index": "/sitemap.xml",
+            "sitemap page": reverse("articles:sitemap-section", kwargs={"section": "stories"}),
+            "news sitemap": "/news-sitemap.xml",
+            "admin story list": "/admin/articles/story/",
+        }
+    )
+    return urls, notes, facts
+
+
+def count_queries(urls: dict, session_key: str) -> dict:
+    """SQL queries of each page, rendered in this process with the caches off.
+
+    The first request warms up what every process loads once; the second is counted.
+    A query gets as long as gunicorn gives a whole request (GUNICORN_TIMEOUT).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET statement_timeout = '{os.environ.get('GUNICORN_TIMEOUT', '30')}s'")
+    counts = {}
+    for name, url in urls.items():
+        client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+        if name.startswith("admin"):
+            client.cookies["sessionid"] = session_key
+        started = time.perf_counter()
+        first = client.get(url)
+        if first.status_code != 200:
+            # A timed-out query gives a 500 here; counting again would only time out again.
+            counts[name] = {
+                "queries": None,
+                "status": first.status_code,
+                "ms_in_process": round((time.perf_counter() - started) * 1000, 1),
+            }
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        counts[name] = {
+            "queries": len(queries),
+            "status": response.status_code,
+            "ms_in_process": round(elapsed * 1000, 1),
+            "bytes": len(response.content),
+        }
+    return counts
+
+
+def setup(out: Path) -> None:
+    urls, notes, facts = pick_urls()
+    session_key = signed_in_session()
+    result = {
+        "urls": urls,
+        "notes": notes,
+        "facts": facts,
+        "session": session_key,
+        "queries": count_queries(urls, session_key),
+    }
+    out.write_text(json.dumps(result, indent=2))
+
+
+def publish(out: Path) -> None:
+    token = uuid.uuid4().hex[:10]
+    story = Story.objects.create(
+        headline=f"Breaking story {token} published during the benchmark",
+        slug=f"breaking-story-{token}",
+        dek="A story published while readers are on the site.",
+        body="<p>It must reach readers at once through the app.</p>",
+        status=Story.Status.PUBLISHED,
+        published_at=timezone.now(),
+        section=Section.objects.order_by("position").first(),
+    )
+    out.write_text(json.dumps({"id": story.pk, "headline": story.headline, "token": token}))
+
+
+def remove(story_id: str) -> None:
+    Story.objects.filter(pk=int(story_id)).delete()
+
+
+if __name__ == "__main__":
+    task, argument = sys.argv[1], sys.argv[2]
+    if task == "setup":
+        setup(Path(argument))
+    elif task == "publish":
+        publish(Path(argument))
+    elif task == "remove":
+        remove(argument)
+    else:
+        sys.exit(f"Unknown task {task!r}: setup, publish or remove.")

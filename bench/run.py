@@ -1,0 +1,824 @@
+"""make bench: the site under load, at each archive size, against its own floor.
+
+For each size (1,000 then 100,000 stories by default) it builds or reuses the
+database, then measures every page with wrk on loopback, in three layers:
+
+1. rendered: gunicorn as in production, the page cache off;
+2. app cache: the page cache on, in Redis, warm;
+3. proxy: the caching nginx of deploy/nginx in front of layer 2.
+
+In the same run it measures the floor (the story page's bytes served by the same
+gunicorn with no database and no template) and nginx serving those bytes as a
+static file; figures are read as ratios to those. It also counts SQL queries
+per page, worker memory, and how long a story published during the run takes
+to reach readers. Results: bench/results/latest.json and latest.md.
+
+The machine is shared and noisy: compare figures of one run only.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import psycopg
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = ROOT / "bench"
+RESULTS = HERE / "results"
+# Written by hand after profiling the pages a run found slow; shown under the results.
+PROFILES = HERE / "profiles.md"
+PYTHON = sys.executable
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+DATABASE = "newsroom_bench"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+APP_PORT, PROXY_PORT, STATIC_PORT = 8701, 8702, 8703
+WORKERS = 4
+THREADS, CONNECTIONS = 2, 16
+SEED = 1
+GENERATOR_USERNAME = "generated-stories"
+
+LAYERS = {
+    "rendered": "1. every request rendered (PAGE_CACHE=0)",
+    "app_cache": "2. the app's page cache warm (Redis)",
+    "proxy": "3. through the caching nginx",
+}
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def ensure_tools() -> None:
+    missing = [
+        package
+        for package, command in (("wrk", "wrk"), ("nginx-light", "nginx"))
+        if not shutil.which(command) and not Path(f"/usr/sbin/{command}").exists()
+    ]
+    if missing:
+        log(f"Installing {', '.join(missing)}")
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
+
+
+def nginx_binary() -> str:
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+# The database ---------------------------------------------------------------------------
+
+
+def admin_connection():
+    return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True)
+
+
+def database_exists(name: str) -> bool:
+    with admin_connection() as conn:
+        return bool(conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone())
+
+
+def drop_database(name: str) -> None:
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def copy_database(source: str, target: str) -> None:
+    drop_database(target)
+    with admin_connection() as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [source]
+        )
+        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+
+
+def generated_stories(name: str) -> int:
+    if not database_exists(name):
+        return -1
+    with psycopg.connect(f"{POSTGRES}/{name}") as conn:
+        try:
+            row = conn.execute(
+                "SELECT count(*) FROM articles_story s JOIN auth_user u ON u.id = s.created_by_id "
+                "WHERE u.username = %s",
+                [GENERATOR_USERNAME],
+            ).fetchone()
+        except psycopg.errors.UndefinedTable:
+            return 0
+    return row[0]
+
+
+def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def prepare_database(size: int, env: dict, rebuild: bool) -> dict:
+    """newsroom_bench with `size` generated stories, from its snapshot when there is one.
+
+    Each size is kept as a snapshot (newsroom_bench_<size>) for the next run.
+    """
+    snapshot = f"{DATABASE}_{size}"
+    started = time.monotonic()
+    info = {"database": DATABASE, "snapshot": snapshot}
+    if not rebuild and generated_stories(snapshot) == size:
+        log(f"Reusing the {size:,}-story snapshot {snapshot}")
+        copy_database(snapshot, DATABASE)
+        manage(env, "migrate", "--noinput", "-v0")
+        info.update(reused=True, seconds=round(time.monotonic() - started, 1))
+        return info
+    if rebuild:
+        drop_database(DATABASE)
+    if generated_stories(DATABASE) > size:
+        # Starting again is quicker than removing stories.
+        drop_database(DATABASE)
+    if not database_exists(DATABASE):
+        with admin_connection() as conn:
+            conn.execute(f'CREATE DATABASE "{DATABASE}"')
+    manage(env, "migrate", "--noinput", "-v0")
+    current = generated_stories(DATABASE)
+    log(f"Generating: {current:,} generated stories, {size:,} wanted")
+    generating = time.monotonic()
+    manage(env, "generate_stories", "--seed", str(SEED), "--count", str(size - current))
+    info["generate_seconds"] = round(time.monotonic() - generating, 1)
+    # Fresh statistics, as autovacuum would have them on a real archive.
+    with psycopg.connect(f"{POSTGRES}/{DATABASE}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+    copy_database(DATABASE, snapshot)
+    info.update(reused=False, seconds=round(time.monotonic() - started, 1))
+    return info
+
+
+# Servers ----------------------------------------------------------------------------------
+
+
+def get(url: str, headers: dict | None = None, timeout: float = 60) -> tuple[int, dict, bytes]:
+    """One request, redirects not followed."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def stop(process: subprocess.Popen, how: int) -> None:
+    process.send_signal(how)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_until_up(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get(url, timeout=5)[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} did not come up in {seconds:.0f} s")
+
+
+class Gunicorn:
+    """gunicorn with gunicorn.conf.py, as bin/serve starts it, on loopback."""
+
+    def __init__(self, env: dict, work: Path, name: str):
+        self.env, self.work, self.name = env, work, name
+        self.access_log = work / f"gunicorn-{name}-access.log"
+        self.error_log = work / f"gunicorn-{name}-error.log"
+
+    def __enter__(self):
+        command = [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{APP_PORT}",
+            "--access-logfile",
+            str(self.access_log),
+            "--error-logfile",
+            str(self.error_log),
+            "newsroom.wsgi",
+        ]
+        with open(self.work / f"gunicorn-{self.name}-app.log", "ab") as app_log:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=app_log, stderr=subprocess.STDOUT
+            )
+        wait_until_up(f"http://127.0.0.1:{APP_PORT}/healthz")
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.process, signal.SIGTERM)
+
+    def worker_rss_mb(self) -> list[float]:
+        """Resident memory of each worker (the master's children), from /proc."""
+        sizes = []
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                if parent != self.process.pid:
+                    continue
+                status = (entry / "status").read_text()
+            except (OSError, IndexError, ValueError):
+                continue
+            rss_kb = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+            sizes.append(round(rss_kb / 1024, 1))
+        return sorted(sizes)
+
+    def worker_boots(self) -> int:
+        return self.error_log.read_text().count("Booting worker")
+
+
+NGINX_CONF = """\
+{user}
+worker_processes auto;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {prefix}/access.log;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    client_body_temp_path {prefix}/client_body;
+    proxy_temp_path {prefix}/proxy;
+    fastcgi_temp_path {prefix}/fastcgi;
+    uwsgi_temp_path {prefix}/uwsgi;
+    scgi_temp_path {prefix}/scgi;
+
+{site}
+
+    # The reference: the story page's bytes as a static file.
+    server {{
+        listen 127.0.0.1:{static_port};
+        root {static_root};
+    }}
+}}
+"""
+
+
+class Nginx:
+    """Debian's nginx with the repository's proxy config, in a prefix of its own."""
+
+    def __init__(self, work: Path, static_root: Path):
+        self.prefix = work / "nginx"
+        self.static_root = static_root
+
+    def __enter__(self):
+        if self.prefix.exists():
+            shutil.rmtree(self.prefix)
+        (self.prefix / "cache").mkdir(parents=True)
+        template = (ROOT / "deploy/nginx/newsroom.conf.template").read_text()
+        site = (
+            template.replace("${NGINX_UPSTREAM}", f"127.0.0.1:{APP_PORT}")
+            .replace("${NGINX_PORT}", f"127.0.0.1:{PROXY_PORT}")
+            .replace("${NGINX_CACHE_DIR}", str(self.prefix / "cache"))
+        )
+        conf = self.prefix / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                # Run as root, nginx's workers need a user; Debian's is www-data.
+                user="user www-data;" if os.geteuid() == 0 else "",
+                prefix=self.prefix,
+                site=site,
+                static_port=STATIC_PORT,
+                static_root=self.static_root,
+            )
+        )
+        command = [nginx_binary(), "-p", str(self.prefix), "-c", str(conf)]
+        subprocess.run([*command, "-t", "-q"], check=True)
+        self.process = subprocess.Popen([*command, "-g", "daemon off;"])
+        wait_until_up(f"http://127.0.0.1:{STATIC_PORT}/story.html")
+        wait_until_up(f"http://127.0.0.1:{PROXY_PORT}/healthz")
+        return self
+
+    def __exit__(self, *exc):
+        # SIGQUIT: nginx's graceful shutdown.
+        stop(self.process, signal.SIGQUIT)
+
+
+# Load -------------------------------------------------------------------------------------
+
+
+class PageError(Exception):
+    pass
+
+
+def wrk(url: str, duration: float, headers: dict | None = None) -> dict:
+    command = [
+        "wrk",
+        f"-t{THREADS}",
+        f"-c{CONNECTIONS}",
+        f"-d{duration:g}s",
+        "--latency",
+        "--timeout",
+        "30s",
+        "-s",
+        str(HERE / "report.lua"),
+    ]
+    for name, value in (headers or {}).items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    raw = json.loads(output.split("BENCH_RESULT", 1)[1].strip().splitlines()[0])
+    seconds = raw["duration_us"] / 1e6
+    return {
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": round(raw["p50_us"] / 1000, 2),
+        "p90_ms": round(raw["p90_us"] / 1000, 2),
+        "p95_ms": round(raw["p95_us"] / 1000, 2),
+        "p99_ms": round(raw["p99_us"] / 1000, 2),
+        "max_ms": round(raw["max_us"] / 1000, 2),
+        "requests": raw["requests"],
+        "seconds": round(seconds, 2),
+        "bytes_per_response": raw["bytes"] // max(raw["requests"], 1),
+        "non_2xx_3xx": raw["non_2xx_3xx"],
+        "socket_errors": raw["connect_errors"] + raw["read_errors"] + raw["write_errors"],
+        "timeouts": raw["timeouts"],
+    }
+
+
+def measure(base: str, path: str, duration: float, headers=None, warm: float = 1.0) -> dict:
+    """Check the page answers 200, warm it up, then load it for `duration` seconds."""
+    url = base + path
+    asked = time.monotonic()
+    try:
+        status, _, body = get(url, headers)
+    except OSError as error:  # gunicorn killed the worker at its timeout, say
+        raise PageError(f"{path} gave no answer ({error!r})") from error
+    if status != 200:
+        log(f"  {url} answered {status}: {body[:300]!r}")
+        raise PageError(f"{path} answered {status} after {time.monotonic() - asked:.1f} s")
+    if warm:
+        wrk(url, warm, headers)
+    # What a warm request gets from the caches (X-Page-Cache: hit, X-Proxy-Cache: HIT).
+    warmed = get(url, headers)[1]
+    result = wrk(url, duration, headers)
+    if not result["requests"]:
+        # A page slower than the run is long: give it time to finish some requests.
+        result = wrk(url, max(30, 6 * duration), headers)
+    result["cache"] = " ".join(
+        f"{name}: {warmed[name]}" for name in ("X-Proxy-Cache", "X-Page-Cache") if name in warmed
+    )
+    if result["non_2xx_3xx"]:
+        raise PageError(f"{path} answered {result['non_2xx_3xx']} errors under load")
+    return result
+
+
+def measure_all(base: str, urls: dict, duration: float, session: str, layer: str) -> dict:
+    results = {}
+    for name, path in urls.items():
+        headers = {"Cookie": f"sessionid={session}"} if name.startswith("admin") else None
+        try:
+            results[name] = measure(base, path, duration, headers)
+        except PageError as error:
+            log(f"ERROR {error}")
+            results[name] = {"error": str(error)}
+            continue
+        r = results[name]
+        log(
+            f"  {layer:9} {name:22} {r['rps']:9.1f} req/s  p50 {r['p50_ms']:7.2f} ms  "
+            f"p99 {r['p99_ms']:8.2f} ms  {r['cache'] or ''}"
+        )
+    return results
+
+
+def probe(env: dict, task: str, argument: str, work: Path) -> dict | None:
+    out = work / f"probe-{task}.json"
+    with open(work / "probe.log", "ab") as probe_log:
+        subprocess.run(
+            [PYTHON, str(HERE / "probe.py"), task, str(argument if task == "remove" else out)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=probe_log,
+            stderr=subprocess.STDOUT,
+        )
+    return json.loads(out.read_text()) if task != "remove" else None
+
+
+def time_to_visible(env: dict, work: Path) -> dict:
+    """Publish a story now; seconds until the front page shows it, via the app and the proxy."""
+    for _ in range(2):
+        get(f"http://127.0.0.1:{PROXY_PORT}/")
+    headers = get(f"http://127.0.0.1:{PROXY_PORT}/")[1]
+    published = probe(env, "publish", "", work)
+    started = time.monotonic()
+    seen = {}
+
+    def poll(name: str, port: int) -> None:
+        while time.monotonic() - started < 120:
+            if published["token"].encode() in get(f"http://127.0.0.1:{port}/")[2]:
+                seen[name] = round(time.monotonic() - started, 2)
+                return
+            time.sleep(0.1)
+
+    pollers = [
+        threading.Thread(target=poll, args=("app_seconds", APP_PORT)),
+        threading.Thread(target=poll, args=("proxy_seconds", PROXY_PORT)),
+    ]
+    for poller in pollers:
+        poller.start()
+    for poller in pollers:
+        poller.join()
+    probe(env, "remove", str(published["id"]), work)
+    return {
+        "app_seconds": seen.get("app_seconds"),
+        "proxy_seconds": seen.get("proxy_seconds"),
+        "proxy_cache_control": headers.get("Cache-Control"),
+        "proxy_cache_status_before": headers.get("X-Proxy-Cache"),
+    }
+
+
+def run_size(size: int, args, env: dict, work: Path) -> dict:
+    log(f"== {size:,} stories")
+    result = {"database": prepare_database(size, env, args.rebuild)}
+    rendered_env = {**env, "PAGE_CACHE": "0"}
+    cached_env = {**env, "PAGE_CACHE": "1"}
+    setup = probe(rendered_env, "setup", "", work)
+    urls, session = setup["urls"], setup["session"]
+    result.update(urls=urls, notes=setup["notes"], facts=setup["facts"], queries=setup["queries"])
+    log(f"  {setup['facts']}")
+    for note in setup["notes"]:
+        log(f"  {note}")
+    app = f"http://127.0.0.1:{APP_PORT}"
+    layers, memory, boots = {}, {}, {}
+
+    with Gunicorn(rendered_env, work, f"{size}-rendered") as server:
+        # The floor serves the story page's own bytes.
+        status, _, page = get(app + urls["story"])
+        if status != 200:
+            raise PageError(f"the story page answered {status}")
+        Path(env["BENCH_FLOOR_FILE"]).write_bytes(page)
+        (work / "static" / "story.html").write_bytes(page)
+        floor = [measure(app, "/bench/floor/", args.duration)]
+        layers["rendered"] = measure_all(app, urls, args.duration, session, "rendered")
+        floor.append(measure(app, "/bench/floor/", args.duration))
+        memory["rendered"], boots["rendered"] = server.worker_rss_mb(), server.worker_boots()
+    result["floor"] = {
+        "runs": floor,
+        "rps": round(statistics.mean(run["rps"] for run in floor), 1),
+        "page_bytes": len(page),
+    }
+    log(f"  floor {[run['rps'] for run in floor]} req/s, page {len(page):,} bytes")
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    with Gunicorn(cached_env, work, f"{size}-cached") as server:
+        layers["app_cache"] = measure_all(app, urls, args.duration, session, "app cache")
+        memory["app_cache"], boots["app_cache"] = server.worker_rss_mb(), server.worker_boots()
+        with Nginx(work, work / "static"):
+            static = measure(f"http://127.0.0.1:{STATIC_PORT}", "/story.html", args.duration)
+            result["nginx_static"] = static
+            log(f"  nginx static {static['rps']} req/s")
+            proxy = f"http://127.0.0.1:{PROXY_PORT}"
+            layers["proxy"] = measure_all(proxy, urls, args.duration, session, "proxy")
+            result["publish"] = time_to_visible(cached_env, work)
+            log(f"  published story visible: {result['publish']}")
+        memory["proxy"], boots["proxy"] = server.worker_rss_mb(), server.worker_boots()
+    result.update(layers=layers, memory=memory, worker_boots=boots)
+    result["memory_max_mb"] = max(max(sizes) for sizes in memory.values() if sizes)
+    return result
+
+
+# Report -----------------------------------------------------------------------------------
+
+
+def ratio(value, reference) -> float | None:
+    return round(value / reference, 5) if value is not None and reference else None
+
+
+def short(value: float, target: float) -> str:
+    """How far a ratio is from its target, for a reader of the targets table."""
+    return "met" if value >= target else f"{target / value:.2f}× short" if value else "no answer"
+
+
+def fmt_ratio(value) -> str:
+    return "–" if value is None else f"{value:.3f}×" if value < 0.1 else f"{value:.2f}×"
+
+
+PUBLIC_LISTINGS = ["front page", "section", "tag", "person", "page 50"]
+
+
+def evaluate(results: dict) -> list[dict]:
+    """The issue's targets, each met or missed, with the figure."""
+    targets = []
+
+    def add(target, size, met, figure):
+        targets.append({"target": target, "size": size, "met": met, "figure": figure})
+
+    sizes = results["sizes"]
+    for size, data in sizes.items():
+        floor = data["floor"]["rps"]
+        rendered = data["layers"]["rendered"]
+        story = rendered.get("story", {})
+        if "rps" in story:
+            r = ratio(story["rps"], floor)
+            add(
+                "Story rendered ≥ 0.15× floor, p99 < 50 ms",
+                size,
+                r >= 0.15 and story["p99_ms"] < 50,
+                f"{fmt_ratio(r)} floor ({short(r, 0.15)}), p99 {story['p99_ms']:,.0f} ms "
+                f"({story['p99_ms'] / 50:.1f}× the limit)",
+            )
+        for name in PUBLIC_LISTINGS:
+            page = rendered.get(name, {})
+            if "rps" in page:
+                r = ratio(page["rps"], floor)
+                add(
+                    f"{name} rendered ≥ 0.10× floor",
+                    size,
+                    r >= 0.10,
+                    f"{fmt_ratio(r)} floor ({short(r, 0.10)})",
+                )
+        for layer, target, reference, minimum in (
+            ("app_cache", "App cache warm ≥ 0.7× floor", floor, 0.7),
+            ("proxy", "Proxy ≥ 0.5× nginx static", data["nginx_static"]["rps"], 0.5),
+        ):
+            ratios = {
+                name: ratio(page["rps"], reference)
+                for name, page in data["layers"][layer].items()
+                if "rps" in page and not name.startswith("admin")
+            }
+            below = {name: r for name, r in ratios.items() if r < minimum}
+            failed = [name for name, page in data["layers"][layer].items() if "error" in page]
+            figure = f"story {fmt_ratio(ratios.get('story'))}"
+            if below:
+                figure += "; below: " + ", ".join(
+                    f"{name} {fmt_ratio(r)} ({short(r, minimum)})" for name, r in below.items()
+                )
+            if failed:
+                figure += "; errors: " + ", ".join(failed)
+            add(f"{target} (every public page)", size, not below and not failed, figure)
+        for name in ("search, common word", "search, rare word"):
+            page = rendered.get(name, {})
+            if "p95_ms" in page:
+                add(
+                    f"Search p95 < 50 ms ({name.split(', ')[1]}, rendered)",
+                    size,
+                    page["p95_ms"] < 50,
+                    f"p95 {page['p95_ms']:,.0f} ms ({page['p95_ms'] / 50:.1f}× the limit)",
+                )
+        limits = {"story": 8, **dict.fromkeys(PUBLIC_LISTINGS, 6)}
+        counts = {name: data["queries"][name]["queries"] for name in limits if name in data["urls"]}
+        over = {name: n for name, n in counts.items() if n is None or n > limits[name]}
+        add(
+            "SQL queries: story ≤ 8, listings ≤ 6",
+            size,
+            not over,
+            ", ".join(f"{name} {'no answer' if n is None else n}" for name, n in counts.items()),
+        )
+        add(
+            "Worker memory < 150 MB",
+            size,
+            data["memory_max_mb"] < 150,
+            f"max {data['memory_max_mb']:.0f} MB",
+        )
+        publish = data["publish"]
+        app_s, proxy_s = publish["app_seconds"], publish["proxy_seconds"]
+        add(
+            "Published story: at once via the app (≤ 1 s), via the proxy within s-maxage "
+            "(30 s) and the refresh it triggers (1 s)",
+            size,
+            app_s is not None and app_s <= 1 and proxy_s is not None and proxy_s <= 31,
+            f"app {app_s} s, proxy {proxy_s} s ({publish['proxy_cache_control']})",
+        )
+    if len(sizes) >= 2:
+        small, large = sorted(sizes, key=int)[0], sorted(sizes, key=int)[-1]
+        slower = {}
+        for name, page in sizes[large]["layers"]["rendered"].items():
+            before = sizes[small]["layers"]["rendered"].get(name, {})
+            if "p50_ms" in page and "p50_ms" in before:
+                slower[name] = ratio(page["p50_ms"], before["p50_ms"])
+        over = {name: r for name, r in slower.items() if r > 1.3}
+        failed = [n for n, page in sizes[large]["layers"]["rendered"].items() if "error" in page]
+        add(
+            f"p50 at {int(large):,} within 1.3× of {int(small):,} (rendered, every page)",
+            f"{small} → {large}",
+            not over and not failed,
+            ("over: " + ", ".join(f"{name} {r:.2f}×" for name, r in over.items()) if over else "")
+            + (f"; errors at {int(large):,}: " + ", ".join(failed) if failed else "")
+            or f"worst {max(slower.values()):.2f}×",
+        )
+    return targets
+
+
+def cell(page: dict, reference: float) -> str:
+    if "rps" not in page:
+        return "**error**" if "error" in page else "–"
+    return f"{page['rps']:,.0f} ({fmt_ratio(ratio(page['rps'], reference))})"
+
+
+def summary(results: dict) -> list[str]:
+    """One row per page: each layer at the largest size, and how p50 grew with the archive."""
+    sizes = sorted(results["sizes"], key=int)
+    small, large = results["sizes"][sizes[0]], results["sizes"][sizes[-1]]
+    floor, static = large["floor"]["rps"], large["nginx_static"]["rps"]
+    lines = [
+        f"## Summary at {int(sizes[-1]):,} stories",
+        "",
+        f"req/s (ratio). Floor view {floor:,.0f} req/s, nginx static file {static:,.0f} req/s.",
+        "",
+        "| page | rendered (× floor) | app cache (× floor) | proxy (× nginx static) "
+        f"| p50 ms at {int(sizes[0]):,} → {int(sizes[-1]):,} | SQL queries |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in large["urls"]:
+        rendered = large["layers"]["rendered"][name]
+        before = small["layers"]["rendered"].get(name, {})
+        growth = "–"
+        if "p50_ms" in rendered and "p50_ms" in before:
+            growth = (
+                f"{before['p50_ms']:,.0f} → {rendered['p50_ms']:,.0f} "
+                f"({rendered['p50_ms'] / before['p50_ms']:.1f}×)"
+            )
+        queries = large["queries"][name]["queries"]
+        cached, proxied = large["layers"]["app_cache"][name], large["layers"]["proxy"][name]
+        lines.append(
+            f"| {name} | {cell(rendered, floor)} | {cell(cached, floor)}"
+            f" | {cell(proxied, static)} | {growth} | {'–' if queries is None else queries} |"
+        )
+    return [*lines, ""]
+
+
+def markdown(results: dict) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run of {results['started'][:16].replace('T', ' ')} UTC, {results['minutes']} minutes: "
+        f"`wrk -t{THREADS} -c{CONNECTIONS} -d{results['duration']:g}s` on loopback, gunicorn "
+        f"with `gunicorn.conf.py` and {WORKERS} sync workers, PostgreSQL, Redis, "
+        f"{results['machine']['cpus']} CPU cores shared with the load generator.",
+        "Ratios are to the floor view of the same run (the story page's bytes from the same "
+        "gunicorn with no database and no template), and for the proxy to nginx serving those "
+        "bytes as a static file. The machine is noisy: compare ratios, not absolute figures.",
+        "",
+        *summary(results),
+    ]
+    for size, data in results["sizes"].items():
+        floor, static = data["floor"]["rps"], data["nginx_static"]["rps"]
+        memory = data["memory"]
+        floor_runs = " and ".join(f"{run['rps']:,.0f}" for run in data["floor"]["runs"])
+        lines += [
+            f"## {int(size):,} stories",
+            "",
+            f"Floor view: {floor:,.0f} req/s (runs: {floor_runs}); nginx static file: "
+            f"{static:,.0f} req/s; story page {data['floor']['page_bytes']:,} bytes. "
+            f"Worker memory after each layer (MB): "
+            + "; ".join(f"{layer} {', '.join(map(str, mb))}" for layer, mb in memory.items())
+            + f" (max {data['memory_max_mb']:.0f} MB). Workers booted (max_requests "
+            "recycling included): "
+            + ", ".join(f"{layer} {n}" for layer, n in data["worker_boots"].items())
+            + " (`max_requests` restarts each worker after about 2,000 requests, so the fast "
+            "runs pay for worker boots too).",
+            "",
+        ]
+        if data["notes"]:
+            lines += [*(f"- {note}" for note in data["notes"]), ""]
+        for layer, title in LAYERS.items():
+            proxy = layer == "proxy"
+            lines += [
+                f"### {title}",
+                "",
+                "| page | req/s | × floor |"
+                + (" × nginx static |" if proxy else "")
+                + " p50 ms | p95 ms | p99 ms | SQL queries | KB |",
+                "|---|---:|---:|" + ("---:|" if proxy else "") + "---:|---:|---:|---:|---:|",
+            ]
+            for name, page in data["layers"][layer].items():
+                queries = data["queries"][name]["queries"]
+                queries = "–" if queries is None else queries
+                if "error" in page:
+                    lines.append(f"| {name} | **error**: {page['error']} |")
+                    continue
+                row = f"| {name} | {page['rps']:,.1f} | {fmt_ratio(ratio(page['rps'], floor))} |"
+                if proxy:
+                    row += f" {fmt_ratio(ratio(page['rps'], static))} |"
+                row += (
+                    f" {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} |"
+                    f" {queries} | {page['bytes_per_response'] / 1000:.0f} |"
+                )
+                lines.append(row)
+            lines.append("")
+        publish = data["publish"]
+        lines += [
+            f"A story published during the run was on the front page after "
+            f"{publish['app_seconds']} s through the app and {publish['proxy_seconds']} s "
+            f"through the proxy (`Cache-Control: {publish['proxy_cache_control']}`).",
+            "",
+        ]
+    lines += ["## Targets", "", "| target | stories | result | figure |", "|---|---|---|---|"]
+    for target in results["targets"]:
+        verdict = "met" if target["met"] else "**missed**"
+        lines.append(f"| {target['target']} | {target['size']} | {verdict} | {target['figure']} |")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def write_results(results: dict) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / "latest.md").write_text(markdown(results))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,100000", help="Archive sizes, comma-separated.")
+    parser.add_argument("--duration", type=float, default=5, help="Seconds of load per page.")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="Generate the archives again, ignoring snapshots."
+    )
+    parser.add_argument(
+        "--report", action="store_true", help="Only write latest.md again from latest.json."
+    )
+    args = parser.parse_args()
+    if args.report:
+        results = json.loads((RESULTS / "latest.json").read_text())
+        results["targets"] = evaluate(results)
+        write_results(results)
+        return 0
+    sizes = [int(size) for size in args.sizes.split(",")]
+
+    ensure_tools()
+    work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    # nginx's workers (www-data) read the static file and write the cache under it.
+    work.chmod(0o755)
+    (work / "static").mkdir(mode=0o755)
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
+        "REDIS_URL": REDIS_URL,
+        "WEB_CONCURRENCY": str(WORKERS),
+        "BENCH_FLOOR_FILE": str(work / "floor.html"),
+    }
+    env.pop("PORT", None)
+    log(f"Work files in {work}")
+    started = datetime.datetime.now(datetime.UTC)
+    results = {
+        "started": started.isoformat(timespec="seconds"),
+        "duration": args.duration,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split()[1],
+            "nginx": subprocess.run(
+                [nginx_binary(), "-v"], capture_output=True, text=True
+            ).stderr.strip(),
+        },
+        "settings": {"threads": THREADS, "connections": CONNECTIONS, "workers": WORKERS},
+        "sizes": {},
+    }
+    manage(env, "collectstatic", "--noinput", "-v0")
+    failed = False
+    for size in sizes:
+        data = run_size(size, args, env, work)
+        results["sizes"][str(size)] = data
+        failed = failed or any(
+            "error" in page for layer in data["layers"].values() for page in layer.values()
+        )
+    finished = datetime.datetime.now(datetime.UTC)
+    results["finished"] = finished.isoformat(timespec="seconds")
+    results["minutes"] = round((finished - started).total_seconds() / 60, 1)
+    results["targets"] = evaluate(results)
+    write_results(results)
+    print(markdown(results))
+    log(f"Wrote {RESULTS / 'latest.md'} and latest.json in {results['minutes']} minutes")
+    if failed:
+        log("FAILED: some pages answered errors (see above); their figures are worthless.")
+        return 1
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
