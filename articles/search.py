@@ -6,6 +6,7 @@ with ``ts_headline``. On SQLite it looks for every word in the same fields and
 names, and highlights in Python; the page looks the same.
 """
 
+import datetime
 import html
 import re
 
@@ -14,17 +15,16 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     TextField,
     Value,
     When,
 )
 from django.db.models.functions import Concat
+from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -150,14 +150,17 @@ def snippet(story: Story, query: str) -> SafeString:
     return mark_safe(prefix + highlight(text, terms) + suffix)
 
 
+RELATED_WINDOW = datetime.timedelta(days=90)
+
+
 def related_stories(story: Story, limit: int = 4) -> list[Story]:
     """The editors' choice first, then the stories sharing most people and tags.
 
-    One query; expects the story's ``people`` and ``tags`` prefetched.
+    One query; expects the story's ``people`` and ``tags`` prefetched. Shared
+    people and tags are counted among stories published within RELATED_WINDOW
+    of this one, so the work stays small at any archive size; the editors'
+    choice comes from any time.
     """
-    chosen = Exists(
-        Story.related.through.objects.filter(from_story=story.pk, to_story=OuterRef("pk"))
-    )
     people = [person.pk for person in story.people.all()]
     tags = [tag.pk for tag in story.tags.all()]
     shared = Value(0)
@@ -165,11 +168,29 @@ def related_stories(story: Story, limit: int = 4) -> list[Story]:
         shared = shared + Count("people", filter=Q(people__in=people), distinct=True)
     if tags:
         shared = shared + Count("tagged_items", filter=Q(tagged_items__tag__in=tags), distinct=True)
-    related = (
-        Story.objects.published()
-        .exclude(pk=story.pk)
-        .annotate(chosen=chosen, shared=shared)
-        .filter(Q(chosen=True) | Q(shared__gt=0))
-        .order_by("-chosen", "-shared", "-published_at", "-pk")
+    fields = ["pk", "headline", "slug", "status", "published_at"]
+    others = Story.objects.published().exclude(pk=story.pk)
+    when = story.published_at or timezone.now()  # a draft, in preview
+    window = (when - RELATED_WINDOW, when + RELATED_WINDOW)
+    nearby = (
+        others.filter(published_at__range=window)
+        .annotate(chosen=Value(0), shared=shared)
+        .filter(shared__gt=0)
+        .values(*fields, "chosen", "shared")
+        .order_by()
     )
-    return list(related[:limit])
+    picks = Story.related.through.objects.filter(from_story=story.pk).values("to_story")
+    chosen = (
+        others.filter(pk__in=picks)
+        .annotate(chosen=Value(1), shared=Value(0))
+        .values(*fields, "chosen", "shared")
+        .order_by()
+    )
+    # A pick may also be nearby: fetch enough rows to drop the repeat.
+    rows = nearby.union(chosen, all=True).order_by("-chosen", "-shared", "-published_at", "-pk")
+    related, seen = [], set()
+    for row in rows[: limit * 2]:
+        if row["pk"] not in seen and len(related) < limit:
+            seen.add(row["pk"])
+            related.append(Story(**{name: row[name] for name in fields}))
+    return related
