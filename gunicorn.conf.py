@@ -17,5 +17,5 @@ access_log_format = (
     'path="%(U)s" query="%(q)s" status=%(s)s duration_ms=%(M)s bytes=%(B)s remote=%(h)s'
 )
 # Recycle workers now and then so that a slow leak never takes the site down.
-max_requests = 2000
-max_requests_jitter = 200
+max_requests = 20000
+max_requests_jitter = 2000

@@ -221,6 +221,11 @@ def story_card(request, pk, digest):
     return response
 
 
+class SearchPaginator(CappedPaginator):
+    # 50 pages of 20: the most recent 1,000 matches are ranked (see SEARCH_WINDOW).
+    max_pages = 50
+
+
 def search(request):
     """Published stories matching ``?q=``, best first, at /search/.
 
@@ -229,7 +234,7 @@ def search(request):
     a page number past the end answers 404.
     """
     query = clean_query(request.GET.get("q", ""))
-    paginator = CappedPaginator(story_search(query).for_listing(), 20)
+    paginator = SearchPaginator(story_search(query).for_listing(), 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:

@@ -1,7 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
 
 from articles.models import Person, Story
 from tests.factories import (
@@ -188,3 +191,21 @@ def test_search_query_count_does_not_grow_with_results_or_relations(client):
     for _ in range(15):
         story_with_everything(headline="Shared words again", n_authors=4, n_tags=4, n_people=4)
     assert count_queries(client, "/search/?q=shared") == small <= 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
+def test_common_words_rank_only_the_most_recent_matches(client, monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "SEARCH_WINDOW", 3)
+    now = timezone.now()
+    for age in range(5):
+        StoryFactory(
+            headline=f"Harvest report number {age}",
+            published_at=now - datetime.timedelta(days=age + 1),
+        )
+
+    html = client.get("/search/", {"q": "harvest"}).text
+
+    assert html.count('class="story-card"') == 3
+    assert "number 0" in html and "number 2" in html and "number 4" not in html
