@@ -2,6 +2,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -18,7 +19,7 @@ from django.views.generic import (
     MonthArchiveView,
     YearArchiveView,
 )
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.images import draw_card
 from articles.models import (
@@ -87,8 +88,17 @@ class SectionDetailView(ListingView):
 
 class TagDetailView(ListingView):
     model = Tag
+    # From this many stories on, a tag's newest stories are found by walking the
+    # archive newest first; below it, by joining its few stories (PostgreSQL picks
+    # badly between the two: 90 ms against 3 ms either way at 100,000 stories).
+    common_from = 1000
 
     def filter_stories(self, stories):
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Story), tag=self.object
+        )
+        if tagged[: self.common_from].count() >= self.common_from:
+            return stories.filter(pk__in=tagged.values("object_id"))
         return stories.filter(tags=self.object)
 
 

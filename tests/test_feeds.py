@@ -175,4 +175,4 @@ def test_feed_query_counts_do_not_grow_with_stories_authors_or_tags(client):
     big = [count_queries(client, url) for url in FEEDS]
 
     assert big == small
-    assert max(big) <= 4
+    assert max(big) <= 5  # a tag feed also asks how common the tag is
