@@ -37,11 +37,15 @@ def rebuild_meta() -> dict:
     return meta
 
 
-def current_meta() -> dict:
-    meta = cache.get(META_KEY)
-    if meta is None or (meta["next"] is not None and time.time() >= meta["next"]):
-        meta = rebuild_meta()
-    return meta
+def is_current(meta: dict | None) -> bool:
+    return meta is not None and (meta["next"] is None or time.time() < meta["next"])
+
+
+def current_meta(meta: dict | None = None) -> dict:
+    """The current generation: ``meta`` as read from the cache, if still current."""
+    if meta is None:
+        meta = cache.get(META_KEY)
+    return meta if is_current(meta) else rebuild_meta()
 
 
 def seconds_until_next_publication(meta: dict) -> float | None:

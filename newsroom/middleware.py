@@ -15,7 +15,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from articles.cache import current_meta, seconds_until_next_publication
+from articles.cache import META_KEY, current_meta, seconds_until_next_publication
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -125,9 +125,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        meta = current_meta()
-        key = self.key(request, meta)
-        stored = cache.get(key)
+        meta, key, stored = self.lookup(request)
         locked = False
         if stored is None:
             locked = cache.add(f"{key}:lock", 1, timeout=10)
@@ -156,6 +154,21 @@ class PageCacheMiddleware:
                 response=response,
             )
         return response
+
+    def lookup(self, request):
+        """The generation, the page's key and its cached copy: one cache round trip
+        when the generation is the one this process saw last, as it nearly always is.
+        """
+        guess = self.last_generation
+        keys = [META_KEY] + ([self.key(request, {"generation": guess})] if guess else [])
+        found = cache.get_many(keys)
+        meta = current_meta(found.get(META_KEY))
+        self.last_generation = meta["generation"]
+        key = self.key(request, meta)
+        stored = found.get(key) if meta["generation"] == guess else cache.get(key)
+        return meta, key, stored
+
+    last_generation = None
 
     @staticmethod
     def key(request, meta) -> str:
