@@ -34,7 +34,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 migrations-check: $(VENV)/.installed
-	SECRET_KEY=check $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py makemigrations --check --dry-run
 
 # The database (PostgreSQL or SQLite, from DATABASE_URL) and media files, in one archive.
 backup: $(VENV)/.installed

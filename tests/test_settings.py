@@ -35,3 +35,15 @@ def test_local_admin_refuses_to_run_in_production():
     result = manage("local_admin", DEBUG="0", SECRET_KEY="x" * 50)
     assert result.returncode != 0
     assert "runs only with DEBUG=1" in result.stderr
+
+
+def test_management_commands_work_in_a_checkout_with_nothing_configured():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
+def test_management_commands_with_a_secret_key_keep_debug_off():
+    result = manage("local_admin", SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "runs only with DEBUG=1" in result.stderr
