@@ -1,4 +1,4 @@
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
 from django.utils.functional import cached_property
 
@@ -20,6 +20,68 @@ class CappedPaginator(Paginator):
         return min(rows, limit)
 
     capped = False
+
+
+class NextPage(Page):
+    """A page that knows whether another follows without knowing how many do."""
+
+    def __init__(self, object_list, number, paginator, has_more):
+        super().__init__(object_list, number, paginator)
+        self.has_more = has_more
+
+    def has_next(self):
+        return self.has_more
+
+    def next_page_number(self):
+        return self.paginator.validate_number(self.number + 1)
+
+    def start_index(self):
+        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
+
+    def end_index(self):
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+class NextPagePaginator(Paginator):
+    """Pages of a listing with no COUNT(*) at all: a page fetches one row more
+    than it shows, to know whether there is a next one.
+
+    Listings say "Page 3" and link to the newer and older pages. At most
+    ``max_pages`` pages, so the deepest page skips a bounded number of rows; a
+    page past the last one, or past the cap, answers 404. Older stories stay
+    reachable through the date archives and the sitemaps.
+    """
+
+    max_pages = 500
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer.") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1.")
+        if number > self.max_pages:
+            raise EmptyPage("That page contains no results.")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results.")
+        has_more = len(rows) > self.per_page and number < self.max_pages
+        return NextPage(rows[: self.per_page], number, self, has_more)
+
+    @property
+    def count(self):
+        raise TypeError("NextPagePaginator does not count: use page.has_next().")
+
+    @property
+    def num_pages(self):
+        # An upper bound (?page=last goes to the cap, which answers 404 if empty).
+        return self.max_pages
 
 
 class EstimatedCountPaginator(Paginator):

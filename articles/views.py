@@ -33,8 +33,8 @@ from articles.models import (
     Story,
     StoryRedirect,
 )
-from articles.pagination import CappedPaginator
-from articles.search import clean_query, snippet, story_search
+from articles.pagination import CappedPaginator, NextPagePaginator
+from articles.search import clean_query, snippet, story_search, uses_postgresql
 from articles.sitemaps import NewsSitemap
 
 
@@ -43,7 +43,7 @@ class StoryListView(ListView):
 
     template_name = "articles/story_list.html"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = NextPagePaginator
 
     def get_queryset(self):
         return Story.objects.published().for_listing()
@@ -57,7 +57,7 @@ class ListingView(ListView):
     """
 
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = NextPagePaginator
     slug_field = "slug"
 
     def get_template_names(self):
@@ -139,6 +139,7 @@ class PersonDetailView(ListingView):
 
 def with_page_data(stories):
     """What the story page shows, fetched in a fixed number of queries."""
+    stories = stories.defer("search_vector")
     return stories.select_related("section", "original_publisher", "lead_image").prefetch_related(
         Prefetch("bylines", queryset=Byline.objects.select_related("person")),
         Prefetch("citations", queryset=Citation.objects.select_related("source__person")),
@@ -244,7 +245,9 @@ def search(request):
     a page number past the end answers 404.
     """
     query = clean_query(request.GET.get("q", ""))
-    paginator = SearchPaginator(story_search(query).for_listing(), 20)
+    # Without PostgreSQL's snippets, snippet() cuts its own from the body.
+    stories = story_search(query).for_listing(with_body=not uses_postgresql())
+    paginator = SearchPaginator(stories, 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
@@ -281,7 +284,7 @@ class CorrectionListView(ListView):
     """Every correction to a public story, newest first, at /corrections/."""
 
     paginate_by = 50
-    paginator_class = CappedPaginator
+    paginator_class = NextPagePaginator
 
     def get_queryset(self):
         return Correction.objects.filter(story__in=Story.objects.published()).select_related(
@@ -299,7 +302,7 @@ class StoryArchiveMixin:
     month_format = "%m"
     day_format = "%d"
     paginate_by = 20
-    paginator_class = CappedPaginator
+    paginator_class = NextPagePaginator
     template_name = "articles/story_archive.html"
 
     def get_queryset(self):

@@ -17,6 +17,7 @@ from tests.factories import (
     story_with_everything,
 )
 from tests.forms import story_form
+from tests.pages import card_headlines
 from tests.test_views import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def search(client, query, **params):
 
 
 def found(client, query):
-    return [story.headline for story in search(client, query).context["page_obj"]]
+    return card_headlines(search(client, query))
 
 
 @pytest.mark.parametrize("query", ["Peskov", "peace talks", "Zelenskyy Ukraine", "kremlin"])

@@ -20,6 +20,7 @@ from tests.factories import (
     story_with_everything,
 )
 from tests.forms import story_form
+from tests.pages import card_headlines
 from tests.test_views import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -277,7 +278,7 @@ def test_date_archives_list_the_stories_of_a_year_month_and_day(client):
     def headlines(url):
         response = client.get(url)
         assert response.status_code == 200, url
-        return [story.headline for story in response.context["object_list"]]
+        return card_headlines(response)
 
     assert headlines("/2025/") == ["March", "Thirteenth", "Twelfth"]
     assert headlines("/2025/02/") == ["Thirteenth", "Twelfth"]

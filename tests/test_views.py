@@ -15,6 +15,7 @@ from tests.factories import (
     StoryFactory,
     story_with_everything,
 )
+from tests.pages import card_headlines
 
 pytestmark = pytest.mark.django_db
 
@@ -286,22 +287,36 @@ def test_query_counts_do_not_grow_with_relations_or_stories(client):
     assert max(listings) <= QUERY_BUDGET["listing"]
 
 
-def test_listings_count_a_bounded_number_of_rows_however_big_the_archive(
-    client, world, monkeypatch
-):
-    from articles.pagination import CappedPaginator
+def test_listings_never_count_the_archive_and_stop_at_the_page_cap(client, world, monkeypatch):
+    from articles.pagination import NextPagePaginator
 
-    monkeypatch.setattr(CappedPaginator, "max_pages", 2)
+    monkeypatch.setattr(NextPagePaginator, "max_pages", 2)
     StoryFactory.create_batch(45, section=world)
 
     with CaptureQueriesContext(connection) as queries:
         second = client.get("/sections/world/?page=2")
-    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    sql = [q["sql"] for q in queries]
 
     assert second.status_code == 200
-    assert "Page 2 of 2+" in second.text
-    assert counts and all("LIMIT 41" in sql for sql in counts)
+    assert "Page 2" in second.text and 'rel="prev"' in second.text
+    assert not any("COUNT(" in query.upper() for query in sql)
+    # One row more than a page shows, to know that an older page exists.
+    assert any("LIMIT 21 OFFSET 20" in query for query in sql)
+    # Past the cap: 404, although stories are left.
     assert client.get("/sections/world/?page=3").status_code == 404
+
+
+def test_the_last_page_of_a_listing_has_no_older_link_and_the_next_is_404(client, world):
+    StoryFactory.create_batch(25, section=world)
+
+    last = client.get("/sections/world/?page=2")
+
+    assert last.status_code == 200
+    assert 'rel="prev"' in last.text and 'rel="next"' not in last.text
+    assert len(card_headlines(last)) == 5
+    assert client.get("/sections/world/?page=3").status_code == 404
+    assert client.get("/sections/world/?page=last").status_code == 404
+    assert 'rel="next"' in client.get("/").text
 
 
 @pytest.mark.parametrize("common_from", [1000, 2])
