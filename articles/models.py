@@ -223,6 +223,21 @@ class Source(models.Model):
 HEAVY_FIELDS = ("body", "search_vector")
 
 
+def story_path(published_at, slug: str, zone=None) -> str:
+    """/<yyyy>/<mm>/<dd>/<slug>/, the day of publication in the site's time zone.
+
+    ``zone`` is the current time zone, for callers that work out thousands of paths.
+    """
+    day = timezone.localtime(published_at, zone)
+    return path_for(
+        "articles:story",
+        year=f"{day.year:04d}",
+        month=f"{day.month:02d}",
+        day=f"{day.day:02d}",
+        slug=slug,
+    )
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self):
         """Stories readers may see: published, and not scheduled for later."""
@@ -381,6 +396,8 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_status_published_idx"),
             # The admin's story list, newest first.
             models.Index(fields=["-published_at", "-created_at"], name="story_newest_idx"),
+            # The sitemaps' newest change.
+            models.Index(fields=["-updated_at"], name="story_updated_idx"),
             # Section pages.
             models.Index(
                 fields=["section", "status", "-published_at"], name="story_section_published_idx"
@@ -449,14 +466,7 @@ class Story(models.Model):
         status, published_at, slug = address or self.address()
         if status not in {self.Status.PUBLISHED, self.Status.WITHDRAWN} or not published_at:
             return None
-        day = timezone.localtime(published_at)
-        return path_for(
-            "articles:story",
-            year=f"{day.year:04d}",
-            month=f"{day.month:02d}",
-            day=f"{day.day:02d}",
-            slug=slug,
-        )
+        return story_path(published_at, slug)
 
     def stamp_first_publication(self):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -503,7 +513,10 @@ class Story(models.Model):
 
 class Byline(models.Model):
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="bylines")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="bylines")
+    # Indexed with the story below.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="bylines", db_index=False
+    )
     order = models.PositiveSmallIntegerField(default=0)
     role = models.CharField(
         max_length=100, blank=True, help_text="Shown after the name, e.g. “in Washington”."
@@ -513,6 +526,11 @@ class Byline(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["story", "person"], name="byline_unique_person"),
+        ]
+        indexes = [
+            # A person's stories from the index alone: "has this person a public story?"
+            # is one index probe, not a scan of every byline.
+            models.Index(fields=["person", "story"], name="byline_person_story_idx"),
         ]
 
     def __str__(self):

@@ -5,6 +5,8 @@ of the CPU of Django's template engine, which matters for every request that
 misses the page cache. The admin keeps Django's templates (``templates/``).
 """
 
+import datetime
+
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
@@ -20,6 +22,9 @@ from articles.search import related_stories
 
 def date(value, format_string: str = "") -> str:
     """Django's ``date`` filter, in the site's time zone like Django's templates."""
+    if format_string == "c" and isinstance(value, datetime.datetime):
+        # ISO 8601, as "c" gives, without the format parser: sitemaps have thousands.
+        return template_localtime(value).isoformat()
     return defaultfilters.date(template_localtime(value), format_string or None)
 
 

@@ -116,11 +116,6 @@ DATABASES = {
     )
 }
 
-# PostgreSQL's JIT compiler costs more than it saves on a web page's short queries.
-for _database in DATABASES.values():
-    if "postgresql" in _database["ENGINE"]:
-        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
-
 # A read replica: public pages read from it, everything else uses the primary.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
@@ -130,6 +125,11 @@ if DATABASE_REPLICA_URL:
         conn_health_checks=True,
     )
 REPLICA_READS = bool(DATABASE_REPLICA_URL)
+
+# PostgreSQL's JIT compiler costs more than it saves on a web page's short queries.
+for _database in DATABASES.values():
+    if "postgresql" in _database["ENGINE"]:
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASE_ROUTERS = ["newsroom.db.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -66,6 +66,10 @@ def site():
     CitationFactory(story=story, source=source)
     draft = StoryFactory(section=world, slug="secret", draft=True)
     draft.tags.add("Hidden topic")
+    # Named only in a draft: their pages must not be announced.
+    BylineFactory(story=draft, person=PersonFactory(slug="ghost-writer"))
+    draft.people.add(PersonFactory(slug="embargoed-subject"))
+    CitationFactory(story=draft, source=SourceFactory(slug="secret-source"))
     return story
 
 
@@ -76,8 +80,12 @@ def test_index_lists_a_sitemap_per_kind_with_the_newest_change(client, site):
         f"http://testserver/sitemap-{kind}.xml"
         for kind in ["stories", "sections", "tags", "people", "sources"]
     }
-    for lastmod in index.values():
-        assert parse_time(lastmod) == site.updated_at
+    for kind in ["stories", "sections"]:
+        assert parse_time(index[f"http://testserver/sitemap-{kind}.xml"]) == site.updated_at
+    # Finding every tag's, person's and source's newest story would cost time in
+    # proportion to the archive: those sitemaps carry no times.
+    for kind in ["tags", "people", "sources"]:
+        assert index[f"http://testserver/sitemap-{kind}.xml"] is None
 
 
 def test_sitemaps_list_every_public_page_and_nothing_else(client, site):
@@ -101,7 +109,7 @@ def test_a_correction_moves_lastmod_of_the_story_and_its_listings(client, site):
 
     assert parse_time(story.findtext(f"{SM}lastmod")) == later
     assert parse_time(section.findtext(f"{SM}lastmod")) == later
-    assert set(map(parse_time, sitemap_index(client).values())) == {later}
+    assert {parse_time(lastmod) for lastmod in sitemap_index(client).values() if lastmod} == {later}
 
 
 def test_large_sitemaps_are_split_into_pages(client, site, monkeypatch):
