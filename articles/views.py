@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,12 +117,23 @@ class PersonDetailView(ListingView):
     def object_queryset(self):
         return Person.objects.select_related("photo")
 
+    # As for tags: from this many stories on, the newest are found by walking the
+    # archive newest first and checking each; below it, by looking the few up.
+    common_from = 1000
+
     def filter_stories(self, stories):
-        written = Byline.objects.filter(person=self.object).order_by().values("story")
-        about = Story.people.through.objects.filter(person=self.object).order_by().values("story")
+        written = Byline.objects.filter(person=self.object).order_by()
+        about = Story.people.through.objects.filter(person=self.object).order_by()
+        limit = self.common_from
+        if written[:limit].count() + about[:limit].count() >= limit:
+            # 0.3 ms against 170 ms for a reporter with 30,000 stories, at 100,000.
+            return stories.filter(
+                Exists(written.filter(story=OuterRef("pk")))
+                | Exists(about.filter(story=OuterRef("pk")))
+            )
         # One UNION subquery: PostgreSQL looks the few stories up, instead of walking
         # the whole archive testing an OR of two lists (7 ms against 1.7 at 100,000).
-        return stories.filter(pk__in=written.union(about))
+        return stories.filter(pk__in=written.values("story").union(about.values("story")))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -337,3 +337,32 @@ def test_tag_pages_list_newest_first_for_rare_and_common_tags(client, monkeypatc
     positions = [html.index(f"Tagged {age} days ago") for age in (1, 2, 3)]
     assert positions == sorted(positions)
     assert "Not tagged" not in html
+
+
+@pytest.mark.parametrize("common_from", [1000, 2])
+def test_person_pages_list_bylines_and_appearances_for_rare_and_prolific_people(
+    client, monkeypatch, common_from
+):
+    from articles.views import PersonDetailView
+
+    monkeypatch.setattr(PersonDetailView, "common_from", common_from)
+    person = PersonFactory(slug="ada")
+    now = timezone.now()
+    for age in (3, 1):
+        story = StoryFactory(
+            headline=f"Written {age} days ago", published_at=now - datetime.timedelta(days=age)
+        )
+        BylineFactory(story=story, person=person)
+    StoryFactory(
+        headline="Appeared 2 days ago", published_at=now - datetime.timedelta(days=2)
+    ).people.add(person)
+    StoryFactory(headline="Someone else's")
+    BylineFactory(story=StoryFactory(headline="Draft of hers", draft=True), person=person)
+
+    response = client.get("/people/ada/")
+
+    assert card_headlines(response) == [
+        "Written 1 days ago",
+        "Written 3 days ago",
+        "Appeared 2 days ago",
+    ]
