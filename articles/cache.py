@@ -58,7 +58,7 @@ def forget_pages(**kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from taggit.models import Tag, TaggedItem
+    from taggit.models import Tag
 
     from articles import models
 
@@ -72,8 +72,8 @@ def connect_signals() -> None:
         models.Section,
         models.Image,
         models.StoryRedirect,
+        models.TaggedStory,
         Tag,
-        TaggedItem,
     ]
     for model in watched:
         post_save.connect(forget_pages, sender=model, dispatch_uid=f"pages-save-{model.__name__}")

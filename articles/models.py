@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import TaggedItemBase
 
 from articles.paths import path_for
 from articles.sanitize import BODY_EDITOR_EXTENSIONS, sanitize_html
@@ -334,7 +334,7 @@ class Story(models.Model):
         help_text="The people the story is about.",
     )
     sources = models.ManyToManyField(Source, through="Citation", related_name="stories", blank=True)
-    tags = TaggableManager(blank=True)
+    tags = TaggableManager(through="TaggedStory", blank=True)
     lead_image = models.ForeignKey(
         Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_of"
     )
@@ -589,8 +589,32 @@ class StoryRedirect(models.Model):
         return f"{self.old_path} → {self.story}"
 
 
+class TaggedStory(TaggedItemBase):
+    """A tag on a story.
+
+    Taggit's own generic table keeps the story's id in an integer column with a
+    content type beside it, so PostgreSQL cannot join it to stories by index;
+    a real foreign key makes tag pages and related stories index lookups.
+    """
+
+    content_object = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = "tag"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_story_unique"),
+        ]
+        indexes = [
+            # A tag's stories from the index alone.
+            models.Index(fields=["tag", "content_object"], name="tagged_story_tag_idx"),
+        ]
+
+    def __str__(self):
+        return str(self.tag)
+
+
 # A story's revision holds its bylines, citations, corrections and tags.
-for _model in (Byline, Citation, Correction, TaggedItem):
+for _model in (Byline, Citation, Correction, TaggedStory):
     reversion.register(_model)
 reversion.register(
     Story,

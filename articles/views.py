@@ -2,7 +2,6 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.files.base import ContentFile
@@ -19,7 +18,7 @@ from django.views.generic import (
     MonthArchiveView,
     YearArchiveView,
 )
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles.images import draw_card
 from articles.models import (
@@ -32,6 +31,7 @@ from articles.models import (
     Source,
     Story,
     StoryRedirect,
+    TaggedStory,
 )
 from articles.pagination import CappedPaginator, NextPagePaginator
 from articles.search import clean_query, snippet, story_search, uses_postgresql
@@ -94,11 +94,9 @@ class TagDetailView(ListingView):
     common_from = 1000
 
     def filter_stories(self, stories):
-        tagged = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Story), tag=self.object
-        )
+        tagged = TaggedStory.objects.filter(tag=self.object)
         if tagged[: self.common_from].count() >= self.common_from:
-            return stories.filter(pk__in=tagged.values("object_id"))
+            return stories.filter(pk__in=tagged.values("content_object"))
         return stories.filter(tags=self.object)
 
 

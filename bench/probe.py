@@ -70,8 +70,8 @@ def pick_urls() -> tuple[dict, list[str], dict]:
         .first()
     )
     tag = (
-        Tag.objects.filter(taggit_taggeditem_items__object_id__in=published.values("pk"))
-        .annotate(n=Count("taggit_taggeditem_items"))
+        Tag.objects.filter(articles_taggedstory_items__content_object__in=published)
+        .annotate(n=Count("articles_taggedstory_items"))
         .order_by("-n")
         .first()
     )

@@ -175,4 +175,5 @@ def test_feed_query_counts_do_not_grow_with_stories_authors_or_tags(client):
     big = [count_queries(client, url) for url in FEEDS]
 
     assert big == small
-    assert max(big) <= 5  # a tag feed also asks how common the tag is
+    # Tag and person feeds also ask how common the tag or person is (a bounded probe).
+    assert max(big) <= 6

@@ -137,7 +137,7 @@ def test_clear_removes_generated_content_and_keeps_the_newsroom_own(archive):
 
     assert list(Story.objects.all()) == [own]
     assert list(Section.objects.values_list("slug", flat=True)) == ["world"]
-    assert list(Tag.objects.annotate(n=Count("taggit_taggeditem_items")).values("name", "n")) == [
-        {"name": "Diplomacy", "n": 1}
-    ]
+    assert list(
+        Tag.objects.annotate(n=Count("articles_taggedstory_items")).values("name", "n")
+    ) == [{"name": "Diplomacy", "n": 1}]
     assert not Person.objects.exists() and not Source.objects.exists()

@@ -79,6 +79,17 @@ def test_search_follows_renamed_and_removed_relations(client):
     assert found(client, "Baltic") == []
 
 
+def test_search_follows_a_renamed_tag(client):
+    story = quiet_story()
+    story.tags.add("Baltic states")
+
+    tag = story.tags.get()
+    tag.name = "Nordic and Baltic states"
+    tag.save()
+
+    assert found(client, "Nordic") == ["Markets steady"]
+
+
 def test_search_shows_only_published_stories(client):
     for state in ["draft", "in_review", "scheduled", "withdrawn"]:
         StoryFactory(headline=f"Embargoed {state} copy", **{state: True})

@@ -410,7 +410,7 @@ def test_every_save_is_a_revision_with_its_bylines_citations_corrections_and_tag
     latest = versions.first()
     assert latest.revision.user == editor
     models = {v.content_type.model for v in latest.revision.version_set.all()}
-    assert {"story", "byline", "citation", "correction", "taggeditem"} <= models
+    assert {"story", "byline", "citation", "correction", "taggedstory"} <= models
 
 
 def test_history_compares_two_revisions_word_by_word(editor_client):

@@ -17,16 +17,15 @@ import time
 import uuid
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand
 from django.db import connection, reset_queries, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from articles.cache import rebuild_meta
-from articles.models import Byline, Citation, Person, Section, Source, Story
+from articles.models import Byline, Citation, Person, Section, Source, Story, TaggedStory
 
 # Generated stories are created by this account (inactive, never signs in).
 GENERATOR_USERNAME = "generated-stories"
@@ -461,7 +460,7 @@ SEARCH_TRIGGERS = [
     ("articles_story_people", "articles_story_search_people"),
     ("articles_byline", "articles_story_search_bylines"),
     ("articles_citation", "articles_story_search_citations"),
-    ("taggit_taggeditem", "articles_story_search_tags"),
+    ("articles_taggedstory", "articles_story_search_tags"),
 ]
 
 
@@ -599,7 +598,6 @@ class Command(BaseCommand):
         rng.shuffle(tag_rows)
         section_list = list(sections.values())
         section_weights = skewed_weights(len(section_list))
-        story_type = ContentType.objects.get_for_model(Story)
         now = timezone.now()
         archive_seconds = ARCHIVE_YEARS * 365 * 86400
 
@@ -640,7 +638,7 @@ class Command(BaseCommand):
                 relations.append((story_authors, story_people, story_sources, story_tags))
             self.avoid_slug_clashes(stories)
             with transaction.atomic():
-                self.insert(stories, relations, story_type, tags)
+                self.insert(stories, relations, tags)
             # With DEBUG on, Django would keep every (huge) INSERT statement it ran.
             reset_queries()
             progress.update(size)
@@ -680,7 +678,7 @@ class Command(BaseCommand):
                 story.slug = f"{story.slug}-{uuid.uuid4().hex[:6]}"
 
     @staticmethod
-    def insert(stories, relations, story_type, tags):
+    def insert(stories, relations, tags):
         people_through = Story.people.through
         with search_index_paused() as to_index, own_timestamps():
             Story.objects.bulk_create(stories, batch_size=1000)
@@ -706,13 +704,13 @@ class Command(BaseCommand):
                         )
                     )
                 tagged += [
-                    TaggedItem(content_type=story_type, object_id=story.pk, tag=tags[tag["slug"]])
+                    TaggedStory(content_object_id=story.pk, tag=tags[tag["slug"]])
                     for tag in story_tags
                 ]
             Byline.objects.bulk_create(bylines, batch_size=5000)
             people_through.objects.bulk_create(subjects, batch_size=5000)
             Citation.objects.bulk_create(citations, batch_size=5000)
-            TaggedItem.objects.bulk_create(tagged, batch_size=5000)
+            TaggedStory.objects.bulk_create(tagged, batch_size=5000)
 
     def clear(self) -> int:
         """Remove generated stories, then the pools' rows no story uses any more."""
@@ -736,5 +734,5 @@ class Command(BaseCommand):
             Q(bylines__isnull=True), Q(stories_about__isnull=True), Q(source_roles__isnull=True)
         ).delete()
         Section.objects.filter(slug__in=slugs["sections"], stories__isnull=True).delete()
-        Tag.objects.filter(slug__in=slugs["tags"], taggit_taggeditem_items__isnull=True).delete()
+        Tag.objects.filter(slug__in=slugs["tags"], articles_taggedstory_items__isnull=True).delete()
         return len(ids)
