@@ -15,15 +15,17 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateTimeField,
     F,
     Func,
     IntegerField,
     Q,
+    Subquery,
     TextField,
     Value,
     When,
 )
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -160,16 +162,20 @@ def snippet(story: Story, query: str) -> SafeString:
     return mark_safe(prefix + highlight(text, terms) + suffix)
 
 
-RELATED_WINDOW = datetime.timedelta(days=90)
+# Related stories are found among this many stories published before the story
+# and as many after: the work per page stays the same at any archive size and
+# any rate of publication.
+RELATED_NEIGHBOURS = 250
+EARLIEST = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
+LATEST = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
 def related_stories(story: Story, limit: int = 4) -> list[Story]:
     """The editors' choice first, then the stories sharing most people and tags.
 
     One query; expects the story's ``people`` and ``tags`` prefetched. Shared
-    people and tags are counted among stories published within RELATED_WINDOW
-    of this one, so the work stays small at any archive size; the editors'
-    choice comes from any time.
+    people and tags are counted among the RELATED_NEIGHBOURS stories published
+    before this one and as many after it; the editors' choice comes from any time.
     """
     people = [person.pk for person in story.people.all()]
     tags = [tag.pk for tag in story.tags.all()]
@@ -181,7 +187,22 @@ def related_stories(story: Story, limit: int = 4) -> list[Story]:
     fields = ["pk", "headline", "slug", "status", "published_at"]
     others = Story.objects.published().exclude(pk=story.pk)
     when = story.published_at or timezone.now()  # a draft, in preview
-    window = (when - RELATED_WINDOW, when + RELATED_WINDOW)
+    published = Story.objects.published()
+    # The publication times of the furthest neighbours: two index lookups.
+    first = Subquery(
+        published.filter(published_at__lt=when)
+        .order_by("-published_at")
+        .values("published_at")[RELATED_NEIGHBOURS - 1 : RELATED_NEIGHBOURS]
+    )
+    last = Subquery(
+        published.filter(published_at__gt=when)
+        .order_by("published_at")
+        .values("published_at")[RELATED_NEIGHBOURS - 1 : RELATED_NEIGHBOURS]
+    )
+    window = (
+        Coalesce(first, Value(EARLIEST, DateTimeField())),
+        Coalesce(last, Value(LATEST, DateTimeField())),
+    )
     nearby = (
         others.filter(published_at__range=window)
         .annotate(chosen=Value(0), shared=shared)

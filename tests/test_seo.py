@@ -269,6 +269,35 @@ def test_related_stories_put_the_editors_choice_first_then_shared_people_and_tag
     assert "draft" not in related
 
 
+def test_related_stories_come_from_the_stories_published_around_it(client, monkeypatch):
+    from articles import search
+
+    monkeypatch.setattr(search, "RELATED_NEIGHBOURS", 2)
+    day = datetime.timedelta(days=1)
+
+    def tagged(headline, when):
+        story = StoryFactory(headline=headline, published_at=when)
+        story.tags.add("Harvest")
+        return story
+
+    story = tagged("Main", PUBLISHED)
+    tagged("Two before", PUBLISHED - 2 * day)
+    tagged("Three before", PUBLISHED - 3 * day)
+    tagged("One after", PUBLISHED + day)
+    chosen = tagged("Years before, chosen by the desk", PUBLISHED - 1000 * day)
+    story.related.add(chosen)
+    tagged("Years before", PUBLISHED - 999 * day)
+    StoryFactory(headline="Untagged, one before", published_at=PUBLISHED - day)
+
+    related = client.get(story.get_absolute_url()).text.split('id="related-title"', 1)[1]
+
+    # The two stories published before it are "Untagged" and "Two before".
+    for headline in ["Years before, chosen by the desk", "Two before", "One after"]:
+        assert headline in related
+    assert "Three before" not in related
+    assert "Years before</a>" not in related
+
+
 def test_date_archives_list_the_stories_of_a_year_month_and_day(client):
     StoryFactory(headline="Twelfth", published_at=PUBLISHED)
     StoryFactory(headline="Thirteenth", published_at=PUBLISHED + datetime.timedelta(days=1))
