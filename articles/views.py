@@ -34,7 +34,7 @@ from articles.models import (
     TaggedStory,
 )
 from articles.pagination import CappedPaginator, NextPagePaginator
-from articles.search import clean_query, snippet, story_search, uses_postgresql
+from articles.search import clean_query, snippet, story_search
 from articles.sitemaps import NewsSitemap
 
 
@@ -242,8 +242,8 @@ def story_card(request, pk, digest):
 
 
 class SearchPaginator(CappedPaginator):
-    # 50 pages of 20: the most recent 1,000 matches are ranked (see SEARCH_WINDOW).
-    max_pages = 50
+    # 25 pages of 20: the most recent 500 matches are ranked (see SEARCH_WINDOW).
+    max_pages = 25
 
 
 def search(request):
@@ -254,8 +254,8 @@ def search(request):
     a page number past the end answers 404.
     """
     query = clean_query(request.GET.get("q", ""))
-    # Without PostgreSQL's snippets, snippet() cuts its own from the body.
-    stories = story_search(query).for_listing(with_body=not uses_postgresql())
+    # snippet() cuts each result's snippet from its body.
+    stories = story_search(query).for_listing(with_body=True)
     paginator = SearchPaginator(stories, 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)
