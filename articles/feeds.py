@@ -17,7 +17,8 @@ from django.utils.html import escape
 from articles import views
 from articles.models import Story
 
-FEED_LENGTH = 50
+# Full text makes each entry large; 20 is more than WordPress (10) or Ghost (15) give.
+FEED_LENGTH = 20
 DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 
