@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -11,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from js_asset import Media as JsMedia
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -18,6 +21,7 @@ from reversion.models import Version
 from articles.diff import compare_versions
 from articles.images import SafeImageField, read_metadata
 from articles.models import (
+    HEAVY_FIELDS,
     Byline,
     Citation,
     Correction,
@@ -190,6 +194,12 @@ class TransitionForm(forms.Form):
         return value
 
 
+class StoryChangeList(ChangeList):
+    def get_queryset(self, request, exclude_parameters=None):
+        # A row shows no body: 100 rows of it are most of what the list would load.
+        return super().get_queryset(request, exclude_parameters).defer(*HEAVY_FIELDS)
+
+
 @admin.register(Story)
 class StoryAdmin(VersionAdmin):
     form = StoryAdminForm
@@ -278,7 +288,23 @@ class StoryAdmin(VersionAdmin):
         return (
             super()
             .get_queryset(request)
+            .defer("search_vector")
             .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("person")))
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return StoryChangeList
+
+    @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
+    def action_checkbox(self, obj):
+        # Django's own renders a form widget through the template engine per row:
+        # half the time of a 100-row list. The same markup, written out.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" '
+            'aria-label="Select this object for an action - {}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            obj,
         )
 
     # Columns
