@@ -18,6 +18,7 @@ from django.db.models import (
     DateTimeField,
     F,
     IntegerField,
+    OuterRef,
     Q,
     Subquery,
     Value,
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Story
+from articles.models import Story, TaggedStory
 
 # Must match CONFIG in migration 0005_readers.
 SEARCH_CONFIG = "english"
@@ -153,6 +154,18 @@ EARLIEST = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
 
 
+def shared_count(links, story_field: str):
+    """How many of ``links`` belong to the candidate story (``OuterRef("pk")``)."""
+    count = (
+        links.filter(**{story_field: OuterRef("pk")})
+        .order_by()
+        .values(story_field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count, output_field=IntegerField()), 0)
+
+
 def related_stories(story: Story, limit: int = 4) -> list[Story]:
     """The editors' choice first, then the stories sharing most people and tags.
 
@@ -162,11 +175,15 @@ def related_stories(story: Story, limit: int = 4) -> list[Story]:
     """
     people = [person.pk for person in story.people.all()]
     tags = [tag.pk for tag in story.tags.all()]
+    # Counted per candidate by an index lookup each, rather than by joining every
+    # candidate's people and tags and grouping (a sort of thousands of rows).
     shared = Value(0)
     if people:
-        shared = shared + Count("people", filter=Q(people__in=people), distinct=True)
+        shared = shared + shared_count(
+            Story.people.through.objects.filter(person__in=people), "story"
+        )
     if tags:
-        shared = shared + Count("tagged_items", filter=Q(tagged_items__tag__in=tags), distinct=True)
+        shared = shared + shared_count(TaggedStory.objects.filter(tag__in=tags), "content_object")
     fields = ["pk", "headline", "slug", "status", "published_at"]
     others = Story.objects.published().exclude(pk=story.pk)
     when = story.published_at or timezone.now()  # a draft, in preview
