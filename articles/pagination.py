@@ -6,8 +6,8 @@ from django.utils.functional import cached_property
 class CappedPaginator(Paginator):
     """Counts at most ``max_pages`` pages of rows, so a page costs the same at any archive size.
 
-    Pages past the cap answer 404; templates say "of 500+" via ``capped``. Older
-    stories stay reachable through the date archives and the sitemaps.
+    For search, which says how many stories it found: pages past the cap answer
+    404, and the page says "more than" via ``capped``.
     """
 
     max_pages = 500
