@@ -7,6 +7,8 @@ with their tags, the search triggers follow them, and the copied rows leave the
 generic table.
 """
 
+import json
+
 import django.db.models.deletion
 import taggit.managers
 from django.db import migrations, models
@@ -100,6 +102,52 @@ FOR EACH ROW EXECUTE FUNCTION articles_story_search_relation_changed('object_id'
 )
 
 
+def convert_tag_versions(forwards: bool):
+    """Rewrite saved revisions' tag rows for the other table.
+
+    A story's revisions hold its tag rows; reverting to a revision from before
+    the move would otherwise put them back in the generic table, where the site
+    no longer reads them, and delete the story's current tags.
+    """
+
+    def convert(apps, schema_editor):
+        Version = apps.get_model("reversion", "Version")
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        TaggedStory = apps.get_model("articles", "TaggedStory")
+        TaggedItem = apps.get_model("taggit", "TaggedItem")
+        story_type = ContentType.objects.filter(app_label="articles", model="story").first()
+        if story_type is None:
+            return  # a new database: no revisions yet
+        generic, _ = ContentType.objects.get_or_create(app_label="taggit", model="taggeditem")
+        own, _ = ContentType.objects.get_or_create(app_label="articles", model="taggedstory")
+        old_type, new_type = (generic, own) if forwards else (own, generic)
+        for version in Version.objects.filter(content_type=old_type, format="json").iterator():
+            [row] = json.loads(version.serialized_data)
+            fields = row["fields"]
+            if forwards:
+                if fields.get("content_type") != story_type.pk:
+                    continue  # a tag on something else than a story
+                story, tag = fields["object_id"], fields["tag"]
+                found = TaggedStory.objects.filter(content_object_id=story, tag_id=tag).first()
+                new = {"model": "articles.taggedstory", "fields": {"tag": tag}}
+                new["fields"]["content_object"] = story
+            else:
+                story, tag = fields["content_object"], fields["tag"]
+                found = TaggedItem.objects.filter(
+                    content_type_id=story_type.pk, object_id=story, tag_id=tag
+                ).first()
+                new = {"model": "taggit.taggeditem", "fields": {"tag": tag}}
+                new["fields"].update(content_type=story_type.pk, object_id=story)
+            # A tag since removed has no row: reverting creates one.
+            new["pk"] = found.pk if found else None
+            version.content_type = new_type
+            version.object_id = str(found.pk) if found else ""
+            version.serialized_data = json.dumps([new])
+            version.save(update_fields=["content_type", "object_id", "serialized_data"])
+
+    return convert
+
+
 def run_on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -120,6 +168,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0008_sitemap_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),
+        ("reversion", "0002_add_index_on_version_for_content_type_and_db"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
@@ -163,7 +212,10 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(drop_generic_tag_trigger, migrations.RunPython.noop),
+        # Revisions are rewritten after the rows they point to exist, both ways.
+        migrations.RunPython(migrations.RunPython.noop, convert_tag_versions(False)),
         migrations.RunSQL(COPY_SQL, COPY_BACK_SQL),
+        migrations.RunPython(convert_tag_versions(True), migrations.RunPython.noop),
         migrations.RunPython(run_on_postgresql(TRIGGERS_SQL), run_on_postgresql(UNDO_TRIGGERS_SQL)),
         migrations.AlterField(
             model_name="story",
