@@ -22,10 +22,16 @@ WHERE content_type_id = {STORY_TYPE} AND object_id IN (SELECT id FROM articles_s
 DELETE FROM taggit_taggeditem WHERE content_type_id = {STORY_TYPE};
 """
 
-COPY_BACK_SQL = f"""
-INSERT INTO taggit_taggeditem (content_type_id, object_id, tag_id)
-SELECT {STORY_TYPE}, content_object_id, tag_id FROM articles_taggedstory;
-"""
+
+def copy_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    story_type, _ = ContentType.objects.get_or_create(app_label="articles", model="story")
+    schema_editor.execute(
+        "INSERT INTO taggit_taggeditem (content_type_id, object_id, tag_id) "
+        "SELECT %s, content_object_id, tag_id FROM articles_taggedstory",
+        [story_type.pk],
+    )
+
 
 # Migration 0006's search document and tag rename trigger, with the tags read
 # from one table or the other.
@@ -214,7 +220,8 @@ class Migration(migrations.Migration):
         migrations.RunPython(drop_generic_tag_trigger, migrations.RunPython.noop),
         # Revisions are rewritten after the rows they point to exist, both ways.
         migrations.RunPython(migrations.RunPython.noop, convert_tag_versions(False)),
-        migrations.RunSQL(COPY_SQL, COPY_BACK_SQL),
+        migrations.RunPython(migrations.RunPython.noop, copy_back),
+        migrations.RunSQL(COPY_SQL, migrations.RunSQL.noop),
         migrations.RunPython(convert_tag_versions(True), migrations.RunPython.noop),
         migrations.RunPython(run_on_postgresql(TRIGGERS_SQL), run_on_postgresql(UNDO_TRIGGERS_SQL)),
         migrations.AlterField(
