@@ -156,9 +156,8 @@ class ListingFeed(LatestStoriesFeed):
 
 
 def with_feed_data(stories):
-    # Listings leave the body out; a feed carries it whole.
-    stories = stories.defer(None).defer("search_vector")
-    return stories.select_related("lead_image").prefetch_related("tags")[:FEED_LENGTH]
+    # A feed carries the whole body.
+    return stories.with_body().select_related("lead_image").prefetch_related("tags")[:FEED_LENGTH]
 
 
 class SectionFeed(ListingFeed):

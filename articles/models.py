@@ -253,18 +253,21 @@ class StoryQuerySet(models.QuerySet):
         """Stories that were public and have been taken down (their URL answers 410)."""
         return self.filter(status=Story.Status.WITHDRAWN, published_at__lte=timezone.now())
 
-    def for_listing(self, with_body: bool = False):
+    def for_listing(self):
         """What a list of story cards shows, fetched in a fixed number of queries.
 
         A card shows no body: leaving it (and the search vector) in the database
         halves the time it takes to load a page of cards.
         """
-        stories = self.select_related("original_publisher", "lead_image")
-        stories = stories.defer("search_vector") if with_body else stories.defer(*HEAVY_FIELDS)
+        stories = self.select_related("original_publisher", "lead_image").defer(*HEAVY_FIELDS)
         bylines = Byline.objects.select_related("person").only(
             "story_id", "person_id", "order", "role", "person__name", "person__slug"
         )
         return stories.prefetch_related(Prefetch("bylines", queryset=bylines))
+
+    def with_body(self):
+        """Load the body after all, for lists that show it (feeds, search snippets)."""
+        return self.defer(None).defer("search_vector")
 
 
 class Story(models.Model):

@@ -42,17 +42,15 @@ class NextPage(Page):
         return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
 
 
-class NextPagePaginator(Paginator):
-    """Pages of a listing with no COUNT(*) at all: a page fetches one row more
-    than it shows, to know whether there is a next one.
+class UncountedPaginator(Paginator):
+    """Gives a page without COUNT(*): the page fetches one row more than it shows,
+    to know whether another follows.
 
-    Listings say "Page 3" and link to the newer and older pages. At most
-    ``max_pages`` pages, so the deepest page skips a bounded number of rows; a
-    page past the last one, or past the cap, answers 404. Older stories stay
-    reachable through the date archives and the sitemaps.
+    ``count`` and ``num_pages`` still count, for whoever needs to know how many
+    pages there are (the sitemap index). A page past the last one answers 404.
     """
 
-    max_pages = 500
+    max_pages = None
 
     def validate_number(self, number):
         try:
@@ -61,7 +59,7 @@ class NextPagePaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer.") from error
         if number < 1:
             raise EmptyPage("That page number is less than 1.")
-        if number > self.max_pages:
+        if self.max_pages and number > self.max_pages:
             raise EmptyPage("That page contains no results.")
         return number
 
@@ -71,8 +69,20 @@ class NextPagePaginator(Paginator):
         rows = list(self.object_list[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results.")
-        has_more = len(rows) > self.per_page and number < self.max_pages
+        has_more = len(rows) > self.per_page and number != self.max_pages
         return NextPage(rows[: self.per_page], number, self, has_more)
+
+
+class NextPagePaginator(UncountedPaginator):
+    """Pages of a listing with no COUNT(*) at all.
+
+    Listings say "Page 3" and link to the newer and older pages. At most
+    ``max_pages`` pages, so the deepest page skips a bounded number of rows; a
+    page past the last one, or past the cap, answers 404. Older stories stay
+    reachable through the date archives and the sitemaps.
+    """
+
+    max_pages = 500
 
     @property
     def count(self):

@@ -8,30 +8,16 @@ files of at most 1,000 addresses. ``lastmod`` is the time a story last changed
 import datetime
 
 from django.contrib.sitemaps import Sitemap
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from articles.models import Person, Section, Source, Story, story_path
+from articles.pagination import UncountedPaginator
 from articles.paths import path_for
 
 NEWS_WINDOW = datetime.timedelta(days=2)
-
-
-class UncountedPaginator(Paginator):
-    """Gives a page without counting the archive; only the index asks how many."""
-
-    def page(self, number):
-        number = int(number) if str(number).isdigit() else 0
-        if number < 1:
-            raise PageNotAnInteger("That page number is not a positive integer.")
-        bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page])
-        if not rows and number > 1:
-            raise EmptyPage("That page contains no results.")
-        return Page(rows, number, self)
 
 
 class StorySitemap(Sitemap):
