@@ -197,14 +197,17 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "miss"
 
     def store(self, key, response, meta):
-        timeout = settings.PAGE_CACHE_SECONDS
-        remaining = seconds_until_next_publication(meta)
-        if remaining is not None:
-            timeout = min(timeout, int(remaining))
+        timeout = self.until_next_publication(settings.PAGE_CACHE_SECONDS, meta)
         if timeout < 1:
             return
         headers = {k: v for k, v in response.items() if k not in {"X-Request-ID", "X-Page-Cache"}}
         cache.set(key, (response.status_code, response.content, headers), timeout)
+
+    @staticmethod
+    def until_next_publication(seconds: int, meta) -> int:
+        """``seconds``, or fewer: no copy may outlive the next scheduled story."""
+        remaining = seconds_until_next_publication(meta)
+        return seconds if remaining is None else min(seconds, int(remaining))
 
     @staticmethod
     def rebuild(stored):
@@ -215,13 +218,9 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = "hit"
         return response
 
-    @staticmethod
-    def share(response, meta):
+    def share(self, response, meta):
         """What a shared cache (the proxy) may do with this page."""
-        shared = settings.CACHE_SHARED_MAX_AGE
-        remaining = seconds_until_next_publication(meta)
-        if remaining is not None:
-            shared = min(shared, int(remaining))
+        shared = self.until_next_publication(settings.CACHE_SHARED_MAX_AGE, meta)
         patch_cache_control(
             response,
             public=True,
