@@ -84,7 +84,7 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return with_feed_data(Story.objects.published().for_listing())
+        return with_feed_data(Story.objects.published())
 
     def item_description(self, story):
         # Both formats read the summary as HTML; the standfirst is plain text.
@@ -157,7 +157,8 @@ class ListingFeed(LatestStoriesFeed):
 
 def with_feed_data(stories):
     # A feed carries the whole body.
-    return stories.with_body().select_related("lead_image").prefetch_related("tags")[:FEED_LENGTH]
+    stories = stories.for_listing().with_body()
+    return stories.select_related("lead_image").prefetch_related("tags")[:FEED_LENGTH]
 
 
 class SectionFeed(ListingFeed):

@@ -221,6 +221,23 @@ class Source(models.Model):
 
 # Columns no public list shows: a story's text and its search index entry.
 HEAVY_FIELDS = ("body", "search_vector")
+# What a story card shows (articles.cards), with its picture and original publisher.
+CARD_COLUMNS = (
+    "pk",
+    "headline",
+    "slug",
+    "kicker",
+    "dek",
+    "story_type",
+    "published_at",
+    "original_publisher__name",
+    "lead_image_id",
+    "lead_image__file",
+    "lead_image__alt_text",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__renditions",
+)
 
 
 def story_path(published_at, slug: str, zone=None) -> str:
@@ -264,6 +281,10 @@ class StoryQuerySet(models.QuerySet):
             "story_id", "person_id", "order", "role", "person__name", "person__slug"
         )
         return stories.prefetch_related(Prefetch("bylines", queryset=bylines))
+
+    def card_rows(self):
+        """Rows of the columns a story card shows (see ``articles.cards``)."""
+        return self.values(*CARD_COLUMNS)
 
     def with_body(self):
         """Load the body after all, for lists that show it (feeds, search snippets)."""

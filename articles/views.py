@@ -20,8 +20,10 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from articles.cards import byline_lines, story_cards
 from articles.images import draw_card
 from articles.models import (
+    CARD_COLUMNS,
     PREVIEW_SALT,
     Byline,
     Citation,
@@ -38,26 +40,36 @@ from articles.search import clean_query, snippet, story_search
 from articles.sitemaps import NewsSitemap
 
 
-class StoryListView(ListView):
-    """The front page: the latest published stories."""
+class StoryCardsMixin:
+    """A list view whose page is story cards (``articles.cards``), 20 a page, never counted."""
 
-    template_name = "articles/story_list.html"
     paginate_by = 20
     paginator_class = NextPagePaginator
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(
+            queryset.card_rows(), page_size
+        )
+        page.object_list = story_cards(rows)
+        return paginator, page, page.object_list, is_paginated
+
+
+class StoryListView(StoryCardsMixin, ListView):
+    """The front page: the latest published stories."""
+
+    template_name = "articles/story_list.html"
+
     def get_queryset(self):
-        return Story.objects.published().for_listing()
+        return Story.objects.published()
 
 
-class ListingView(ListView):
+class ListingView(StoryCardsMixin, ListView):
     """Published stories belonging to one section, tag, person or source.
 
     Subclasses set ``model`` (the thing listed by) and ``filter_stories()``.
     Template ``articles/<model>_detail.html``; context ``object`` and the page.
     """
 
-    paginate_by = 20
-    paginator_class = NextPagePaginator
     slug_field = "slug"
     # From this many stories on, a listing's newest stories are found by walking
     # the archive newest first and checking each; below it, by looking its few
@@ -72,7 +84,7 @@ class ListingView(ListView):
         self.object = get_object_or_404(
             self.object_queryset(), **{self.slug_field: self.kwargs["slug"]}
         )
-        return self.filter_stories(Story.objects.published().for_listing())
+        return self.filter_stories(Story.objects.published())
 
     def object_queryset(self):
         return self.model._default_manager.all()
@@ -140,12 +152,11 @@ class PersonDetailView(ListingView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stories_by, stories_about = [], []
-        for story in context["object_list"]:
-            # bylines are prefetched by for_listing(): no query per story.
-            if any(byline.person_id == self.object.pk for byline in story.bylines.all()):
-                stories_by.append(story)
+        for card in context["object_list"]:
+            if any(line.person_id == self.object.pk for line in card.bylines):
+                stories_by.append(card)
             else:
-                stories_about.append(story)
+                stories_about.append(card)
         context.update(stories_by=stories_by, stories_about=stories_about)
         return context
 
@@ -195,7 +206,13 @@ def story_detail(request, year, month, day, slug):
     url = story.get_absolute_url()
     if request.path != url:
         return redirect(url, permanent=True)
-    return render(request, "articles/story_detail.html", {"story": story})
+    return render_story(request, story)
+
+
+def render_story(request, story, **context):
+    """``articles/story_detail.html`` with ``story`` and its ``bylines`` (``cards.Line``)."""
+    context.update(story=story, bylines=byline_lines(story.bylines.all()))
+    return render(request, "articles/story_detail.html", context)
 
 
 @never_cache
@@ -214,7 +231,7 @@ def story_preview(request, token):
     story = with_page_data(Story.objects.filter(pk=pk)).first()
     if story is None:
         raise Http404("No such story.")
-    response = render(request, "articles/story_detail.html", {"story": story, "preview": True})
+    response = render_story(request, story, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -258,15 +275,17 @@ def search(request):
     a page number past the end answers 404.
     """
     query = clean_query(request.GET.get("q", ""))
-    # snippet() cuts each result's snippet from its body.
-    stories = story_search(query).for_listing().with_body()
-    paginator = SearchPaginator(stories, 20)
+    # Each result's snippet is cut from its body.
+    rows = story_search(query).values(*CARD_COLUMNS, "body")
+    paginator = SearchPaginator(rows, 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
         raise Http404("No such page.") from error
-    for story in page:
-        story.snippet = snippet(story, query)
+    bodies = {row["pk"]: f"{row['dek']} {row['body']}" for row in page.object_list}
+    page.object_list = story_cards(page.object_list)
+    for card in page.object_list:
+        card.snippet = snippet(bodies[card.pk], query)
     context = {
         "query": query,
         "page_obj": page,
@@ -305,7 +324,7 @@ class CorrectionListView(ListView):
         )
 
 
-class StoryArchiveMixin:
+class StoryArchiveMixin(StoryCardsMixin):
     """Published stories by date of publication: /<yyyy>/, /<yyyy>/<mm>/, /<yyyy>/<mm>/<dd>/.
 
     Template ``articles/story_archive.html``; a period without stories answers 404.
@@ -314,16 +333,10 @@ class StoryArchiveMixin:
     date_field = "published_at"
     month_format = "%m"
     day_format = "%d"
-    paginate_by = 20
-    paginator_class = NextPagePaginator
     template_name = "articles/story_archive.html"
 
     def get_queryset(self):
         return Story.objects.published()
-
-    def get_dated_queryset(self, **lookup):
-        # Only the listed stories need their bylines; the previous/next lookups don't.
-        return super().get_dated_queryset(**lookup).for_listing()
 
     def get_dated_items(self):
         try:
