@@ -52,6 +52,12 @@ class UncountedPaginator(Paginator):
 
     max_pages = None
 
+    def __init__(self, object_list, per_page, *args, read=None, **kwargs):
+        """``read(queryset)`` turns the page's rows into what the page shows
+        (``StoryQuerySet.card_rows``, say) after they are chosen."""
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.read = read or (lambda rows: rows)
+
     def validate_number(self, number):
         try:
             number = int(number)
@@ -66,7 +72,13 @@ class UncountedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = self.object_list
+        if bottom and hasattr(rows, "query"):
+            # A deep page skips rows by their ids alone (an index-only scan of the
+            # covering indexes), then reads the few rows it shows.
+            rows = rows.filter(pk__in=rows.values("pk")[bottom : bottom + self.per_page + 1])
+            bottom = 0
+        rows = list(self.read(rows)[bottom : bottom + self.per_page + 1])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results.")
         has_more = len(rows) > self.per_page and number != self.max_pages

@@ -1,4 +1,5 @@
 import datetime
+from operator import methodcaller
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -23,7 +24,6 @@ from taggit.models import Tag
 from articles.cards import byline_lines, story_cards
 from articles.images import draw_card
 from articles.models import (
-    CARD_COLUMNS,
     PREVIEW_SALT,
     Byline,
     Citation,
@@ -46,10 +46,12 @@ class StoryCardsMixin:
     paginate_by = 20
     paginator_class = NextPagePaginator
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        read = methodcaller("card_rows")
+        return super().get_paginator(queryset, per_page, read=read, **kwargs)
+
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(
-            queryset.card_rows(), page_size
-        )
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         page.object_list = story_cards(rows)
         return paginator, page, page.object_list, is_paginated
 
@@ -276,7 +278,7 @@ def search(request):
     """
     query = clean_query(request.GET.get("q", ""))
     # Each result's snippet is cut from its body.
-    rows = story_search(query).values(*CARD_COLUMNS, "body")
+    rows = story_search(query).card_rows("body")
     paginator = SearchPaginator(rows, 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)

@@ -8,6 +8,7 @@ misses the page cache. The admin keeps Django's templates (``templates/``).
 import datetime
 import functools
 import re
+from typing import NamedTuple
 
 from django.conf import settings
 from django.template import defaultfilters
@@ -81,9 +82,17 @@ def linebreaks(value) -> str:
     return defaultfilters.linebreaks_filter(value, autoescape=True)
 
 
-def section_list():
-    """The site's sections, for the header navigation."""
-    return Section.objects.all()
+class NavLink(NamedTuple):
+    name: str
+    url: str
+
+
+def section_list() -> list[NavLink]:
+    """The site's sections, for the header navigation: names and addresses only."""
+    return [
+        NavLink(name, path_for("articles:section", slug=slug))
+        for name, slug in Section.objects.values_list("name", "slug")
+    ]
 
 
 @pass_context

@@ -17,6 +17,8 @@ from tests.factories import (
 )
 from tests.pages import card_headlines
 
+DAY = datetime.timedelta(days=1)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -176,15 +178,26 @@ def test_person_page_separates_stories_by_from_stories_about(client, reporter):
 
 
 def test_listings_are_paginated(client, world):
-    StoryFactory.create_batch(25, section=world)
+    now = timezone.now()
+    for hours in range(25):
+        StoryFactory(
+            headline=f"{hours} hours ago",
+            section=world,
+            published_at=now - datetime.timedelta(hours=hours),
+        )
+    # Stories published at the same moment keep one order across pages.
+    for n in range(3):
+        StoryFactory(headline=f"Same moment {n}", section=world, published_at=now - 3 * DAY)
 
     first = client.get("/sections/world/")
     second = client.get("/sections/world/?page=2")
 
-    assert first.text.count('class="story-card"') == 20
+    assert card_headlines(first) == [f"{hours} hours ago" for hours in range(20)]
     assert 'href="?page=2" rel="next"' in first.text
     assert second.status_code == 200
-    assert second.text.count('class="story-card"') == 5
+    shown = card_headlines(second)
+    assert shown[:5] == [f"{hours} hours ago" for hours in range(20, 25)]
+    assert sorted(shown[5:]) == ["Same moment 0", "Same moment 1", "Same moment 2"]
 
 
 @pytest.mark.parametrize(
