@@ -66,10 +66,12 @@ def publisher_data(request) -> dict:
     }
 
 
-def story_article(request, story: Story) -> dict:
-    """NewsArticle for a public story, with bylines, people, sources and corrections."""
+def story_article(request, page) -> dict:
+    """NewsArticle for a public story (an ``articles.story_page.StoryPage``), with
+    bylines, people, sources and corrections."""
+    story = page.story
     url = request.build_absolute_uri(story.get_absolute_url())
-    authors = [person_data(request, byline.person) for byline in story.bylines.all()]
+    authors = [person_data(request, byline.person) for byline in page.bylines]
     if not authors and story.original_publisher:
         authors = [source_data(request, story.original_publisher)]
     data = {
@@ -85,11 +87,11 @@ def story_article(request, story: Story) -> dict:
         "inLanguage": settings.LANGUAGE_CODE,
         "author": authors,
         "publisher": publisher_data(request),
-        "keywords": [tag.name for tag in story.tags.all()],
-        "about": [person_data(request, person) for person in story.people.all()],
+        "keywords": [tag.name for tag in page.tags],
+        "about": [person_data(request, person) for person in page.people],
         "mentions": [
             source_data(request, citation.source)
-            for citation in story.citations.all()
+            for citation in page.citations
             if not citation.source.is_anonymous()
         ],
         "correction": [
@@ -98,7 +100,7 @@ def story_article(request, story: Story) -> dict:
                 "text": correction.text,
                 "datePublished": iso(correction.created_at),
             }
-            for correction in story.corrections.all()
+            for correction in page.corrections
         ],
     }
     if story.section:

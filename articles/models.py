@@ -256,28 +256,36 @@ def story_path(published_at, slug: str, zone=None) -> str:
     )
 
 
+def json_rows(columns: list[str], source: str, order: str) -> RawSQL:
+    """``SELECT columns source ORDER BY order`` as one JSON array of arrays: a column
+    of each story row, so that its bylines (say) come with it in one query.
+
+    ``source`` is the FROM and WHERE clauses; it names the story as ``articles_story``.
+    """
+    if connection.vendor == "postgresql":
+        sql = f"SELECT jsonb_agg(jsonb_build_array({', '.join(columns)}) ORDER BY {order}) {source}"
+    else:
+        named = ", ".join(f"{column} AS c{index}" for index, column in enumerate(columns))
+        values = ", ".join(f"c{index}" for index in range(len(columns)))
+        sql = (
+            f"SELECT json_group_array(json_array({values})) "
+            f"FROM (SELECT {named} {source} ORDER BY {order})"
+        )
+    return RawSQL(sql, (), output_field=models.JSONField())
+
+
 def bylines_json() -> RawSQL:
-    """A story's bylines as one JSON array of [person id, name, slug, role], in order.
+    """A story's bylines as [[person id, name, slug, role], …], in order.
 
     Read with the story's row: a query of its own cost a page of cards more in
     Python than the database took to answer it.
     """
-    byline, person = Byline._meta.db_table, Person._meta.db_table
-    lines = (
-        f"FROM {byline} b JOIN {person} p ON p.id = b.person_id "
-        f"WHERE b.story_id = {Story._meta.db_table}.id"
+    return json_rows(
+        ["b.person_id", "p.name", "p.slug", "b.role"],
+        f"FROM {Byline._meta.db_table} b JOIN {Person._meta.db_table} p ON p.id = b.person_id "
+        f"WHERE b.story_id = {Story._meta.db_table}.id",
+        'b."order", b.id',
     )
-    if connection.vendor == "postgresql":
-        sql = (
-            "SELECT jsonb_agg(jsonb_build_array(b.person_id, p.name, p.slug, b.role) "
-            f'ORDER BY b."order", b.id) {lines}'
-        )
-    else:
-        sql = (
-            "SELECT json_group_array(json_array(person_id, name, slug, role)) FROM "
-            f'(SELECT b.person_id, p.name, p.slug, b.role {lines} ORDER BY b."order", b.id)'
-        )
-    return RawSQL(sql, (), output_field=models.JSONField())
 
 
 class StoryQuerySet(models.QuerySet):

@@ -207,15 +207,16 @@ def related_sql(people: int, tags: int) -> str:
     """
 
 
-def related_stories(story: Story, limit: int = 4) -> list[Story]:
+def related_stories(page, limit: int = 4) -> list[Story]:
     """The editors' choice first, then the stories sharing most people and tags.
 
-    One query; expects the story's ``people`` and ``tags`` prefetched. Shared
-    people and tags are counted among the RELATED_NEIGHBOURS stories published
-    before this one and as many after it; the editors' choice comes from any time.
+    One query, for a ``StoryPage``. Shared people and tags are counted among the
+    RELATED_NEIGHBOURS stories published before this one and as many after it;
+    the editors' choice comes from any time.
     """
-    people = [person.pk for person in story.people.all()]
-    tags = [tag.pk for tag in story.tags.all()]
+    story = page.story
+    people = [person.pk for person in page.people]
+    tags = [tag.pk for tag in page.tags]
     adapt = connection.ops.adapt_datetimefield_value
     params = {
         **{f"person{index}": pk for index, pk in enumerate(people)},

@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from articles.models import (
 from articles.pagination import CappedPaginator, NextPagePaginator
 from articles.search import clean_query, snippet, story_search
 from articles.sitemaps import NewsSitemap
+from articles.story_page import story_page
 
 
 class StoryCardsMixin:
@@ -163,18 +164,6 @@ class PersonDetailView(ListingView):
         return context
 
 
-def with_page_data(stories):
-    """What the story page shows, fetched in a fixed number of queries."""
-    stories = stories.defer("search_vector")
-    return stories.select_related("section", "original_publisher", "lead_image").prefetch_related(
-        Prefetch("bylines", queryset=Byline.objects.select_related("person")),
-        Prefetch("citations", queryset=Citation.objects.select_related("source__person")),
-        "people",
-        "tags",
-        "corrections",
-    )
-
-
 def story_detail(request, year, month, day, slug):
     """A published story at /<yyyy>/<mm>/<dd>/<slug>/.
 
@@ -187,8 +176,8 @@ def story_detail(request, year, month, day, slug):
     except (ValueError, OverflowError) as error:
         raise Http404("No such date.") from error
 
-    story = with_page_data(Story.objects.published().filter(slug=slug)).first()
-    if story is None:
+    page = story_page(Story.objects.published().filter(slug=slug))
+    if page is None:
         withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
         if withdrawn is not None:
             return render(
@@ -205,15 +194,16 @@ def story_detail(request, year, month, day, slug):
         raise Http404("No such story.")
 
     # The date in the address is for readers; the slug finds the story.
-    url = story.get_absolute_url()
+    url = page.story.get_absolute_url()
     if request.path != url:
         return redirect(url, permanent=True)
-    return render_story(request, story)
+    return render_story(request, page)
 
 
-def render_story(request, story, **context):
-    """``articles/story_detail.html`` with ``story`` and its ``bylines`` (``cards.Line``)."""
-    context.update(story=story, bylines=byline_lines(story.bylines.all()))
+def render_story(request, page, **context):
+    """``articles/story_detail.html`` with ``story``, its ``page`` (a ``StoryPage``)
+    and its ``bylines`` (``cards.Line``)."""
+    context.update(story=page.story, page=page, bylines=byline_lines(page.bylines))
     return render(request, "articles/story_detail.html", context)
 
 
@@ -230,10 +220,10 @@ def story_preview(request, token):
         )
     except signing.BadSignature as error:  # also raised for expired links
         raise Http404("This preview link is not valid.") from error
-    story = with_page_data(Story.objects.filter(pk=pk)).first()
-    if story is None:
+    page = story_page(Story.objects.filter(pk=pk))
+    if page is None:
         raise Http404("No such story.")
-    response = render_story(request, story, preview=True)
+    response = render_story(request, page, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

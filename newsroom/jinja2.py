@@ -96,11 +96,11 @@ def section_list() -> list[NavLink]:
 
 
 @pass_context
-def story_structured_data(context, story):
-    """JSON-LD NewsArticle and BreadcrumbList for a public story."""
+def story_structured_data(context, page):
+    """JSON-LD NewsArticle and BreadcrumbList for a public story (a ``StoryPage``)."""
     request = context["request"]
-    article = jsonld.script(jsonld.story_article(request, story))
-    return article + jsonld.script(jsonld.story_breadcrumbs(request, story))
+    article = jsonld.script(jsonld.story_article(request, page))
+    return article + jsonld.script(jsonld.story_breadcrumbs(request, page.story))
 
 
 @pass_context

@@ -83,7 +83,18 @@ def story():
     story.tags.add("Diplomacy", "Russia")
     CitationFactory(story=story, source=SourceFactory(name="Interfax", url="https://interfax.ru"))
     CitationFactory(story=story, source=SourceFactory(name="An aide", kind=Source.Kind.ANONYMOUS))
-    story.corrections.create(text="The talks lasted four hours, not five.")
+    CitationFactory(
+        story=story,
+        source=SourceFactory(
+            name="Kremlin spokesman",
+            kind=Source.Kind.OFFICIAL,
+            person=PersonFactory(name="Dmitry Peskov", slug="peskov", title="Spokesman"),
+        ),
+    )
+    story.corrections.create(
+        text="The talks lasted four hours, not five.",
+        created_at=datetime.datetime(2025, 2, 13, 9, 30, 15, 250000, tzinfo=datetime.UTC),
+    )
     story.refresh_from_db()
     return story
 
@@ -165,12 +176,19 @@ def test_story_page_has_news_article_structured_data(client, story):
     assert putin["name"] == "Vladimir Putin"
     assert putin["sameAs"] == ["https://www.wikidata.org/wiki/Q7747"]
     assert article["mentions"] == [
-        {"@type": "Organization", "name": "Interfax", "url": "https://interfax.ru"}
+        {"@type": "Organization", "name": "Interfax", "url": "https://interfax.ru"},
+        # A source who is a person is named as that person.
+        {
+            "@type": "Person",
+            "name": "Dmitry Peskov",
+            "url": "http://testserver/people/peskov/",
+            "jobTitle": "Spokesman",
+        },
     ]
     [correction] = article["correction"]
     assert correction["@type"] == "CorrectionComment"
     assert correction["text"] == "The talks lasted four hours, not five."
-    assert "T" in correction["datePublished"] and "+00:00" in correction["datePublished"]
+    assert correction["datePublished"] == "2025-02-13T09:30:15.250000+00:00"
 
 
 def test_structured_data_cannot_close_its_script_element(client, story):
