@@ -3,25 +3,6 @@ from django.db import connection
 from django.utils.functional import cached_property
 
 
-class CappedPaginator(Paginator):
-    """Counts at most ``max_pages`` pages of rows, so a page costs the same at any archive size.
-
-    For search, which says how many stories it found: pages past the cap answer
-    404, and the page says "more than" via ``capped``.
-    """
-
-    max_pages = 500
-
-    @cached_property
-    def count(self):
-        limit = self.per_page * self.max_pages
-        rows = self.object_list.order_by()[: limit + 1].count()
-        self.capped = rows > limit
-        return min(rows, limit)
-
-    capped = False
-
-
 class NextPage(Page):
     """A page that knows whether another follows without knowing how many do."""
 

@@ -56,25 +56,35 @@ def uses_postgresql() -> bool:
 
 
 def story_search(query: str):
-    """Published stories matching ``query``, best first."""
+    """Published stories matching ``query`` (unordered on PostgreSQL)."""
     stories = Story.objects.published()
     if not query_terms(query):
         return stories.none()
     if uses_postgresql():
-        search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
-        # Rank the most recent matches only: a common word matches most of the
-        # archive, and ranking all of it takes seconds at 100,000 stories.
-        recent = (
-            stories.filter(search_vector=search_query)
-            .order_by("-published_at")
-            .values("pk")[:SEARCH_WINDOW]
-        )
-        return (
-            stories.filter(pk__in=recent)
-            .annotate(rank=SearchRank(F("search_vector"), search_query))
-            .order_by("-rank", "-published_at", "-pk")
-        )
+        return stories.filter(search_vector=search_query(query))
     return fallback_search(stories, query_terms(query))
+
+
+def search_query(query: str) -> SearchQuery:
+    return SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def search_results(query: str) -> list[int]:
+    """Ids of the published stories matching ``query``, best first.
+
+    At most SEARCH_WINDOW: on PostgreSQL the most recent matches are ranked (a
+    common word matches most of the archive, and ranking all of it took seconds
+    at 100,000 stories), in the one scan that finds them.
+    """
+    matches = story_search(query)
+    if not uses_postgresql():
+        return list(matches.values_list("pk", flat=True)[:SEARCH_WINDOW])
+    rows = (
+        matches.order_by("-published_at")
+        .annotate(rank=SearchRank(F("search_vector"), search_query(query)))
+        .values_list("rank", "published_at", "pk")[:SEARCH_WINDOW]
+    )
+    return [pk for rank, published_at, pk in sorted(rows, reverse=True)]
 
 
 def fallback_search(stories, terms: list[str]):
@@ -104,11 +114,16 @@ def fallback_search(stories, terms: list[str]):
     return stories.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
 
 
+def term_words(terms: list[str]) -> re.Pattern:
+    """Words starting with any of ``terms``, in any case."""
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
+
+
 def highlight(text: str, terms: list[str]) -> SafeString:
     """``text`` escaped, with words starting with a search term in <mark>."""
     if terms:
-        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + r")\w*", re.IGNORECASE)
-        text = pattern.sub(lambda match: f"{MARK_START}{match.group(0)}{MARK_STOP}", text)
+        marked = term_words(terms).sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", text)
+        text = marked
     return marks_to_html(text)
 
 
@@ -126,15 +141,12 @@ def snippet(text: str, query: str) -> SafeString:
     terms = query_terms(query)
     # The body is sanitised HTML: dropping tags by pattern is safe here, and much
     # quicker than strip_tags' parser; the text is escaped again below.
-    words = html.unescape(TAG.sub(" ", text)).split()
-    first = next(
-        (
-            index
-            for index, word in enumerate(word.casefold().lstrip("“‘\"'(") for word in words)
-            if word.startswith(tuple(term.casefold() for term in terms))
-        ),
-        0,
-    )
+    text = html.unescape(TAG.sub(" ", text))
+    match = term_words(terms).search(text) if terms else None
+    # The matching word's place: the words before it (one regular expression
+    # search, not a test of every word of the body).
+    first = len(text[: match.start()].split()) if match else 0
+    words = text.split()
     start = max(0, first - SNIPPET_WORDS // 3)
     text = " ".join(words[start : start + SNIPPET_WORDS])
     prefix = "… " if start else ""

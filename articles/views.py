@@ -7,7 +7,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.paginator import InvalidPage
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,8 +35,8 @@ from articles.models import (
     StoryRedirect,
     TaggedStory,
 )
-from articles.pagination import CappedPaginator, NextPagePaginator
-from articles.search import clean_query, snippet, story_search
+from articles.pagination import NextPagePaginator
+from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
 from articles.story_page import story_page
 
@@ -254,30 +254,35 @@ def story_card(request, pk, digest):
     return response
 
 
-class SearchPaginator(CappedPaginator):
-    # 25 pages of 20: the most recent 500 matches are ranked (see SEARCH_WINDOW).
-    max_pages = 25
+class SearchPaginator(Paginator):
+    """Pages of search results (ids, best first): the best 500 of them, 25 pages;
+    ``capped`` when more matched."""
+
+    def __init__(self, results, per_page):
+        limit = SEARCH_WINDOW - 1
+        super().__init__(results[:limit], per_page)
+        self.capped = len(results) > limit
 
 
 def search(request):
     """Published stories matching ``?q=``, best first, at /search/.
 
-    Template ``articles/search.html``; context ``query``, ``page_obj`` (stories
+    Template ``articles/search.html``; context ``query``, ``page_obj`` (cards
     with a highlighted ``snippet``) and ``paginator``. Any query gives a page;
     a page number past the end answers 404.
     """
     query = clean_query(request.GET.get("q", ""))
-    # Each result's snippet is cut from its body.
-    rows = story_search(query).card_rows("body")
-    paginator = SearchPaginator(rows, 20)
+    paginator = SearchPaginator(search_results(query), 20)
     try:
         page = paginator.page(request.GET.get("page") or 1)
     except InvalidPage as error:
         raise Http404("No such page.") from error
-    bodies = {row["pk"]: f"{row['dek']} {row['body']}" for row in page.object_list}
-    page.object_list = story_cards(page.object_list)
+    # Each result's snippet is cut from its body.
+    rows = Story.objects.published().filter(pk__in=page.object_list).card_rows("body")
+    rows = {row["pk"]: row for row in rows}
+    page.object_list = story_cards(rows[pk] for pk in page.object_list if pk in rows)
     for card in page.object_list:
-        card.snippet = snippet(bodies[card.pk], query)
+        card.snippet = snippet(f"{rows[card.pk]['dek']} {rows[card.pk]['body']}", query)
     context = {
         "query": query,
         "page_obj": page,
