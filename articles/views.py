@@ -8,7 +8,7 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -95,9 +95,13 @@ class ListingView(StoryCardsMixin, ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
-    def is_common(self, *links) -> bool:
-        """Whether ``links`` (querysets of the listing's story links) reach common_from."""
-        return sum(link[: self.common_from].count() for link in links) >= self.common_from
+    def is_common(self, links, *more_links) -> bool:
+        """Whether ``links`` (and ``more_links``: querysets of the listing's links to
+        stories, with a ``story`` field) reach common_from, counted in one query."""
+        links = links.values("story")
+        if more_links:
+            links = links.union(*(more.values("story") for more in more_links), all=True)
+        return links[: self.common_from].count() >= self.common_from
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -115,7 +119,7 @@ class TagDetailView(ListingView):
 
     def filter_stories(self, stories):
         tagged = TaggedStory.objects.filter(tag=self.object)
-        if self.is_common(tagged):
+        if self.is_common(tagged.annotate(story=F("content_object"))):
             return stories.filter(pk__in=tagged.values("content_object"))
         return stories.filter(tags=self.object)
 
