@@ -1,5 +1,6 @@
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
+from django.db.models import Max, Min
 from django.utils.functional import cached_property
 
 
@@ -23,21 +24,32 @@ class NextPage(Page):
         return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
 
 
-class UncountedPaginator(Paginator):
-    """Gives a page without COUNT(*): the page fetches one row more than it shows,
-    to know whether another follows.
+class NextPagePaginator(Paginator):
+    """Pages of a listing with no COUNT(*): a page fetches one row more than it
+    shows, to know whether another follows.
 
-    ``count`` and ``num_pages`` still count, for whoever needs to know how many
-    pages there are (the sitemap index). A page past the last one answers 404.
+    Listings say "Page 3" and link to the newer and older pages. At most
+    ``max_pages`` pages, so the deepest page skips a bounded number of rows; a
+    page past the last one, or past the cap, answers 404. Older stories stay
+    reachable through the date archives and the sitemaps.
     """
 
-    max_pages = None
+    max_pages = 500
 
     def __init__(self, object_list, per_page, *args, read=None, **kwargs):
         """``read(queryset)`` turns the page's rows into what the page shows
         (``StoryQuerySet.card_rows``, say) after they are chosen."""
         super().__init__(object_list, per_page, *args, **kwargs)
         self.read = read or (lambda rows: rows)
+
+    @property
+    def count(self):
+        raise TypeError("NextPagePaginator does not count: use page.has_next().")
+
+    @property
+    def num_pages(self):
+        # An upper bound (?page=last goes to the cap, which answers 404 if empty).
+        return self.max_pages
 
     def validate_number(self, number):
         try:
@@ -46,7 +58,7 @@ class UncountedPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer.") from error
         if number < 1:
             raise EmptyPage("That page number is less than 1.")
-        if self.max_pages and number > self.max_pages:
+        if number > self.max_pages:
             raise EmptyPage("That page contains no results.")
         return number
 
@@ -64,27 +76,6 @@ class UncountedPaginator(Paginator):
             raise EmptyPage("That page contains no results.")
         has_more = len(rows) > self.per_page and number != self.max_pages
         return NextPage(rows[: self.per_page], number, self, has_more)
-
-
-class NextPagePaginator(UncountedPaginator):
-    """Pages of a listing with no COUNT(*) at all.
-
-    Listings say "Page 3" and link to the newer and older pages. At most
-    ``max_pages`` pages, so the deepest page skips a bounded number of rows; a
-    page past the last one, or past the cap, answers 404. Older stories stay
-    reachable through the date archives and the sitemaps.
-    """
-
-    max_pages = 500
-
-    @property
-    def count(self):
-        raise TypeError("NextPagePaginator does not count: use page.has_next().")
-
-    @property
-    def num_pages(self):
-        # An upper bound (?page=last goes to the cap, which answers 404 if empty).
-        return self.max_pages
 
 
 class EstimatedCountPaginator(Paginator):
@@ -108,3 +99,37 @@ class EstimatedCountPaginator(Paginator):
             if row and row[0] >= self.exact_below:
                 return row[0]
         return super().count
+
+
+class IdRangePaginator(Paginator):
+    """Pages by blocks of ids, for sitemaps: each page holds the rows whose ids fall
+    in its block of ``per_page`` ids (fewer where rows are missing or filtered out).
+
+    How many pages there are takes the lowest and highest ids (two index lookups),
+    not a count of the archive; a page reads one range of the primary key; and a
+    new row only ever changes the last page, so crawlers fetch again one file, not
+    every file after the one it would shift.
+    """
+
+    @cached_property
+    def _bounds(self) -> tuple[int, int]:
+        ids = self.object_list.model._base_manager.aggregate(low=Min("pk"), high=Max("pk"))
+        if ids["low"] is None:
+            return 0, 0
+        base = (ids["low"] - 1) // self.per_page * self.per_page
+        return base, ids["high"]
+
+    @cached_property
+    def count(self):
+        raise TypeError("IdRangePaginator does not count its rows.")
+
+    @cached_property
+    def num_pages(self):
+        base, high = self._bounds
+        return max(1, -(-(high - base) // self.per_page))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        low = self._bounds[0] + (number - 1) * self.per_page
+        rows = self.object_list.filter(pk__gt=low, pk__lte=low + self.per_page)
+        return Page(list(rows), number, self)

@@ -112,22 +112,34 @@ def test_a_correction_moves_lastmod_of_the_story_and_its_listings(client, site):
     assert {parse_time(lastmod) for lastmod in sitemap_index(client).values() if lastmod} == {later}
 
 
-def test_large_sitemaps_are_split_into_pages(client, site, monkeypatch):
+def test_large_sitemaps_are_split_into_files_by_blocks_of_ids(client, site, monkeypatch):
     monkeypatch.setattr(sitemaps.StorySitemap, "limit", 2)
-    StoryFactory.create_batch(4)
+    stories = [site, *StoryFactory.create_batch(4)]
 
-    index = sitemap_index(client)
+    def files():
+        index = sitemap_index(client)
+        return sorted((url for url in index if "sitemap-stories" in url), key=lambda url: len(url))
 
-    pages = sorted(url for url in index if "stories" in url)
-    assert pages == [
-        "http://testserver/sitemap-stories.xml",
-        "http://testserver/sitemap-stories.xml?p=2",
-        "http://testserver/sitemap-stories.xml?p=3",
+    listed = files()
+    # The site fixture's draft story holds an id in the first blocks too.
+    assert listed[0] == "http://testserver/sitemap-stories.xml"
+    assert listed[1:] == [
+        f"http://testserver/sitemap-stories.xml?p={page}" for page in range(2, len(listed) + 1)
     ]
-    assert len(urlset(client, "/sitemap-stories.xml?p=3")) == 1
-    assert client.get("/sitemap-stories.xml?p=4").status_code == 404
+    contents = [set(urlset(client, url.removeprefix("http://testserver"))) for url in listed]
+    shown = [url for content in contents for url in content]
+    # Every public story in exactly one file, at most two a file.
+    assert sorted(shown) == sorted(f"http://testserver{s.get_absolute_url()}" for s in stories)
+    assert all(len(content) <= 2 for content in contents)
+    assert client.get(f"/sitemap-stories.xml?p={len(listed) + 1}").status_code == 404
     assert client.get("/sitemap-stories.xml?p=abc").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+    # A new story lands in the last file (or a new one); the others keep their addresses.
+    newest = StoryFactory()
+    after = [set(urlset(client, url.removeprefix("http://testserver"))) for url in files()]
+    assert after[: len(contents) - 1] == contents[:-1]
+    assert f"http://testserver{newest.get_absolute_url()}" in set().union(*after[-2:])
 
 
 def test_news_sitemap_has_the_last_two_days_with_publication_date_and_title(client, settings):
