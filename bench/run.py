@@ -741,6 +741,8 @@ def markdown(results: dict) -> str:
         verdict = "met" if target["met"] else "**missed**"
         lines.append(f"| {target['target']} | {target['size']} | {verdict} | {target['figure']} |")
     lines.append("")
+    if PROFILES.exists():
+        lines += ["", PROFILES.read_text().strip(), ""]
     return "\n".join(lines)
 
 
