@@ -177,3 +177,19 @@ def test_a_stampede_on_a_cold_page_renders_it_a_handful_of_times(monkeypatch):
     assert [r.status_code for r in results] == [200] * 20
     assert all("Hot story" in r.text for r in results)
     assert len(renders) <= 3
+
+
+def test_the_redis_cache_keeps_one_client_and_round_trips_values():
+    from newsroom.cache import RedisCache
+
+    # The Redis that .ci/run and the README's setup start.
+    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "client-test"})
+    page = (200, b"<p>Hello</p>" * 2000, {"ETag": '"abc"'})
+    cache.set("page", page, 30)
+
+    assert cache.get("page") == page
+    assert cache.get_many(["page", "missing"]) == {"page": page}
+    # One redis-py client for reads and writes alike, not one per operation.
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    cache.delete("page")
+    assert cache.get("page") is None
