@@ -8,8 +8,13 @@ for any number of cards), with its address and labels worked out once.
 
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from articles.models import CARD_COLUMNS, Image, Story, story_path
 from articles.paths import path_for
+from newsroom.dates import format_local
+
+CARD_DATE_FORMAT = "j F Y, H:i"
 
 IMAGE_COLUMNS = {
     column.removeprefix("lead_image__"): column
@@ -37,6 +42,9 @@ class Card:
     story_type: str
     type_label: str
     published_at: object
+    # In the site's time zone: ISO 8601 for <time datetime>, and as readers see it.
+    published_iso: str
+    published_label: str
     url: str
     publisher: str
     image: Image | None
@@ -56,8 +64,10 @@ def byline_lines(bylines) -> list[Line]:
 def story_cards(rows) -> list[Card]:
     """Cards of ``rows`` (dicts from ``StoryQuerySet.card_rows()``)."""
     type_labels = dict(Story.Type.choices)
+    zone = timezone.get_current_timezone()
     cards = []
     for row in rows:
+        published_at = row["published_at"].astimezone(zone)
         image = None
         if row["lead_image_id"] is not None:
             image = Image(
@@ -71,8 +81,10 @@ def story_cards(rows) -> list[Card]:
             dek=row["dek"],
             story_type=row["story_type"],
             type_label=str(type_labels.get(row["story_type"], "")),
-            published_at=row["published_at"],
-            url=story_path(row["published_at"], row["slug"]),
+            published_at=published_at,
+            published_iso=published_at.isoformat(),
+            published_label=format_local(published_at, CARD_DATE_FORMAT),
+            url=story_path(published_at, row["slug"], zone),
             publisher=row["original_publisher__name"] or "",
             image=image,
             bylines=[

@@ -7,7 +7,7 @@ import pytest
 from django.template import defaultfilters
 from django.utils import timezone, translation
 
-from newsroom.jinja2 import date
+from newsroom.dates import date
 
 FORMATS = [
     "c",

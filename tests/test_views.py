@@ -177,6 +177,21 @@ def test_person_page_separates_stories_by_from_stories_about(client, reporter):
     assert by_section < html.index("Written by Ada") < about_section < html.index("All about Ada")
 
 
+def test_cards_show_the_publication_time_in_the_sites_time_zone(client, world, settings):
+    settings.TIME_ZONE = "Europe/London"
+    StoryFactory(
+        headline="Summer",
+        section=world,
+        published_at=datetime.datetime(2025, 7, 1, 23, 30, tzinfo=datetime.UTC),
+    )
+
+    html = client.get("/sections/world/").text
+
+    # 00:30 the next day in London (BST); the address has the local day too.
+    assert '<time datetime="2025-07-02T00:30:00+01:00">2 July 2025, 00:30</time>' in html
+    assert 'href="/2025/07/02/' in html
+
+
 def test_listings_are_paginated(client, world):
     now = timezone.now()
     for hours in range(25):
