@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import connection, models
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -274,14 +274,14 @@ def json_rows(columns: list[str], source: str, order: str) -> RawSQL:
     return RawSQL(sql, (), output_field=models.JSONField())
 
 
-def bylines_json() -> RawSQL:
-    """A story's bylines as [[person id, name, slug, role], …], in order.
+def bylines_json(*person_fields: str) -> RawSQL:
+    """A story's bylines as [[person's ``person_fields``…, role], …], in order.
 
     Read with the story's row: a query of its own cost a page of cards more in
     Python than the database took to answer it.
     """
     return json_rows(
-        ["b.person_id", "p.name", "p.slug", "b.role"],
+        [*(f"p.{field}" for field in person_fields), "b.role"],
         f"FROM {Byline._meta.db_table} b JOIN {Person._meta.db_table} p ON p.id = b.person_id "
         f"WHERE b.story_id = {Story._meta.db_table}.id",
         'b."order", b.id',
@@ -303,26 +303,10 @@ class StoryQuerySet(models.QuerySet):
         """Stories that were public and have been taken down (their URL answers 410)."""
         return self.filter(status=Story.Status.WITHDRAWN, published_at__lte=timezone.now())
 
-    def for_listing(self):
-        """What a list of story cards shows, fetched in a fixed number of queries.
-
-        A card shows no body: leaving it (and the search vector) in the database
-        halves the time it takes to load a page of cards.
-        """
-        stories = self.select_related("original_publisher", "lead_image").defer(*HEAVY_FIELDS)
-        bylines = Byline.objects.select_related("person").only(
-            "story_id", "person_id", "order", "role", "person__name", "person__slug"
-        )
-        return stories.prefetch_related(Prefetch("bylines", queryset=bylines))
-
     def card_rows(self, *more):
         """Rows of what a story card shows, bylines included (see ``articles.cards``),
         and of the ``more`` fields named."""
-        return self.values(*CARD_COLUMNS, *more, byline_list=bylines_json())
-
-    def with_body(self):
-        """Load the body after all, for lists that show it (feeds, search snippets)."""
-        return self.defer(None).defer("search_vector")
+        return self.values(*CARD_COLUMNS, *more, byline_list=bylines_json("id", "name", "slug"))
 
 
 class Story(models.Model):

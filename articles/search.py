@@ -122,8 +122,7 @@ def term_words(terms: list[str]) -> re.Pattern:
 def highlight(text: str, terms: list[str]) -> SafeString:
     """``text`` escaped, with words starting with a search term in <mark>."""
     if terms:
-        marked = term_words(terms).sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", text)
-        text = marked
+        text = term_words(terms).sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_STOP}", text)
     return marks_to_html(text)
 
 

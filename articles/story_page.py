@@ -18,6 +18,7 @@ from articles.models import (
     Source,
     Story,
     TaggedStory,
+    bylines_json,
     json_rows,
 )
 
@@ -47,12 +48,7 @@ def page_columns() -> dict:
     person, source = Person._meta.db_table, Source._meta.db_table
     people_through = Story.people.through._meta.db_table
     return {
-        "page_bylines": json_rows(
-            [*person_columns("p"), "b.role"],
-            f"FROM {Byline._meta.db_table} b JOIN {person} p ON p.id = b.person_id "
-            f"WHERE b.story_id = {STORY}.id",
-            'b."order", b.id',
-        ),
+        "page_bylines": bylines_json(*PERSON_FIELDS),
         "page_people": json_rows(
             person_columns("p"),
             f"FROM {people_through} sp JOIN {person} p ON p.id = sp.person_id "
