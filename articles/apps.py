@@ -6,6 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom content"
 
     def ready(self):
-        from articles.cache import connect_signals
+        from articles import cache, suggestions
 
-        connect_signals()
+        cache.connect_signals()
+        suggestions.connect_signals()

@@ -256,7 +256,7 @@ def story_path(published_at, slug: str, zone=None) -> str:
     )
 
 
-def json_rows(columns: list[str], source: str, order: str) -> RawSQL:
+def json_rows(columns: list[str], source: str, order: str, params=()) -> RawSQL:
     """``SELECT columns source ORDER BY order`` as one JSON array of arrays: a column
     of each story row, so that its bylines (say) come with it in one query.
 
@@ -271,7 +271,7 @@ def json_rows(columns: list[str], source: str, order: str) -> RawSQL:
             f"SELECT json_group_array(json_array({values})) "
             f"FROM (SELECT {named} {source} ORDER BY {order})"
         )
-    return RawSQL(sql, (), output_field=models.JSONField())
+    return RawSQL(sql, params, output_field=models.JSONField())
 
 
 def bylines_json(*person_fields: str) -> RawSQL:
@@ -661,6 +661,24 @@ class TaggedStory(TaggedItemBase):
 
     def __str__(self):
         return str(self.tag)
+
+
+class Suggestion(models.Model):
+    """A story suggested under another: among the stories published around it, one
+    sharing most of its people and tags. Kept by ``articles.suggestions``."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="suggestions")
+    suggested = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="suggested_under")
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["story", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["story", "rank"], name="suggestion_unique_rank"),
+        ]
+
+    def __str__(self):
+        return f"{self.suggested_id} under {self.story_id} (#{self.rank})"
 
 
 # A story's revision holds its bylines, citations, corrections and tags.

@@ -6,8 +6,6 @@ for every word in the same fields and names. Either way the snippet is cut and
 highlighted in Python; the page looks the same.
 """
 
-import datetime
-import functools
 import html
 import re
 
@@ -21,11 +19,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Story, TaggedStory
+from articles.models import Story
 
 # Must match CONFIG in migration 0005_readers.
 SEARCH_CONFIG = "english"
@@ -151,100 +148,3 @@ def snippet(text: str, query: str) -> SafeString:
     prefix = "… " if start else ""
     suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
     return mark_safe(prefix + highlight(text, terms) + suffix)
-
-
-# Related stories are found among this many stories published before the story
-# and as many after: the work per page stays the same at any archive size and
-# any rate of publication.
-RELATED_NEIGHBOURS = 250
-EARLIEST = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
-LATEST = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
-
-
-@functools.cache
-def related_sql(people: int, tags: int) -> str:
-    """The related-stories query for a story with ``people`` people and ``tags`` tags.
-
-    Written out once per shape: built with the ORM it took longer to put together
-    (about 12 ms of Python: eleven subqueries and a union) than to run.
-    """
-    names = {
-        "story": Story._meta.db_table,
-        "people": Story.people.through._meta.db_table,
-        "tagged": TaggedStory._meta.db_table,
-        "picks": Story.related.through._meta.db_table,
-    }
-    public = "s.status = %(published)s AND s.published_at <= %(now)s"
-    # The publication times of the furthest neighbours: two index lookups.
-    bound = (
-        "COALESCE((SELECT s.published_at FROM {story} s WHERE {public} AND s.published_at {op}"
-        " %(when)s ORDER BY s.published_at {order} LIMIT 1 OFFSET %(skip)s), %({default})s)"
-    )
-    first = bound.format(op="<", order="DESC", default="earliest", public=public, **names)
-    last = bound.format(op=">", order="ASC", default="latest", public=public, **names)
-
-    # Counted per candidate by an index lookup each, rather than by joining every
-    # candidate's people and tags and grouping.
-    def shared(table, story_column, column, prefix, count):
-        listed = ", ".join(f"%({prefix}{index})s" for index in range(count))
-        return (
-            f"(SELECT COUNT(*) FROM {table} l WHERE l.{story_column} = s.id "
-            f"AND l.{column} IN ({listed}))"
-            if count
-            else "0"
-        )
-
-    in_common = " + ".join(
-        [
-            shared(names["people"], "story_id", "person_id", "person", people),
-            shared(names["tagged"], "content_object_id", "tag_id", "tag", tags),
-        ]
-    )
-    columns = "s.id, s.headline, s.slug, s.status, s.published_at, s.story_type"
-    return f"""
-        SELECT * FROM (
-            SELECT {columns}, 0 AS chosen, {in_common} AS shared
-            FROM {names["story"]} s
-            WHERE {public} AND s.id <> %(story)s
-                AND s.published_at >= {first} AND s.published_at <= {last}
-            UNION ALL
-            SELECT {columns}, 1 AS chosen, 0 AS shared
-            FROM {names["story"]} s JOIN {names["picks"]} r ON r.to_story_id = s.id
-            WHERE r.from_story_id = %(story)s AND {public} AND s.id <> %(story)s
-        ) candidates
-        WHERE chosen = 1 OR shared > 0
-        ORDER BY chosen DESC, shared DESC, published_at DESC, id DESC
-        LIMIT %(rows)s
-    """
-
-
-def related_stories(page, limit: int = 4) -> list[Story]:
-    """The editors' choice first, then the stories sharing most people and tags.
-
-    One query, for a ``StoryPage``. Shared people and tags are counted among the
-    RELATED_NEIGHBOURS stories published before this one and as many after it;
-    the editors' choice comes from any time.
-    """
-    story = page.story
-    people = [person.pk for person in page.people]
-    tags = [tag.pk for tag in page.tags]
-    adapt = connection.ops.adapt_datetimefield_value
-    params = {
-        **{f"person{index}": pk for index, pk in enumerate(people)},
-        **{f"tag{index}": pk for index, pk in enumerate(tags)},
-        "story": story.pk,
-        "published": Story.Status.PUBLISHED,
-        "now": adapt(timezone.now()),
-        "when": adapt(story.published_at or timezone.now()),  # a draft, in preview
-        "skip": RELATED_NEIGHBOURS - 1,
-        "earliest": adapt(EARLIEST),
-        "latest": adapt(LATEST),
-        # A pick may also be nearby: fetch enough rows to drop the repeat.
-        "rows": limit * 2,
-    }
-    related, seen = [], set()
-    for other in Story.objects.raw(related_sql(len(people), len(tags)), params):
-        if other.pk not in seen and len(related) < limit:
-            seen.add(other.pk)
-            related.append(other)
-    return related

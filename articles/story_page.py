@@ -8,6 +8,7 @@ prefetch queries cost the page more in Python than the database spent on them.
 import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import (
@@ -17,6 +18,7 @@ from articles.models import (
     Person,
     Source,
     Story,
+    Suggestion,
     TaggedStory,
     bylines_json,
     json_rows,
@@ -42,6 +44,30 @@ def moment(value) -> datetime.datetime:
     SQLite the stored UTC time without one."""
     parsed = datetime.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
+
+
+RELATED_FIELDS = ("id", "headline", "slug", "story_type", "published_at")
+
+
+def related_rows():
+    """The editors' choice, newest first, then the suggestions (``articles.suggestions``),
+    of those public now."""
+    columns = ", ".join(f"s.{field}" for field in RELATED_FIELDS)
+    public = f"s.status = %s AND s.published_at <= %s AND s.id <> {STORY}.id"
+    picks = Story.related.through._meta.db_table
+    source = (
+        f"FROM (SELECT {columns}, 0 AS chosen, 0 AS rank FROM {STORY} s "
+        f"JOIN {picks} r ON r.to_story_id = s.id WHERE r.from_story_id = {STORY}.id AND {public} "
+        f"UNION ALL SELECT {columns}, 1 AS chosen, g.rank FROM {Suggestion._meta.db_table} g "
+        f"JOIN {STORY} s ON s.id = g.suggested_id WHERE g.story_id = {STORY}.id AND {public}) x"
+    )
+    now = timezone.now()
+    return json_rows(
+        [f"x.{field}" for field in RELATED_FIELDS],
+        source,
+        "x.chosen, x.rank, x.published_at DESC, x.id DESC",
+        [Story.Status.PUBLISHED, now] * 2,
+    )
 
 
 def page_columns() -> dict:
@@ -72,6 +98,7 @@ def page_columns() -> dict:
             f"FROM {Correction._meta.db_table} k WHERE k.story_id = {STORY}.id",
             "k.created_at DESC, k.id DESC",
         ),
+        "page_related": related_rows(),
     }
 
 
@@ -83,6 +110,7 @@ class StoryPage:
     citations: list[Citation]
     tags: list[Tag]
     corrections: list[Correction]
+    related: list[Story]
 
 
 def story_page(stories) -> StoryPage | None:
@@ -116,4 +144,17 @@ def story_page(stories) -> StoryPage | None:
             Correction(id=id_, story_id=story.pk, created_at=moment(created), text=text)
             for id_, created, text in story.page_corrections or ()
         ],
+        related=related_stories(story.page_related or ()),
     )
+
+
+def related_stories(rows, limit: int = 4) -> list[Story]:
+    """The first ``limit`` stories of ``related_rows``, each once."""
+    related, seen = [], set()
+    for row in rows:
+        values = dict(zip(RELATED_FIELDS, row, strict=True))
+        if values["id"] not in seen and len(related) < limit:
+            seen.add(values["id"])
+            values["published_at"] = moment(values["published_at"])
+            related.append(Story(status=Story.Status.PUBLISHED, **values))
+    return related

@@ -16,7 +16,6 @@ from jinja2 import Environment, pass_context
 from articles import jsonld
 from articles.models import Section
 from articles.paths import path_for
-from articles.search import related_stories
 from newsroom.dates import date
 
 
@@ -65,7 +64,6 @@ def environment(**options) -> Environment:
         static=static,
         now=now,
         section_list=section_list,
-        related_stories=related_stories,
         story_structured_data=story_structured_data,
         person_structured_data=person_structured_data,
         LANGUAGE_CODE=settings.LANGUAGE_CODE,

@@ -5,10 +5,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
+from markupsafe import escape
 from taggit.models import Tag
 
 from articles.management.commands.generate_stories import GENERATOR_USERNAME, RARE_WORDS
-from articles.models import Person, Section, Source, Story
+from articles.models import Person, Section, Source, Story, Suggestion
 from articles.sanitize import sanitize_html
 from tests.factories import StoryFactory
 
@@ -120,6 +121,15 @@ def test_search_vectors_are_what_the_triggers_would_compute(archive):
             "AND tgenabled = 'D'"
         )
         assert cursor.fetchone()[0] == 0
+
+
+def test_generated_stories_come_with_their_suggestions(archive, client):
+    story = archive.published().order_by("-published_at").first()
+    suggested = Suggestion.objects.filter(story=story).select_related("suggested")
+
+    assert Suggestion.objects.values("story").distinct().count() == 200
+    assert suggested.count() == 8
+    assert str(escape(suggested[0].suggested.headline)) in client.get(story.get_absolute_url()).text
 
 
 def test_the_same_seed_gives_the_same_stories():

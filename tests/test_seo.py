@@ -262,21 +262,24 @@ def test_corrections_page_lists_every_public_correction_with_its_story(client, s
     assert 'href="/corrections/"' in client.get("/").text
 
 
-def test_related_stories_put_the_editors_choice_first_then_shared_people_and_tags(client):
-    putin, trump = PersonFactory(), PersonFactory()
-    story = StoryFactory(headline="Main")
-    story.people.add(putin, trump)
-    story.tags.add("Russia", "Diplomacy")
-    chosen = StoryFactory(headline="Chosen by the desk")
-    story.related.add(chosen)
-    most = StoryFactory(headline="Shares three")
-    most.people.add(putin, trump)
-    most.tags.add("Russia")
-    some = StoryFactory(headline="Shares one")
-    some.tags.add("Diplomacy")
-    StoryFactory(headline="Shares nothing")
-    hidden = StoryFactory(headline="Shares all but is a draft", draft=True)
-    hidden.people.add(putin, trump)
+def test_related_stories_put_the_editors_choice_first_then_shared_people_and_tags(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        putin, trump = PersonFactory(), PersonFactory()
+        story = StoryFactory(headline="Main")
+        story.people.add(putin, trump)
+        story.tags.add("Russia", "Diplomacy")
+        chosen = StoryFactory(headline="Chosen by the desk")
+        story.related.add(chosen)
+        most = StoryFactory(headline="Shares three")
+        most.people.add(putin, trump)
+        most.tags.add("Russia")
+        some = StoryFactory(headline="Shares one")
+        some.tags.add("Diplomacy")
+        StoryFactory(headline="Shares nothing")
+        hidden = StoryFactory(headline="Shares all but is a draft", draft=True)
+        hidden.people.add(putin, trump)
 
     html = client.get(story.get_absolute_url()).text
     related = html.split('id="related-title"', 1)[1]
@@ -287,10 +290,12 @@ def test_related_stories_put_the_editors_choice_first_then_shared_people_and_tag
     assert "draft" not in related
 
 
-def test_related_stories_come_from_the_stories_published_around_it(client, monkeypatch):
-    from articles import search
+def test_related_stories_come_from_the_stories_published_around_it(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles import suggestions
 
-    monkeypatch.setattr(search, "RELATED_NEIGHBOURS", 2)
+    monkeypatch.setattr(suggestions, "NEIGHBOURS", 2)
     day = datetime.timedelta(days=1)
 
     def tagged(headline, when):
@@ -298,14 +303,15 @@ def test_related_stories_come_from_the_stories_published_around_it(client, monke
         story.tags.add("Harvest")
         return story
 
-    story = tagged("Main", PUBLISHED)
-    tagged("Two before", PUBLISHED - 2 * day)
-    tagged("Three before", PUBLISHED - 3 * day)
-    tagged("One after", PUBLISHED + day)
-    chosen = tagged("Years before, chosen by the desk", PUBLISHED - 1000 * day)
-    story.related.add(chosen)
-    tagged("Years before", PUBLISHED - 999 * day)
-    StoryFactory(headline="Untagged, one before", published_at=PUBLISHED - day)
+    with django_capture_on_commit_callbacks(execute=True):
+        story = tagged("Main", PUBLISHED)
+        tagged("Two before", PUBLISHED - 2 * day)
+        tagged("Three before", PUBLISHED - 3 * day)
+        tagged("One after", PUBLISHED + day)
+        chosen = tagged("Years before, chosen by the desk", PUBLISHED - 1000 * day)
+        story.related.add(chosen)
+        tagged("Years before", PUBLISHED - 999 * day)
+        StoryFactory(headline="Untagged, one before", published_at=PUBLISHED - day)
 
     related = client.get(story.get_absolute_url()).text.split('id="related-title"', 1)[1]
 

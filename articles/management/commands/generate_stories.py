@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from articles import suggestions
 from articles.cache import rebuild_meta
 from articles.models import Byline, Citation, Person, Section, Source, Story, TaggedStory
 
@@ -432,6 +433,10 @@ class Progress:
         self.total, self.stream, self.label = max(total, 1), stream, label
         self.done, self.started, self.shown = 0, time.monotonic(), 0.0
 
+    def update_to(self, done: int, total: int) -> None:
+        self.total = max(total, 1)
+        self.update(done - self.done)
+
     def update(self, n: int) -> None:
         self.done += n
         now = time.monotonic()
@@ -523,11 +528,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, batch_size, clear, **options):
         started = time.monotonic()
-        if clear:
-            removed = self.clear()
-            self.stdout.write(f"Removed {removed:,} generated stories.")
-        if count > 0:
-            self.generate(count, seed, batch_size)
+        with suggestions.paused():
+            if clear:
+                removed = self.clear()
+                self.stdout.write(f"Removed {removed:,} generated stories.")
+            if count > 0:
+                self.generate(count, seed, batch_size)
+        if clear or count > 0:
+            # New stories change the neighbours of old ones anywhere in the archive.
+            progress = Progress(0, stream=self.stderr._out, label="Suggestions")
+            suggestions.count_all(lambda done, total: progress.update_to(done, total))
+            progress.close()
         # Bulk inserts send no signals: cached pages must be forgotten here.
         rebuild_meta()
         total = Story.objects.filter(created_by=self.generator()).count()
