@@ -47,3 +47,18 @@ def test_management_commands_with_a_secret_key_keep_debug_off():
     result = manage("local_admin", SECRET_KEY="x" * 50)
     assert result.returncode != 0
     assert "runs only with DEBUG=1" in result.stderr
+
+
+def database_options(**env) -> str:
+    code = "from django.db import connection; print(connection.settings_dict['OPTIONS'])"
+    result = manage(
+        "shell", "-c", code, DEBUG="1", DATABASE_URL="postgres://u@db.invalid/newsroom", **env
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_postgresql_uses_prepared_statements_unless_turned_off_for_a_pooler():
+    assert "'server_side_binding': True" in database_options()
+    assert "'prepare_threshold': 5" in database_options()
+    assert "server_side_binding" not in database_options(DATABASE_PREPARED_STATEMENTS="0")

@@ -394,3 +394,17 @@ def test_person_pages_list_bylines_and_appearances_for_rare_and_prolific_people(
         "Written 3 days ago",
         "Appeared 2 days ago",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_a_page_queries_are_planned_once_per_connection_not_on_every_request(client):
+    story = StoryFactory(headline="Planned once")
+    for _ in range(6):
+        assert client.get(story.get_absolute_url()).status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%page_related%"],
+        )
+        assert cursor.fetchone()[0] == 1
