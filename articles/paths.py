@@ -6,6 +6,7 @@ while the URLconf and the script prefix stay the same, so each path is kept.
 """
 
 import functools
+from typing import NamedTuple
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -30,3 +31,10 @@ def path_for(name: str, *args, **kwargs) -> str:
 def forget_paths(*, setting, **kwargs):
     if setting == "ROOT_URLCONF":
         _reverse.cache_clear()
+
+
+class NavLink(NamedTuple):
+    """A link of the site's navigation: a name and its address."""
+
+    name: str
+    url: str

@@ -1,13 +1,19 @@
 """What a story page shows, read in one query.
 
-The story's row carries its bylines, people, sources, topics and corrections as
+The story's row carries its section, picture, original publisher, bylines,
+people, sources, topics, corrections, suggestions and the header's sections as
 JSON columns (``json_rows``), turned back into model instances here. Five
-prefetch queries cost the page more in Python than the database spent on them.
+prefetch queries cost the page more in Python than the database spent on them,
+and the query is written out once: the ORM took longer to put it together
+than PostgreSQL took to run it.
 """
 
 import datetime
+import functools
+import json
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -15,7 +21,9 @@ from articles.models import (
     Byline,
     Citation,
     Correction,
+    Image,
     Person,
+    Section,
     Source,
     Story,
     Suggestion,
@@ -23,10 +31,27 @@ from articles.models import (
     bylines_json,
     json_rows,
 )
+from articles.paths import NavLink, path_for
 
 STORY = Story._meta.db_table
 PERSON_FIELDS = ("id", "name", "slug", "title", "same_as")
 SOURCE_FIELDS = ("id", "name", "slug", "kind", "url")
+SECTION_FIELDS = ("id", "name", "slug")
+IMAGE_FIELDS = (
+    "id",
+    "file",
+    "alt_text",
+    "caption",
+    "credit",
+    "copyright",
+    "width",
+    "height",
+    "renditions",
+)
+# The story's own columns: all but its search index entry.
+STORY_COLUMNS = [
+    field.column for field in Story._meta.concrete_fields if field.name != "search_vector"
+]
 
 
 def person_columns(alias: str) -> list[str]:
@@ -61,12 +86,20 @@ def related_rows():
         f"UNION ALL SELECT {columns}, 1 AS chosen, g.rank FROM {Suggestion._meta.db_table} g "
         f"JOIN {STORY} s ON s.id = g.suggested_id WHERE g.story_id = {STORY}.id AND {public}) x"
     )
-    now = timezone.now()
+    # Its parameters (status and now, twice) are given with the query's.
     return json_rows(
         [f"x.{field}" for field in RELATED_FIELDS],
         source,
         "x.chosen, x.rank, x.published_at DESC, x.id DESC",
-        [Story.Status.PUBLISHED, now] * 2,
+    )
+
+
+def one_row(model, fields, foreign_key: str):
+    """The row ``foreign_key`` of the story points to, as a JSON list of at most one."""
+    return json_rows(
+        [f"x.{field}" for field in fields],
+        f"FROM {model._meta.db_table} x WHERE x.id = {STORY}.{foreign_key}",
+        "x.id",
     )
 
 
@@ -74,6 +107,12 @@ def page_columns() -> dict:
     person, source = Person._meta.db_table, Source._meta.db_table
     people_through = Story.people.through._meta.db_table
     return {
+        "page_section": one_row(Section, SECTION_FIELDS, "section_id"),
+        "page_publisher": one_row(Source, SOURCE_FIELDS, "original_publisher_id"),
+        "page_image": one_row(Image, IMAGE_FIELDS, "lead_image_id"),
+        "page_nav": json_rows(
+            ["x.name", "x.slug"], f"FROM {Section._meta.db_table} x", "x.position, x.name"
+        ),
         "page_bylines": bylines_json(*PERSON_FIELDS),
         "page_people": json_rows(
             person_columns("p"),
@@ -111,40 +150,84 @@ class StoryPage:
     tags: list[Tag]
     corrections: list[Correction]
     related: list[Story]
+    # The header's sections.
+    sections: list[NavLink]
 
 
-def story_page(stories) -> StoryPage | None:
-    """The first of ``stories`` with all its page shows, or None."""
-    story = (
-        stories.select_related("section", "original_publisher", "lead_image")
-        .defer("search_vector")
-        .annotate(**page_columns())
-        .first()
+WHERE = {
+    "public": f"{STORY}.slug = %s AND {STORY}.status = %s AND {STORY}.published_at <= %s",
+    "any": f"{STORY}.id = %s",
+}
+
+
+@functools.cache
+def page_sql(where: str) -> str:
+    columns = [f"{STORY}.{column}" for column in STORY_COLUMNS]
+    columns += [f"({expression.sql}) AS {name}" for name, expression in page_columns().items()]
+    return (
+        f"SELECT {', '.join(columns)} FROM {STORY} WHERE {WHERE[where]} ORDER BY {STORY}.id LIMIT 1"
     )
+
+
+def loaded(value):
+    """A JSON column: PostgreSQL's arrives as text through Django's connection, as SQLite's."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage | None:
+    """The public story at ``slug``, or any story by ``pk`` (a preview), with all
+    its page shows; None if there is none."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    published = Story.Status.PUBLISHED
+    if slug is not None:
+        sql, where = page_sql("public"), [slug, published, now]
+    else:
+        sql, where = page_sql("any"), [pk]
+    story = next(iter(Story.objects.raw(sql, [published, now, published, now, *where])), None)
     if story is None:
         return None
+    section = loaded(story.page_section)
+    story.section = (
+        Section(**dict(zip(SECTION_FIELDS, section[0], strict=True))) if section else None
+    )
+    publisher = loaded(story.page_publisher)
+    story.original_publisher = (
+        Source(**dict(zip(SOURCE_FIELDS, publisher[0], strict=True))) if publisher else None
+    )
+    image = loaded(story.page_image)
+    story.lead_image = None
+    if image:
+        story.lead_image = Image(**dict(zip(IMAGE_FIELDS, image[0], strict=True)))
+        # SQLite keeps JSON as text, and puts it in the row as a string.
+        story.lead_image.renditions = loaded(story.lead_image.renditions)
     person_count = len(PERSON_FIELDS)
     source_count = len(SOURCE_FIELDS)
     bylines = [
         Byline(story_id=story.pk, person=person_from(row[:person_count]), role=row[-1])
-        for row in story.page_bylines or ()
+        for row in loaded(story.page_bylines) or ()
     ]
     citations = []
-    for row in story.page_citations or ():
+    for row in loaded(story.page_citations) or ():
         source = Source(**dict(zip(SOURCE_FIELDS, row[:source_count], strict=True)))
         source.person = person_from(row[source_count : source_count + person_count])
         citations.append(Citation(story_id=story.pk, source=source, detail=row[-1]))
     return StoryPage(
         story=story,
         bylines=bylines,
-        people=[person_from(row) for row in story.page_people or ()],
+        people=[person_from(row) for row in loaded(story.page_people) or ()],
         citations=citations,
-        tags=[Tag(id=id_, name=name, slug=slug) for id_, name, slug in story.page_tags or ()],
+        tags=[
+            Tag(id=id_, name=name, slug=slug) for id_, name, slug in loaded(story.page_tags) or ()
+        ],
         corrections=[
             Correction(id=id_, story_id=story.pk, created_at=moment(created), text=text)
-            for id_, created, text in story.page_corrections or ()
+            for id_, created, text in loaded(story.page_corrections) or ()
         ],
-        related=related_stories(story.page_related or ()),
+        related=related_stories(loaded(story.page_related) or ()),
+        sections=[
+            NavLink(name, path_for("articles:section", slug=slug))
+            for name, slug in loaded(story.page_nav) or ()
+        ],
     )
 
 

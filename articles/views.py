@@ -180,7 +180,7 @@ def story_detail(request, year, month, day, slug):
     except (ValueError, OverflowError) as error:
         raise Http404("No such date.") from error
 
-    page = story_page(Story.objects.published().filter(slug=slug))
+    page = story_page(slug=slug)
     if page is None:
         withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
         if withdrawn is not None:
@@ -207,7 +207,12 @@ def story_detail(request, year, month, day, slug):
 def render_story(request, page, **context):
     """``articles/story_detail.html`` with ``story``, its ``page`` (a ``StoryPage``)
     and its ``bylines`` (``cards.Line``)."""
-    context.update(story=page.story, page=page, bylines=byline_lines(page.bylines))
+    context.update(
+        story=page.story,
+        page=page,
+        bylines=byline_lines(page.bylines),
+        nav_sections=page.sections,
+    )
     return render(request, "articles/story_detail.html", context)
 
 
@@ -224,7 +229,7 @@ def story_preview(request, token):
         )
     except signing.BadSignature as error:  # also raised for expired links
         raise Http404("This preview link is not valid.") from error
-    page = story_page(Story.objects.filter(pk=pk))
+    page = story_page(pk=pk)
     if page is None:
         raise Http404("No such story.")
     response = render_story(request, page, preview=True)

@@ -5,8 +5,6 @@ of the CPU of Django's template engine, which matters for every request that
 misses the page cache. The admin keeps Django's templates (``templates/``).
 """
 
-from typing import NamedTuple
-
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
@@ -15,7 +13,7 @@ from jinja2 import Environment, pass_context
 
 from articles import jsonld
 from articles.models import Section
-from articles.paths import path_for
+from articles.paths import NavLink, path_for
 from newsroom.dates import date
 
 
@@ -29,11 +27,6 @@ def pluralize(value, suffix: str = "s") -> str:
 
 def linebreaks(value) -> str:
     return defaultfilters.linebreaks_filter(value, autoescape=True)
-
-
-class NavLink(NamedTuple):
-    name: str
-    url: str
 
 
 def section_list() -> list[NavLink]:
