@@ -31,7 +31,8 @@ from articles.models import (
     bylines_json,
     json_rows,
 )
-from articles.paths import NavLink, path_for
+from articles.nav import nav_column, nav_links
+from articles.paths import NavLink
 
 STORY = Story._meta.db_table
 PERSON_FIELDS = ("id", "name", "slug", "title", "same_as")
@@ -110,9 +111,7 @@ def page_columns() -> dict:
         "page_section": one_row(Section, SECTION_FIELDS, "section_id"),
         "page_publisher": one_row(Source, SOURCE_FIELDS, "original_publisher_id"),
         "page_image": one_row(Image, IMAGE_FIELDS, "lead_image_id"),
-        "page_nav": json_rows(
-            ["x.name", "x.slug"], f"FROM {Section._meta.db_table} x", "x.position, x.name"
-        ),
+        "page_nav": nav_column(),
         "page_bylines": bylines_json(*PERSON_FIELDS),
         "page_people": json_rows(
             person_columns("p"),
@@ -224,10 +223,7 @@ def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage |
             for id_, created, text in loaded(story.page_corrections) or ()
         ],
         related=related_stories(loaded(story.page_related) or ()),
-        sections=[
-            NavLink(name, path_for("articles:section", slug=slug))
-            for name, slug in loaded(story.page_nav) or ()
-        ],
+        sections=nav_links(story.page_nav),
     )
 
 

@@ -1,5 +1,4 @@
 import datetime
-from operator import methodcaller
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -8,7 +7,8 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +35,7 @@ from articles.models import (
     StoryRedirect,
     TaggedStory,
 )
+from articles.nav import nav_column, nav_links
 from articles.pagination import NextPagePaginator
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
@@ -48,13 +49,24 @@ class StoryCardsMixin:
     paginator_class = NextPagePaginator
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        read = methodcaller("card_rows")
+        def read(stories):
+            return stories.annotate(page_nav=nav_column()).card_rows("page_nav")
+
         return super().get_paginator(queryset, per_page, read=read, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        if rows:
+            # The header's sections came with the cards (an empty page asks for them).
+            self.nav_sections = nav_links(rows[0]["page_nav"])
         page.object_list = story_cards(rows)
         return paginator, page, page.object_list, is_paginated
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)  # paginates
+        if hasattr(self, "nav_sections"):
+            context["nav_sections"] = self.nav_sections
+        return context
 
 
 class StoryListView(StoryCardsMixin, ListView):
@@ -83,11 +95,25 @@ class ListingView(StoryCardsMixin, ListView):
     def get_template_names(self):
         return [f"articles/{self.model._meta.model_name}_detail.html"]
 
+    # The tables linking stories to what is listed, as (table, column): how many
+    # links there are is read with the listed object, to tell common from rare.
+    links: list[tuple[str, str]] = []
+
     def get_queryset(self):
-        self.object = get_object_or_404(
-            self.object_queryset(), **{self.slug_field: self.kwargs["slug"]}
-        )
+        objects = self.object_queryset()
+        if self.links:
+            objects = objects.annotate(linked=self.linked())
+        self.object = get_object_or_404(objects, **{self.slug_field: self.kwargs["slug"]})
         return self.filter_stories(Story.objects.published())
+
+    def linked(self) -> RawSQL:
+        """Links to stories, counted up to ``common_from``."""
+        outer = f"{self.model._meta.db_table}.id"
+        union = " UNION ALL ".join(
+            f"SELECT 1 FROM {table} WHERE {column} = {outer}" for table, column in self.links
+        )
+        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({union}) links LIMIT %s) firsts"
+        return RawSQL(sql, [self.common_from], output_field=IntegerField())
 
     def object_queryset(self):
         return self.model._default_manager.all()
@@ -95,13 +121,9 @@ class ListingView(StoryCardsMixin, ListView):
     def filter_stories(self, stories):
         raise NotImplementedError
 
-    def is_common(self, links, *more_links) -> bool:
-        """Whether ``links`` (and ``more_links``: querysets of the listing's links to
-        stories, with a ``story`` field) reach common_from, counted in one query."""
-        links = links.values("story")
-        if more_links:
-            links = links.union(*(more.values("story") for more in more_links), all=True)
-        return links[: self.common_from].count() >= self.common_from
+    def is_common(self) -> bool:
+        """Whether the listed object's links reach ``common_from``."""
+        return self.object.linked >= self.common_from
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -116,10 +138,11 @@ class SectionDetailView(ListingView):
 
 class TagDetailView(ListingView):
     model = Tag
+    links = [(TaggedStory._meta.db_table, "tag_id")]
 
     def filter_stories(self, stories):
         tagged = TaggedStory.objects.filter(tag=self.object)
-        if self.is_common(tagged.annotate(story=F("content_object"))):
+        if self.is_common():
             return stories.filter(pk__in=tagged.values("content_object"))
         return stories.filter(tags=self.object)
 
@@ -135,6 +158,10 @@ class PersonDetailView(ListingView):
     """Stories by and about a person, one list paginated together, shown in two groups."""
 
     model = Person
+    links = [
+        (Byline._meta.db_table, "person_id"),
+        (Story.people.through._meta.db_table, "person_id"),
+    ]
 
     def object_queryset(self):
         return Person.objects.select_related("photo")
@@ -142,7 +169,7 @@ class PersonDetailView(ListingView):
     def filter_stories(self, stories):
         written = Byline.objects.filter(person=self.object).order_by()
         about = Story.people.through.objects.filter(person=self.object).order_by()
-        if self.is_common(written, about):
+        if self.is_common():
             # One EXISTS over both relations: PostgreSQL checks each story by two
             # index probes (2 ms), where an OR of two EXISTS made it hash all the
             # person's stories first (10 ms for 30,000), at 100,000 stories.
@@ -287,7 +314,12 @@ def search(request):
     except InvalidPage as error:
         raise Http404("No such page.") from error
     # Each result's snippet is cut from its body.
-    rows = Story.objects.published().filter(pk__in=page.object_list).card_rows("body")
+    rows = (
+        Story.objects.published()
+        .filter(pk__in=page.object_list)
+        .annotate(page_nav=nav_column())
+        .card_rows("body", "page_nav")
+    )
     rows = {row["pk"]: row for row in rows}
     page.object_list = story_cards(rows[pk] for pk in page.object_list if pk in rows)
     for card in page.object_list:
@@ -298,6 +330,8 @@ def search(request):
         "paginator": paginator,
         "page_query": urlencode({"q": query}),
     }
+    if rows:
+        context["nav_sections"] = nav_links(next(iter(rows.values()))["page_nav"])
     return render(request, "articles/search.html", context)
 
 
