@@ -88,6 +88,12 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+# Conditional requests (revalidations) may be answered 304 or 412; others skip the check.
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+
+
 class PageCacheMiddleware:
     """Cache anonymous GETs of public pages, and tell shared caches how long to keep them.
 
@@ -147,34 +153,37 @@ class PageCacheMiddleware:
                     cache.delete(f"{key}:lock")
         if self.is_public(response):
             self.share(response, meta)
-            return get_conditional_response(
-                request,
-                etag=response.get("ETag"),
-                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-                response=response,
-            )
+            if CONDITIONAL_HEADERS.intersection(request.META):
+                return get_conditional_response(
+                    request,
+                    etag=response.get("ETag"),
+                    last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                    response=response,
+                )
         return response
 
     def lookup(self, request):
         """The generation, the page's key and its cached copy: one cache round trip
         when the generation is the one this process saw last, as it nearly always is.
         """
+        address = self.address(request)
         guess = self.last_generation
-        keys = [META_KEY] + ([self.key(request, {"generation": guess})] if guess else [])
+        keys = [META_KEY] + ([f"page:{guess}:{address}"] if guess else [])
         found = cache.get_many(keys)
         meta = current_meta(found.get(META_KEY))
         self.last_generation = meta["generation"]
-        key = self.key(request, meta)
+        key = f"page:{meta['generation']}:{address}"
         stored = found.get(key) if meta["generation"] == guess else cache.get(key)
         return meta, key, stored
 
     last_generation = None
 
     @staticmethod
-    def key(request, meta) -> str:
+    def address(request) -> str:
+        """The page's address, query in any order, as a digest."""
         query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
         raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        return f"page:{meta['generation']}:{hashlib.md5(raw.encode()).hexdigest()}"  # noqa: S324
+        return hashlib.md5(raw.encode()).hexdigest()  # noqa: S324
 
     def cacheable(self, response) -> bool:
         return (
@@ -221,11 +230,8 @@ class PageCacheMiddleware:
     def share(self, response, meta):
         """What a shared cache (the proxy) may do with this page."""
         shared = self.until_next_publication(settings.CACHE_SHARED_MAX_AGE, meta)
-        patch_cache_control(
-            response,
-            public=True,
-            max_age=0,
-            s_maxage=shared,
-            stale_while_revalidate=shared,
-            stale_if_error=86400,
+        # Written out: a stored page has no Cache-Control of its own to merge with.
+        response["Cache-Control"] = (
+            f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}, "
+            "stale-if-error=86400"
         )
