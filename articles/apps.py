@@ -6,7 +6,8 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom content"
 
     def ready(self):
-        from articles import cache, suggestions
+        from articles import cache, listings, suggestions
 
         cache.connect_signals()
+        listings.connect_signals()
         suggestions.connect_signals()

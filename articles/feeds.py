@@ -139,8 +139,8 @@ class ListingFeed(LatestStoriesFeed):
     def get_object(self, request, slug):
         view = self.listing_view()
         view.setup(request, slug=slug)
-        stories = view.get_queryset()  # 404 for an unknown slug
-        return Listing(view.object, stories)
+        view.get_queryset()  # 404 for an unknown slug
+        return Listing(view.object, view.stories(limit=FEED_LENGTH))
 
     def title(self, listing):
         return f"{listing.object} · {settings.SITE_NAME}"

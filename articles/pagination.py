@@ -36,11 +36,13 @@ class NextPagePaginator(Paginator):
 
     max_pages = 500
 
-    def __init__(self, object_list, per_page, *args, read=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, read=None, ids=None, **kwargs):
         """``read(queryset)`` turns the page's rows into what the page shows
-        (``StoryQuerySet.card_rows``, say) after they are chosen."""
+        (``StoryQuerySet.card_rows``, say) after they are chosen. ``ids``, a
+        queryset of ids in the page's order, chooses them when given."""
         super().__init__(object_list, per_page, *args, **kwargs)
         self.read = read or (lambda rows: rows)
+        self.ids = ids
 
     @property
     def count(self):
@@ -66,7 +68,10 @@ class NextPagePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         rows = self.object_list
-        if bottom and hasattr(rows, "query"):
+        if self.ids is not None:
+            rows = rows.filter(pk__in=self.ids[bottom : bottom + self.per_page + 1])
+            bottom = 0
+        elif bottom and hasattr(rows, "query"):
             # A deep page skips rows by their ids alone (an index-only scan of the
             # covering indexes), then reads the few rows it shows.
             rows = rows.filter(pk__in=rows.values("pk")[bottom : bottom + self.per_page + 1])

@@ -7,11 +7,11 @@ from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, IntegerField, OuterRef, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import (
     DayArchiveView,
@@ -25,15 +25,13 @@ from articles.cards import byline_lines, story_cards
 from articles.images import draw_card
 from articles.models import (
     PREVIEW_SALT,
-    Byline,
-    Citation,
     Correction,
+    ListingEntry,
     Person,
     Section,
     Source,
     Story,
     StoryRedirect,
-    TaggedStory,
 )
 from articles.nav import nav_column, nav_links
 from articles.pagination import NextPagePaginator
@@ -81,107 +79,77 @@ class StoryListView(StoryCardsMixin, ListView):
 class ListingView(StoryCardsMixin, ListView):
     """Published stories belonging to one section, tag, person or source.
 
-    Subclasses set ``model`` (the thing listed by) and ``filter_stories()``.
+    Subclasses set ``model`` (the thing listed by) and ``kind`` (its
+    ``ListingEntry.Kind``): a page's stories are chosen from the listing's
+    entries (``articles.listings``), one range of one index at any depth.
+    ``stories(limit)`` are the listing's stories (its newest ``limit`` at least).
     Template ``articles/<model>_detail.html``; context ``object`` and the page.
     """
 
     slug_field = "slug"
-    # From this many stories on, a listing's newest stories are found by walking
-    # the archive newest first and checking each; below it, by looking its few
-    # stories up. PostgreSQL picks badly between the two (90 ms against 3 ms
-    # either way for a tag at 100,000 stories).
-    common_from = 1000
+    kind = None
 
     def get_template_names(self):
         return [f"articles/{self.model._meta.model_name}_detail.html"]
 
-    # The tables linking stories to what is listed, as (table, column): how many
-    # links there are is read with the listed object, to tell common from rare.
-    links: list[tuple[str, str]] = []
-
     def get_queryset(self):
-        objects = self.object_queryset()
-        if self.links:
-            objects = objects.annotate(linked=self.linked())
-        self.object = get_object_or_404(objects, **{self.slug_field: self.kwargs["slug"]})
-        return self.filter_stories(Story.objects.published())
-
-    def linked(self) -> RawSQL:
-        """Links to stories, counted up to ``common_from``."""
-        outer = f"{self.model._meta.db_table}.id"
-        union = " UNION ALL ".join(
-            f"SELECT 1 FROM {table} WHERE {column} = {outer}" for table, column in self.links
+        self.object = get_object_or_404(
+            self.object_queryset(), **{self.slug_field: self.kwargs["slug"]}
         )
-        sql = f"SELECT COUNT(*) FROM (SELECT 1 FROM ({union}) links LIMIT %s) firsts"
-        return RawSQL(sql, [self.common_from], output_field=IntegerField())
+        return self.stories()
 
     def object_queryset(self):
         return self.model._default_manager.all()
 
-    def filter_stories(self, stories):
-        raise NotImplementedError
+    def entries(self):
+        """The listing's entries public now, in the listing's order."""
+        return ListingEntry.objects.filter(
+            kind=self.kind, key=self.object.pk, published_at__lte=timezone.now()
+        ).order_by("-published_at", "-created_at")
 
-    def is_common(self) -> bool:
-        """Whether the listed object's links reach ``common_from``."""
-        return self.object.linked >= self.common_from
+    def stories(self, limit: int | None = None):
+        """The listing's stories, or its newest ``limit``."""
+        return Story.objects.published().filter(pk__in=self.entries().values("story_id")[:limit])
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The page's ids come from the listing's entries; its stories by those ids.
+        ids = self.entries().values("story_id")
+        return super().get_paginator(Story.objects.published(), per_page, ids=ids, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
 
 
 class SectionDetailView(ListingView):
+    """A section's stories: one range of the story table's section index."""
+
     model = Section
 
-    def filter_stories(self, stories):
-        return stories.filter(section=self.object)
+    def stories(self, limit: int | None = None):
+        return Story.objects.published().filter(section=self.object)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return StoryCardsMixin.get_paginator(self, queryset, per_page, **kwargs)
 
 
 class TagDetailView(ListingView):
     model = Tag
-    links = [(TaggedStory._meta.db_table, "tag_id")]
-
-    def filter_stories(self, stories):
-        tagged = TaggedStory.objects.filter(tag=self.object)
-        if self.is_common():
-            return stories.filter(pk__in=tagged.values("content_object"))
-        return stories.filter(tags=self.object)
+    kind = ListingEntry.Kind.TAG
 
 
 class SourceDetailView(ListingView):
     model = Source
-
-    def filter_stories(self, stories):
-        return stories.filter(pk__in=Citation.objects.filter(source=self.object).values("story"))
+    kind = ListingEntry.Kind.SOURCE
 
 
 class PersonDetailView(ListingView):
     """Stories by and about a person, one list paginated together, shown in two groups."""
 
     model = Person
-    links = [
-        (Byline._meta.db_table, "person_id"),
-        (Story.people.through._meta.db_table, "person_id"),
-    ]
+    kind = ListingEntry.Kind.PERSON
 
     def object_queryset(self):
         return Person.objects.select_related("photo")
-
-    def filter_stories(self, stories):
-        written = Byline.objects.filter(person=self.object).order_by()
-        about = Story.people.through.objects.filter(person=self.object).order_by()
-        if self.is_common():
-            # One EXISTS over both relations: PostgreSQL checks each story by two
-            # index probes (2 ms), where an OR of two EXISTS made it hash all the
-            # person's stories first (10 ms for 30,000), at 100,000 stories.
-            linked = (
-                written.filter(story=OuterRef("pk"))
-                .values("story")
-                .union(about.filter(story=OuterRef("pk")).values("story"), all=True)
-            )
-            return stories.filter(Exists(linked))
-        # One UNION subquery: PostgreSQL looks the few stories up, instead of walking
-        # the whole archive testing an OR of two lists (7 ms against 1.7 at 100,000).
-        return stories.filter(pk__in=written.values("story").union(about.values("story")))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

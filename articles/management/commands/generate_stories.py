@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles import suggestions
+from articles import listings, suggestions
 from articles.cache import rebuild_meta
 from articles.models import Byline, Citation, Person, Section, Source, Story, TaggedStory
 
@@ -528,13 +528,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, batch_size, clear, **options):
         started = time.monotonic()
-        with suggestions.paused():
+        with suggestions.paused(), listings.paused():
             if clear:
                 removed = self.clear()
                 self.stdout.write(f"Removed {removed:,} generated stories.")
             if count > 0:
                 self.generate(count, seed, batch_size)
         if clear or count > 0:
+            listings.rebuild_all()
             # New stories change the neighbours of old ones anywhere in the archive.
             progress = Progress(0, stream=self.stderr._out, label="Suggestions")
             suggestions.count_all(lambda done, total: progress.update_to(done, total))
