@@ -340,7 +340,7 @@ def wrk(url: str, duration: float, headers: dict | None = None, connections=CONN
         "wrk",
         f"-t{min(THREADS, connections)}",
         f"-c{connections}",
-        f"-d{duration:g}s",
+        f"-d{max(1, round(duration))}s",  # wrk takes whole seconds
         "--latency",
         "--timeout",
         "30s",
