@@ -9,8 +9,8 @@ a story's own, and those of the neighbours sharing any of its people or tags
 once the change is committed.
 
 The counting is done in Python over the people and tags of the stretch of the
-archive concerned, read in three queries: the database cannot count 500
-neighbours' overlaps faster than two index lookups each.
+archive concerned, read in three queries: in SQL it took two index lookups per
+neighbour, 4–7 ms a story.
 
 Scheduled stories are counted with the published ones; the story page shows a
 suggestion only once it is public, so a scheduled story appears under its
