@@ -289,9 +289,10 @@ def bylines_json(*person_fields: str) -> RawSQL:
 
 
 class StoryQuerySet(models.QuerySet):
-    def published(self):
-        """Stories readers may see: published, and not scheduled for later."""
-        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
+    def published(self, at=None):
+        """Stories readers may see (``at`` a given moment): published, and not
+        scheduled for later."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
     def drafts(self):
         return self.filter(status__in=[Story.Status.DRAFT, Story.Status.REVIEW])

@@ -36,13 +36,13 @@ class NextPagePaginator(Paginator):
 
     max_pages = 500
 
-    def __init__(self, object_list, per_page, *args, read=None, ids=None, **kwargs):
+    def __init__(self, object_list, per_page, *args, read=None, fetch=None, **kwargs):
         """``read(queryset)`` turns the page's rows into what the page shows
-        (``StoryQuerySet.card_rows``, say) after they are chosen. ``ids``, a
-        queryset of ids in the page's order, chooses them when given."""
+        (``StoryQuerySet.card_rows``, say) after they are chosen. ``fetch(skip,
+        size)``, when given, returns those rows itself."""
         super().__init__(object_list, per_page, *args, **kwargs)
         self.read = read or (lambda rows: rows)
-        self.ids = ids
+        self.fetch = fetch
 
     @property
     def count(self):
@@ -67,20 +67,25 @@ class NextPagePaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = self.object_list
-        if self.ids is not None:
-            rows = rows.filter(pk__in=self.ids[bottom : bottom + self.per_page + 1])
-            bottom = 0
-        elif bottom and hasattr(rows, "query"):
-            # A deep page skips rows by their ids alone (an index-only scan of the
-            # covering indexes), then reads the few rows it shows.
-            rows = rows.filter(pk__in=rows.values("pk")[bottom : bottom + self.per_page + 1])
-            bottom = 0
-        rows = list(self.read(rows)[bottom : bottom + self.per_page + 1])
+        size = self.per_page + 1
+        if self.fetch is not None:
+            rows = self.fetch(bottom, size)
+        else:
+            rows = self.object_list
+            if bottom and hasattr(rows, "query"):
+                rows = deep_page(rows, bottom, size)
+                bottom = 0
+            rows = list(self.read(rows)[bottom : bottom + size])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results.")
         has_more = len(rows) > self.per_page and number != self.max_pages
         return NextPage(rows[: self.per_page], number, self, has_more)
+
+
+def deep_page(rows, skip: int, size: int):
+    """The ``size`` rows after the first ``skip``, chosen by their ids alone (an
+    index-only scan of the covering indexes) before the rows are read."""
+    return rows.filter(pk__in=rows.values("pk")[skip : skip + size])
 
 
 class EstimatedCountPaginator(Paginator):

@@ -21,6 +21,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from articles import compiled
 from articles.cards import byline_lines, story_cards
 from articles.images import draw_card
 from articles.models import (
@@ -34,23 +35,45 @@ from articles.models import (
     StoryRedirect,
 )
 from articles.nav import nav_column, nav_links
-from articles.pagination import NextPagePaginator
+from articles.pagination import NextPagePaginator, deep_page
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
 from articles.story_page import story_page
 
 
 class StoryCardsMixin:
-    """A list view whose page is story cards (``articles.cards``), 20 a page, never counted."""
+    """A list view whose page is story cards (``articles.cards``), 20 a page, never counted.
+
+    A view that defines ``card_query(now, key, skip, size)`` (a values() queryset
+    of the page's card rows) has it put together once per page number and run
+    with each request's moment and ``listing_key()`` (``articles.compiled``).
+    """
 
     paginate_by = 20
     paginator_class = NextPagePaginator
+    card_query = None
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        def read(stories):
-            return stories.annotate(page_nav=nav_column()).card_rows("page_nav")
+        if self.card_query is not None:
+            kwargs["fetch"] = self.fetch_cards
+        return super().get_paginator(queryset, per_page, read=self.read_cards, **kwargs)
 
-        return super().get_paginator(queryset, per_page, read=read, **kwargs)
+    @staticmethod
+    def read_cards(stories):
+        return stories.annotate(page_nav=nav_column()).card_rows("page_nav")
+
+    def listing_key(self) -> int | None:
+        """The id of what is listed, if anything."""
+        return None
+
+    def fetch_cards(self, skip: int, size: int) -> list[dict]:
+        def build(now, key=None):
+            return self.card_query(now, key, skip, size)
+
+        values = {"now": timezone.now()}
+        if self.listing_key() is not None:
+            values["key"] = self.listing_key()
+        return compiled.rows((type(self).__name__, skip, size), build, Story, **values)
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
@@ -67,6 +90,13 @@ class StoryCardsMixin:
         return context
 
 
+def page_of(stories, skip: int, size: int):
+    """Card rows of ``stories[skip:skip + size]``; a deep page picks its ids first."""
+    if skip:
+        stories = deep_page(stories, skip, size)
+    return StoryCardsMixin.read_cards(stories)[:size]
+
+
 class StoryListView(StoryCardsMixin, ListView):
     """The front page: the latest published stories."""
 
@@ -74,6 +104,9 @@ class StoryListView(StoryCardsMixin, ListView):
 
     def get_queryset(self):
         return Story.objects.published()
+
+    def card_query(self, now, key, skip, size):
+        return page_of(Story.objects.published(at=now), skip, size)
 
 
 class ListingView(StoryCardsMixin, ListView):
@@ -111,10 +144,15 @@ class ListingView(StoryCardsMixin, ListView):
         """The listing's stories, or its newest ``limit``."""
         return Story.objects.published().filter(pk__in=self.entries().values("story_id")[:limit])
 
-    def get_paginator(self, queryset, per_page, **kwargs):
+    def listing_key(self) -> int:
+        return self.object.pk
+
+    def card_query(self, now, key, skip, size):
         # The page's ids come from the listing's entries; its stories by those ids.
-        ids = self.entries().values("story_id")
-        return super().get_paginator(Story.objects.published(), per_page, ids=ids, **kwargs)
+        ids = ListingEntry.objects.filter(kind=self.kind, key=key, published_at__lte=now)
+        ids = ids.order_by("-published_at", "-created_at").values("story_id")
+        stories = Story.objects.published(at=now).filter(pk__in=ids[skip : skip + size])
+        return self.read_cards(stories)[:size]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -128,8 +166,8 @@ class SectionDetailView(ListingView):
     def stories(self, limit: int | None = None):
         return Story.objects.published().filter(section=self.object)
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        return StoryCardsMixin.get_paginator(self, queryset, per_page, **kwargs)
+    def card_query(self, now, key, skip, size):
+        return page_of(Story.objects.published(at=now).filter(section_id=key), skip, size)
 
 
 class TagDetailView(ListingView):

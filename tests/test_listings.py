@@ -136,3 +136,31 @@ def test_page_two_of_a_tag_continues_where_page_one_stopped(client):
 
     assert first == [f"Story {n:02d}" for n in range(20)]
     assert second == [f"Story {n:02d}" for n in range(20, 25)]
+
+
+def test_a_kept_listing_query_runs_with_each_request_s_moment_and_tag(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    now = timezone.now()
+    StoryFactory(headline="First", published_at=now - DAY).tags.add("Harvest")
+    StoryFactory(headline="Elsewhere", published_at=now - DAY).tags.add("Rain")
+    with CaptureQueriesContext(connection) as first:
+        assert card_headlines(client.get("/tags/harvest/")) == ["First"]
+    # Read now: the next request outside a capture empties the log.
+    cards = [query["sql"] for query in first.captured_queries if "byline_list" in query["sql"]]
+    StoryFactory(headline="Second", published_at=now - datetime.timedelta(hours=1)).tags.add(
+        "Harvest"
+    )
+    later = StoryFactory(headline="Not yet", published_at=now + DAY)
+    later.tags.add("Harvest")
+
+    with CaptureQueriesContext(connection) as second:
+        assert card_headlines(client.get("/tags/harvest/")) == ["Second", "First"]
+        assert card_headlines(client.get("/tags/rain/")) == ["Elsewhere"]
+    again = [query["sql"] for query in second.captured_queries if "byline_list" in query["sql"]]
+    with time_machine.travel(now + 2 * DAY):
+        assert card_headlines(client.get("/tags/harvest/"))[0] == "Not yet"
+
+    # One card query a page, whose SQL is kept: it runs with each request's values.
+    assert len(cards) == 1 and len(again) == 2
