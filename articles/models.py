@@ -256,7 +256,7 @@ def story_path(published_at, slug: str, zone=None) -> str:
     )
 
 
-def json_rows(columns: list[str], source: str, order: str, params=()) -> RawSQL:
+def json_rows(columns: list[str], source: str, order: str) -> RawSQL:
     """``SELECT columns source ORDER BY order`` as one JSON array of arrays: a column
     of each story row, so that its bylines (say) come with it in one query.
 
@@ -271,7 +271,7 @@ def json_rows(columns: list[str], source: str, order: str, params=()) -> RawSQL:
             f"SELECT json_group_array(json_array({values})) "
             f"FROM (SELECT {named} {source} ORDER BY {order})"
         )
-    return RawSQL(sql, params, output_field=models.JSONField())
+    return RawSQL(sql, (), output_field=models.JSONField())
 
 
 def bylines_json(*person_fields: str) -> RawSQL:

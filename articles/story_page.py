@@ -59,10 +59,15 @@ def person_columns(alias: str) -> list[str]:
     return [f"{alias}.{field}" for field in PERSON_FIELDS]
 
 
-def person_from(values) -> Person | None:
-    if values[0] is None:
+def from_row(model, fields, values):
+    """An instance of ``model`` from ``values`` of its ``fields``; None for a missing row."""
+    if not values or values[0] is None:
         return None
-    return Person(**dict(zip(PERSON_FIELDS, values, strict=True)))
+    return model(**dict(zip(fields, values, strict=True)))
+
+
+def person_from(values) -> Person | None:
+    return from_row(Person, PERSON_FIELDS, values)
 
 
 def moment(value) -> datetime.datetime:
@@ -185,18 +190,13 @@ def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage |
     story = next(iter(Story.objects.raw(sql, [published, now, published, now, *where])), None)
     if story is None:
         return None
-    section = loaded(story.page_section)
-    story.section = (
-        Section(**dict(zip(SECTION_FIELDS, section[0], strict=True))) if section else None
+    # Each a list of at most one row.
+    story.section = from_row(Section, SECTION_FIELDS, (loaded(story.page_section) or [()])[0])
+    story.original_publisher = from_row(
+        Source, SOURCE_FIELDS, (loaded(story.page_publisher) or [()])[0]
     )
-    publisher = loaded(story.page_publisher)
-    story.original_publisher = (
-        Source(**dict(zip(SOURCE_FIELDS, publisher[0], strict=True))) if publisher else None
-    )
-    image = loaded(story.page_image)
-    story.lead_image = None
-    if image:
-        story.lead_image = Image(**dict(zip(IMAGE_FIELDS, image[0], strict=True)))
+    story.lead_image = from_row(Image, IMAGE_FIELDS, (loaded(story.page_image) or [()])[0])
+    if story.lead_image:
         # SQLite keeps JSON as text, and puts it in the row as a string.
         story.lead_image.renditions = loaded(story.lead_image.renditions)
     person_count = len(PERSON_FIELDS)
@@ -207,7 +207,7 @@ def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage |
     ]
     citations = []
     for row in loaded(story.page_citations) or ():
-        source = Source(**dict(zip(SOURCE_FIELDS, row[:source_count], strict=True)))
+        source = from_row(Source, SOURCE_FIELDS, row[:source_count])
         source.person = person_from(row[source_count : source_count + person_count])
         citations.append(Citation(story_id=story.pk, source=source, detail=row[-1]))
     return StoryPage(

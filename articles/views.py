@@ -59,8 +59,9 @@ class StoryCardsMixin:
         return super().get_paginator(queryset, per_page, read=self.read_cards, **kwargs)
 
     @staticmethod
-    def read_cards(stories):
-        return stories.annotate(page_nav=nav_column()).card_rows("page_nav")
+    def read_cards(stories, *more):
+        """Card rows (and the ``more`` fields) with the header's sections."""
+        return stories.annotate(page_nav=nav_column()).card_rows("page_nav", *more)
 
     def listing_key(self) -> int | None:
         """The id of what is listed, if anything."""
@@ -71,8 +72,9 @@ class StoryCardsMixin:
             return self.card_query(now, key, skip, size)
 
         values = {"now": timezone.now()}
-        if self.listing_key() is not None:
-            values["key"] = self.listing_key()
+        key = self.listing_key()
+        if key is not None:
+            values["key"] = key
         return compiled.rows((type(self).__name__, skip, size), build, Story, **values)
 
     def paginate_queryset(self, queryset, page_size):
@@ -134,24 +136,23 @@ class ListingView(StoryCardsMixin, ListView):
     def object_queryset(self):
         return self.model._default_manager.all()
 
-    def entries(self):
-        """The listing's entries public now, in the listing's order."""
-        return ListingEntry.objects.filter(
-            kind=self.kind, key=self.object.pk, published_at__lte=timezone.now()
-        ).order_by("-published_at", "-created_at")
+    def entries(self, now, key):
+        """The ids of listing ``key``'s stories public at ``now``, in the listing's order."""
+        entries = ListingEntry.objects.filter(kind=self.kind, key=key, published_at__lte=now)
+        return entries.order_by("-published_at", "-created_at").values("story_id")
 
     def stories(self, limit: int | None = None):
         """The listing's stories, or its newest ``limit``."""
-        return Story.objects.published().filter(pk__in=self.entries().values("story_id")[:limit])
+        ids = self.entries(timezone.now(), self.object.pk)[:limit]
+        return Story.objects.published().filter(pk__in=ids)
 
     def listing_key(self) -> int:
         return self.object.pk
 
     def card_query(self, now, key, skip, size):
         # The page's ids come from the listing's entries; its stories by those ids.
-        ids = ListingEntry.objects.filter(kind=self.kind, key=key, published_at__lte=now)
-        ids = ids.order_by("-published_at", "-created_at").values("story_id")
-        stories = Story.objects.published(at=now).filter(pk__in=ids[skip : skip + size])
+        ids = self.entries(now, key)[skip : skip + size]
+        stories = Story.objects.published(at=now).filter(pk__in=ids)
         return self.read_cards(stories)[:size]
 
     def get_context_data(self, **kwargs):
@@ -320,11 +321,8 @@ def search(request):
     except InvalidPage as error:
         raise Http404("No such page.") from error
     # Each result's snippet is cut from its body.
-    rows = (
-        Story.objects.published()
-        .filter(pk__in=page.object_list)
-        .annotate(page_nav=nav_column())
-        .card_rows("body", "page_nav")
+    rows = StoryCardsMixin.read_cards(
+        Story.objects.published().filter(pk__in=page.object_list), "body"
     )
     rows = {row["pk"]: row for row in rows}
     page.object_list = story_cards(rows[pk] for pk in page.object_list if pk in rows)
