@@ -1,4 +1,4 @@
-"""Request ids, one-line logs, the Content-Security-Policy and the page cache."""
+"""Request ids, one-line logs, the Content-Security-Policy, compression and the page cache."""
 
 import contextvars
 import hashlib
@@ -12,8 +12,10 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+from django.utils.text import compress_string
 
 from articles.cache import META_KEY, current_meta, seconds_until_next_publication
 
@@ -88,6 +90,35 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+# Pictures and fonts are compressed already; gzipping them again only costs time.
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/rss+xml",
+    "application/atom+xml",
+    "image/svg+xml",
+)
+
+
+def is_text(response) -> bool:
+    return response.get("Content-Type", "").startswith(TEXT_TYPES)
+
+
+class CompressTextMiddleware(GZipMiddleware):
+    """Django's gzip, for text only (pages, feeds, sitemaps, JSON).
+
+    Public pages come compressed from the page cache, compressed once when
+    stored; this compresses what the cache does not keep (the admin, say).
+    """
+
+    def process_response(self, request, response):
+        if not is_text(response):
+            return response
+        return super().process_response(request, response)
+
+
 # Conditional requests (revalidations) may be answered 304 or 412; others skip the check.
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
@@ -141,13 +172,15 @@ class PageCacheMiddleware:
                 time.sleep(0.05)
                 stored = cache.get(key)
         if stored is not None:
-            response = self.rebuild(stored)
+            response = self.rebuild(stored, request, "hit")
         else:
             try:
                 response = self.get_response(request)
                 if self.cacheable(response):
                     self.prepare(response, meta)
-                    self.store(key, response, meta)
+                    stored = self.pack(response)
+                    self.store(key, stored, meta)
+                    response = self.rebuild(stored, request, "miss")
             finally:
                 if locked:
                     cache.delete(f"{key}:lock")
@@ -174,6 +207,8 @@ class PageCacheMiddleware:
         self.last_generation = meta["generation"]
         key = f"page:{meta['generation']}:{address}"
         stored = found.get(key) if meta["generation"] == guess else cache.get(key)
+        if stored is not None and len(stored) != 4:
+            stored = None  # kept by an earlier release, in another shape
         return meta, key, stored
 
     last_generation = None
@@ -203,14 +238,24 @@ class PageCacheMiddleware:
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
         response["Last-Modified"] = http_date(meta["changed"])
-        response["X-Page-Cache"] = "miss"
 
-    def store(self, key, response, meta):
+    @staticmethod
+    def pack(response):
+        """What is kept: status, body, headers, and the body gzipped once (or None)."""
+        content = response.content
+        gzipped = None
+        if len(content) >= 200 and is_text(response):
+            patch_vary_headers(response, ("Accept-Encoding",))
+            gzipped = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+            if len(gzipped) >= len(content):
+                gzipped = None
+        headers = {k: v for k, v in response.items() if k != "X-Request-ID"}
+        return response.status_code, content, headers, gzipped
+
+    def store(self, key, stored, meta):
         timeout = self.until_next_publication(settings.PAGE_CACHE_SECONDS, meta)
-        if timeout < 1:
-            return
-        headers = {k: v for k, v in response.items() if k not in {"X-Request-ID", "X-Page-Cache"}}
-        cache.set(key, (response.status_code, response.content, headers), timeout)
+        if timeout >= 1:
+            cache.set(key, stored, timeout)
 
     @staticmethod
     def until_next_publication(seconds: int, meta) -> int:
@@ -219,12 +264,21 @@ class PageCacheMiddleware:
         return seconds if remaining is None else min(seconds, int(remaining))
 
     @staticmethod
-    def rebuild(stored):
-        status, content, headers = stored
-        response = HttpResponse(content, status=status)
+    def rebuild(stored, request, how: str):
+        status, content, headers, gzipped = stored
+        gzip = gzipped is not None and re_accepts_gzip.search(
+            request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
+        response = HttpResponse(gzipped if gzip else content, status=status)
         for name, value in headers.items():
             response[name] = value
-        response["X-Page-Cache"] = "hit"
+        if gzip:
+            # Another representation of the same page: a weak ETag, as Django's gzip gives.
+            response["Content-Encoding"] = "gzip"
+            response["Content-Length"] = str(len(gzipped))
+            if response.get("ETag", "").startswith('"'):
+                response["ETag"] = "W/" + response["ETag"]
+        response["X-Page-Cache"] = how
         return response
 
     def share(self, response, meta):

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "newsroom.db.ReplicaReadsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which sends its files compressed already.
+    "newsroom.middleware.CompressTextMiddleware",
     # Before sessions and auth: a cached page costs neither.
     "newsroom.middleware.PageCacheMiddleware",
     "newsroom.middleware.ContentSecurityPolicyMiddleware",

@@ -1,6 +1,7 @@
 """The page cache: fast for readers, never stale for news."""
 
 import datetime
+import gzip
 import threading
 
 import pytest
@@ -53,6 +54,47 @@ def test_repeat_visits_get_304(client):
     response = client.get("/", headers={"If-None-Match": etag})
     assert response.status_code == 304
     assert response.content == b""
+
+
+def test_readers_who_accept_gzip_get_the_page_compressed_once_when_kept(client):
+    StoryFactory(headline="Compressed headline")
+    gzip_ok = {"Accept-Encoding": "gzip, deflate, br"}
+
+    plain = client.get("/")
+    first = client.get("/", headers=gzip_ok)
+    second = client.get("/", headers=gzip_ok)
+
+    assert "Content-Encoding" not in plain
+    assert first["X-Page-Cache"] == "hit" and second["X-Page-Cache"] == "hit"
+    for response in (first, second):
+        assert response["Content-Encoding"] == "gzip"
+        assert int(response["Content-Length"]) == len(response.content)
+        assert gzip.decompress(response.content) == plain.content
+        assert len(response.content) < len(plain.content) / 2
+    # Kept once, not compressed again for every reader.
+    assert second.content == first.content
+    for response in (plain, first):
+        assert "Accept-Encoding" in response["Vary"]
+    assert first["ETag"] == "W/" + plain["ETag"]
+    assert int(plain["Content-Length"]) == len(plain.content)
+
+    # The compressed copy revalidates too; a reader without gzip never gets it.
+    again = client.get("/", headers={**gzip_ok, "If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    assert "Content-Encoding" not in client.get("/", headers={"Accept-Encoding": "identity"})
+
+
+def test_feeds_sitemaps_and_uncached_pages_are_compressed_too(client, admin_client):
+    StoryFactory()
+    gzip_ok = {"Accept-Encoding": "gzip"}
+    for url in ["/feed/", "/sitemap.xml"]:
+        response = client.get(url, headers=gzip_ok)
+        assert response["Content-Encoding"] == "gzip", url
+        assert gzip.decompress(response.content) == client.get(url).content
+    admin = admin_client.get("/admin/articles/story/", headers=gzip_ok)
+    assert "X-Page-Cache" not in admin
+    assert admin["Content-Encoding"] == "gzip"
+    assert b"Select story to change" in gzip.decompress(admin.content)
 
 
 def test_signed_in_staff_admin_and_previews_are_never_cached(admin_client):

@@ -208,6 +208,8 @@ def test_served_renditions_carry_no_camera_or_location_data(editor_client, clien
         assert not picture.getexif(), url
         assert "exif" not in picture.info
         assert b"Phone 12" not in b"".join(client.get(url).streaming_content)
+        # Compressed already: sent as they are even to readers who accept gzip.
+        assert "Content-Encoding" not in client.get(url, headers={"Accept-Encoding": "gzip"})
 
 
 def test_originals_are_never_served(editor_client, client):

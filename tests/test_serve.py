@@ -6,6 +6,7 @@ and Redis; on the SQLite run, a fresh SQLite file.
 """
 
 import contextlib
+import gzip
 import json
 import os
 import re
@@ -299,6 +300,29 @@ def test_proxy_keeps_public_pages_and_passes_signed_in_readers_through(proxy):
 
     status, headers, body = get(f"{proxy}/healthz")
     assert status == 200 and "X-Proxy-Cache" not in headers
+
+
+def test_proxy_keeps_one_compressed_copy_for_readers_who_accept_gzip(proxy):
+    raw = urllib.request.build_opener(NoRedirect)  # urllib never asks for gzip itself
+
+    def fetch(encoding):
+        headers = {**HTTPS, "Accept-Encoding": encoding} if encoding else HTTPS
+        with raw.open(urllib.request.Request(f"{proxy}/feed/", headers=headers)) as response:
+            return response.headers, response.read()
+
+    plain_headers, plain = fetch(None)
+    first_headers, first = fetch("gzip, deflate, br")
+    second_headers, second = fetch("br;q=1.0, gzip;q=0.8")
+
+    assert "Content-Encoding" not in plain_headers
+    assert plain.startswith(b"<?xml")
+    assert first_headers["Content-Encoding"] == second_headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(first) == plain
+    # Browsers word Accept-Encoding differently; they share the one compressed copy.
+    assert first_headers["X-Proxy-Cache"] == "MISS" and second_headers["X-Proxy-Cache"] == "HIT"
+    assert second == first
+    assert "Accept-Encoding" in second_headers["Vary"]
+    assert fetch(None)[0]["X-Proxy-Cache"] == "HIT"
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection; runs on PostgreSQL")
