@@ -56,7 +56,10 @@ LAYERS = {
     "rendered": "1. every request rendered (PAGE_CACHE=0)",
     "app_cache": "2. the app's page cache warm (Redis)",
     "proxy": "3. through the caching nginx",
+    "proxy_gzip": "4. through the caching nginx, asking for gzip as browsers and feed readers do",
 }
+# What Chrome and Firefox send; crawlers and feed readers ask for gzip too.
+GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
 
 def log(message: str) -> None:
@@ -396,18 +399,30 @@ def measure(base: str, path: str, duration: float, headers=None, warm: float = 1
 
 
 def measure_all(
-    base: str, urls: dict, duration: float, session: str, layer: str, floors: list | None = None
+    base: str,
+    urls: dict,
+    duration: float,
+    session: str,
+    layer: str,
+    floors: list | None = None,
+    headers: dict | None = None,
 ) -> dict:
-    """Each page of ``urls``. With ``floors`` (a list), the floor view is also loaded
-    before and after each page, the runs added to it, and each page keeps the mean
-    of its two as ``floor_rps``: the machine's speed drifts within a run."""
+    """Each page of ``urls``, each request with ``headers``. With ``floors`` (a list),
+    the floor view is also loaded before and after each page, the runs added to it,
+    and each page keeps the mean of its two as ``floor_rps``: the machine's speed
+    drifts within a run."""
     results = {}
     if floors is not None:
         floors.append(wrk(base + FLOOR_PATH, duration / 2))
     for name, path in urls.items():
-        headers = {"Cookie": f"sessionid={session}"} if name.startswith("admin") else None
+        if name.startswith("admin"):
+            if headers:
+                continue
+            headers_of_page = {"Cookie": f"sessionid={session}"}
+        else:
+            headers_of_page = headers
         try:
-            results[name] = measure(base, path, duration, headers)
+            results[name] = measure(base, path, duration, headers_of_page)
         except PageError as error:
             log(f"ERROR {error}")
             results[name] = {"error": str(error)}
@@ -522,6 +537,9 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
             log(f"  nginx static {static['rps']} req/s")
             proxy = f"http://127.0.0.1:{PROXY_PORT}"
             layers["proxy"] = measure_all(proxy, urls, args.duration, session, "proxy")
+            layers["proxy_gzip"] = measure_all(
+                proxy, urls, args.duration, session, "proxy gzip", headers=GZIP
+            )
             # Pages much larger than the story (the feed, a sitemap file): nginx
             # serving the same bytes as a static file, to tell size from work.
             result["nginx_static_same_bytes"] = {}
@@ -613,7 +631,15 @@ def evaluate(results: dict) -> list[dict]:
         for layer, target, reference, minimum in (
             ("app_cache", "App cache warm ≥ 0.7× floor", floor, 0.7),
             ("proxy", "Proxy ≥ 0.5× nginx static", data["nginx_static"]["rps"], 0.5),
+            (
+                "proxy_gzip",
+                "Proxy, readers asking for gzip, ≥ 0.5× nginx static",
+                data["nginx_static"]["rps"],
+                0.5,
+            ),
         ):
+            if layer not in data["layers"]:
+                continue
             ratios = {
                 name: ratio(page["rps"], reference)
                 for name, page in data["layers"][layer].items()
@@ -707,8 +733,9 @@ def summary(results: dict) -> list[str]:
         f"req/s (ratio). Floor view {floor:,.0f} req/s, nginx static file {static:,.0f} req/s.",
         "",
         "| page | rendered (× floor) | app cache (× floor) | proxy (× nginx static) "
+        "| proxy, gzip (× nginx static) "
         f"| p50 ms at {int(sizes[0]):,} → {int(sizes[-1]):,} | SQL queries |",
-        "|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for name in large["urls"]:
         rendered = large["layers"]["rendered"][name]
@@ -721,9 +748,11 @@ def summary(results: dict) -> list[str]:
             )
         queries = large["queries"][name]["queries"]
         cached, proxied = large["layers"]["app_cache"][name], large["layers"]["proxy"][name]
+        gzipped = large["layers"].get("proxy_gzip", {}).get(name, {})
         lines.append(
             f"| {name} | {cell(rendered, floor_for(rendered, large))} | {cell(cached, floor)}"
-            f" | {cell(proxied, static)} | {growth} | {'–' if queries is None else queries} |"
+            f" | {cell(proxied, static)} | {cell(gzipped, static)} | {growth}"
+            f" | {'–' if queries is None else queries} |"
         )
     return [*lines, ""]
 
@@ -738,7 +767,8 @@ def markdown(results: dict) -> str:
         f"{results['machine']['cpus']} CPU cores shared with the load generator.",
         "Ratios are to the floor view of the same run (the story page's bytes from the same "
         "gunicorn with no database and no template), and for the proxy to nginx serving those "
-        "bytes as a static file. The machine is noisy: compare ratios, not absolute figures.",
+        "bytes as a static file (uncompressed, to a client that does not ask for gzip). "
+        "The machine is noisy: compare ratios, not absolute figures.",
         "",
         *summary(results),
     ]
@@ -764,7 +794,9 @@ def markdown(results: dict) -> str:
         if data["notes"]:
             lines += [*(f"- {note}" for note in data["notes"]), ""]
         for layer, title in LAYERS.items():
-            proxy = layer == "proxy"
+            if layer not in data["layers"]:
+                continue
+            proxy = layer.startswith("proxy")
             lines += [
                 f"### {title}",
                 "",
