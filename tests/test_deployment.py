@@ -131,3 +131,16 @@ def test_env_example_gives_a_production_configuration():
     assert example["SECRET_KEY"] == ""  # filled in by the operator, never shipped
     assert example["TRUST_X_FORWARDED_PROTO"] == "1"
     assert example["POSTGRES_PASSWORD"] == ""
+
+
+def test_gunicorn_workers_set_what_they_loaded_aside_from_garbage_collection():
+    import gc
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 1000
+    finally:
+        gc.unfreeze()
