@@ -7,12 +7,12 @@ import json
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Person, Source, Story
+from articles.paths import path_for
 
 # The publisher's logo: Google asks for a wide image at most 60 px high.
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
@@ -22,7 +22,8 @@ SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def script(data: dict) -> SafeString:
-    text = json.dumps(data, ensure_ascii=False, indent=1).translate(SCRIPT_ESCAPES)
+    # Compact: json's C encoder only writes without indent.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
@@ -115,7 +116,7 @@ def story_article(request, page) -> dict:
 
 def story_breadcrumbs(request, story: Story) -> dict:
     """Front page › section › story."""
-    trail = [(settings.SITE_NAME, reverse("articles:index"))]
+    trail = [(settings.SITE_NAME, path_for("articles:index"))]
     if story.section:
         trail.append((story.section.name, story.section.get_absolute_url()))
     trail.append((story.headline, story.get_absolute_url()))

@@ -533,7 +533,7 @@ class Story(models.Model):
         """The picture social networks show for the story: its lead image, or a drawn card."""
         if self.lead_image_id and self.lead_image.share_url:
             return self.lead_image.share_url
-        return reverse("articles:card", kwargs={"pk": self.pk, "digest": self.card_digest()})
+        return path_for("articles:card", pk=self.pk, digest=self.card_digest())
 
     def card_digest(self) -> str:
         from articles.images import card_digest

@@ -6,9 +6,10 @@ while the URLconf and the script prefix stay the same, so each path is kept.
 """
 
 import functools
+import threading
 from typing import NamedTuple
 
-from django.core.signals import setting_changed
+from django.core.signals import request_finished, request_started, setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse
 
@@ -24,7 +25,24 @@ def _reverse(prefix: str, name: str, args: tuple, kwargs: tuple) -> str:
 
 def path_for(name: str, *args, **kwargs) -> str:
     """``reverse(name, args, kwargs)``, remembered."""
-    return _reverse(get_script_prefix(), name, args, tuple(kwargs.items()))
+    prefix = getattr(_request, "script_prefix", None) or get_script_prefix()
+    return _reverse(prefix, name, args, tuple(kwargs.items()))
+
+
+# The script prefix, read once a request: get_script_prefix() goes through
+# asgiref's Local, and a page asks for a hundred paths.
+_request = threading.local()
+
+
+@receiver(request_started)
+def note_script_prefix(**kwargs):
+    # Django's handler has just set it for this request.
+    _request.script_prefix = get_script_prefix()
+
+
+@receiver(request_finished)
+def forget_script_prefix(**kwargs):
+    _request.script_prefix = None
 
 
 @receiver(setting_changed)

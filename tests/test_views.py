@@ -410,3 +410,26 @@ def test_every_page_header_lists_the_sections_in_the_desk_s_order(client):
         nav = html.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
         assert nav.index(">World<") < nav.index(">Business<") < nav.index(">Sport<"), url
         assert ('aria-current="page">Sport<' in nav) == (url == "/sections/sport/")
+
+
+def test_paths_follow_the_script_prefix_each_request_is_served_under():
+    from django.core.signals import request_finished, request_started
+    from django.urls import set_script_prefix
+
+    from articles.paths import path_for
+
+    try:
+        # As Django's WSGI handler does for a site served under /news/.
+        set_script_prefix("/news/")
+        request_started.send(sender=None)
+        assert path_for("articles:section", slug="world") == "/news/sections/world/"
+        request_finished.send(sender=None)
+        set_script_prefix("/")
+        request_started.send(sender=None)
+        assert path_for("articles:section", slug="world") == "/sections/world/"
+        request_finished.send(sender=None)
+        # Outside a request, the prefix of the moment.
+        set_script_prefix("/elsewhere/")
+        assert path_for("articles:section", slug="world") == "/elsewhere/sections/world/"
+    finally:
+        set_script_prefix("/")
