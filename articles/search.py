@@ -8,9 +8,10 @@ highlighted in Python; the page looks the same.
 
 import html
 import re
+from operator import itemgetter
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     F,
@@ -77,11 +78,27 @@ def search_results(query: str) -> list[int]:
     if not uses_postgresql():
         return list(matches.values_list("pk", flat=True)[:SEARCH_WINDOW])
     rows = (
-        matches.order_by("-published_at")
+        matches.order_by("-published_at", "-pk")
         .annotate(rank=SearchRank(F("search_vector"), search_query(query)))
-        .values_list("rank", "published_at", "pk")[:SEARCH_WINDOW]
+        .values_list("rank", "pk")[:SEARCH_WINDOW]
     )
-    return [pk for rank, published_at, pk in sorted(rows, reverse=True)]
+    with connections[rows.db].execute_wrapper(unprepared):
+        rows = list(rows)
+    # Best first; equal ranks stay newest first (a stable sort keeps their order).
+    return [pk for rank, pk in sorted(rows, key=itemgetter(0), reverse=True)]
+
+
+def unprepared(execute, sql, params, many, context):
+    """Run the statement without preparing it, so PostgreSQL plans it for its words.
+
+    A prepared statement gets a generic plan after five runs, made without
+    knowing how many stories the words match; for a search that plan joins
+    every public story to the matches (13 ms for a rare word, 66 ms for a
+    common one at 100,000 stories, against 0.5 and 4 ms planned for the words).
+    """
+    cursor = context["cursor"].cursor
+    with context["connection"].wrap_database_errors:
+        return cursor.execute(sql, params, prepare=False)
 
 
 def fallback_search(stories, terms: list[str]):
@@ -139,12 +156,21 @@ def snippet(text: str, query: str) -> SafeString:
     # quicker than strip_tags' parser; the text is escaped again below.
     text = html.unescape(TAG.sub(" ", text))
     match = term_words(terms).search(text) if terms else None
-    # The matching word's place: the words before it (one regular expression
-    # search, not a test of every word of the body).
-    first = len(text[: match.start()].split()) if match else 0
-    words = text.split()
-    start = max(0, first - SNIPPET_WORDS // 3)
-    text = " ".join(words[start : start + SNIPPET_WORDS])
-    prefix = "… " if start else ""
-    suffix = " …" if start + SNIPPET_WORDS < len(words) else ""
+    # Split off only the words around the match, not the whole body: up to a
+    # third of the snippet before it, the rest from it on.
+    cut = match.start() if match else 0
+    before, after = text[:cut], text[cut:]
+    lead = SNIPPET_WORDS // 3
+    head = before.rsplit(None, lead)
+    more_before = len(head) > lead
+    if more_before:
+        del head[0]
+    tail = after.split(None, SNIPPET_WORDS)
+    if head and tail and not before[-1].isspace() and not after[0].isspace():
+        # The match starts inside a word, as in "(word": one word, as split() has it.
+        head[-1] += tail.pop(0)
+    room = SNIPPET_WORDS - len(head)
+    text = " ".join(head + tail[:room])
+    prefix = "… " if more_before else ""
+    suffix = " …" if len(tail) > room else ""
     return mark_safe(prefix + highlight(text, terms) + suffix)

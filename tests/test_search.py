@@ -221,3 +221,19 @@ def test_common_words_rank_only_the_most_recent_matches(client, monkeypatch):
 
     assert html.count('class="story-card"') == 3
     assert "number 0" in html and "number 2" in html and "number 4" not in html
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's prepared statements")
+def test_searches_are_planned_for_their_words_not_prepared_once_for_all(client):
+    StoryFactory(headline="Harbour strike ends")
+    for word in ["harbour", "strike", "ends", "nothing"] * 3:
+        assert client.get(f"/search/?q={word}").status_code == 200
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%websearch_to_tsquery%"],
+        )
+        assert cursor.fetchone()[0] == 0
+    # Still counted with the page's queries.
+    assert count_queries(client, "/search/?q=harbour") == 2
