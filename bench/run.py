@@ -787,8 +787,8 @@ def markdown(results: dict) -> str:
             + f" (max {data['memory_max_mb']:.0f} MB). Workers booted (max_requests "
             "recycling included): "
             + ", ".join(f"{layer} {n}" for layer, n in data["worker_boots"].items())
-            + " (`max_requests` restarts each worker after about 2,000 requests, so the fast "
-            "runs pay for worker boots too).",
+            + " (`max_requests` replaces each worker after about 20,000 requests, forked "
+            "from the master's loaded app).",
             "",
         ]
         if data["notes"]:

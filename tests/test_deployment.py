@@ -133,14 +133,17 @@ def test_env_example_gives_a_production_configuration():
     assert example["POSTGRES_PASSWORD"] == ""
 
 
-def test_gunicorn_workers_set_what_they_loaded_aside_from_garbage_collection():
+def test_gunicorn_workers_fork_from_a_loaded_app_set_aside_from_garbage_collection():
     import gc
     import runpy
 
     config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
-    gc.unfreeze()
-    try:
-        config["post_worker_init"](worker=None)
-        assert gc.get_freeze_count() > 1000
-    finally:
+    assert config["preload_app"] is True
+    # pre_fork(server, worker) in the master, post_worker_init(worker) in each worker.
+    for hook, arguments in {"pre_fork": (None, None), "post_worker_init": (None,)}.items():
         gc.unfreeze()
+        try:
+            config[hook](*arguments)
+            assert gc.get_freeze_count() > 1000, hook
+        finally:
+            gc.unfreeze()
