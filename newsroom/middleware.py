@@ -142,7 +142,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.excluded = tuple(
             f"/{prefix.strip('/')}/"
-            for prefix in [settings.ADMIN_URL, "preview", "media", "static", "__debug__"]
+            # bench: the benchmark's floor view, the same in every layer.
+            for prefix in [settings.ADMIN_URL, "preview", "media", "static", "__debug__", "bench"]
         ) + ("/healthz",)
 
     def bypass(self, request) -> bool:

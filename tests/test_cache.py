@@ -235,3 +235,28 @@ def test_the_redis_cache_keeps_one_client_and_round_trips_values():
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
     cache.delete("page")
     assert cache.get("page") is None
+
+
+def test_the_benchmark_floor_view_is_never_cached(client, settings, tmp_path):
+    from django.urls import include, path
+
+    from newsroom.views import bench_floor
+
+    page = tmp_path / "floor.html"
+    page.write_bytes(b"<!doctype html><title>Floor</title>" + b"x" * 500)
+    settings.BENCH_FLOOR_FILE = str(page)
+    settings.ROOT_URLCONF = type(
+        "FloorURLs",
+        (),
+        {"urlpatterns": [path("bench/floor/", bench_floor), path("", include("newsroom.urls"))]},
+    )
+    if hasattr(bench_floor, "page"):
+        del bench_floor.page
+
+    for _ in range(2):
+        response = client.get("/bench/floor/")
+        assert response.status_code == 200
+        assert response.content == page.read_bytes()
+        # Its cost must stay the floor's: no cache lookup, in every layer.
+        assert "X-Page-Cache" not in response
+    del bench_floor.page
