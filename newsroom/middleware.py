@@ -119,6 +119,9 @@ class CompressTextMiddleware(GZipMiddleware):
         return super().process_response(request, response)
 
 
+# The key suffix of a page's copy for readers who accept gzip.
+GZIP = ":gzip"
+
 # Conditional requests (revalidations) may be answered 304 or 412; others skip the check.
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
@@ -163,7 +166,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        meta, key, stored = self.lookup(request)
+        meta, key, variant, stored = self.lookup(request)
         locked = False
         if stored is None:
             locked = cache.add(f"{key}:lock", 1, timeout=10)
@@ -171,17 +174,17 @@ class PageCacheMiddleware:
             deadline = time.monotonic() + self.LOCK_WAIT_SECONDS
             while not locked and stored is None and time.monotonic() < deadline:
                 time.sleep(0.05)
-                stored = cache.get(key)
+                stored = cache.get(key + variant)
         if stored is not None:
-            response = self.rebuild(stored, request, "hit")
+            response = self.rebuild(stored, "hit")
         else:
             try:
                 response = self.get_response(request)
                 if self.cacheable(response):
                     self.prepare(response, meta)
-                    stored = self.pack(response)
-                    self.store(key, stored, meta)
-                    response = self.rebuild(stored, request, "miss")
+                    variants = self.pack(response)
+                    self.store(key, variants, meta)
+                    response = self.rebuild(variants[variant], "miss")
             finally:
                 if locked:
                     cache.delete(f"{key}:lock")
@@ -197,20 +200,27 @@ class PageCacheMiddleware:
         return response
 
     def lookup(self, request):
-        """The generation, the page's key and its cached copy: one cache round trip
-        when the generation is the one this process saw last, as it nearly always is.
+        """The generation, the page's key, the reader's variant of it (GZIP or plain)
+        and its cached copy: one cache round trip when the generation is the one
+        this process saw last, as it nearly always is.
         """
         address = self.address(request)
+        variant = (
+            GZIP if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+        )
         guess = self.last_generation
-        keys = [META_KEY] + ([f"page:{guess}:{address}"] if guess else [])
+        keys = [META_KEY] + ([f"page:{guess}:{address}{variant}"] if guess else [])
         found = cache.get_many(keys)
         meta = current_meta(found.get(META_KEY))
         self.last_generation = meta["generation"]
         key = f"page:{meta['generation']}:{address}"
-        stored = found.get(key) if meta["generation"] == guess else cache.get(key)
-        if stored is not None and len(stored) != 4:
+        if meta["generation"] == guess:
+            stored = found.get(key + variant)
+        else:
+            stored = cache.get(key + variant)
+        if stored is not None and len(stored) != 3:
             stored = None  # kept by an earlier release, in another shape
-        return meta, key, stored
+        return meta, key, variant, stored
 
     last_generation = None
 
@@ -241,22 +251,29 @@ class PageCacheMiddleware:
         response["Last-Modified"] = http_date(meta["changed"])
 
     @staticmethod
-    def pack(response):
-        """What is kept: status, body, headers, and the body gzipped once (or None)."""
+    def pack(response) -> dict:
+        """What is kept, (status, body, headers), for readers who take gzip and for
+        the others: a text page is compressed once, here, and kept both ways."""
         content = response.content
         gzipped = None
         if len(content) >= 200 and is_text(response):
             patch_vary_headers(response, ("Accept-Encoding",))
             gzipped = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
-            if len(gzipped) >= len(content):
-                gzipped = None
         headers = {k: v for k, v in response.items() if k != "X-Request-ID"}
-        return response.status_code, content, headers, gzipped
+        plain = (response.status_code, content, headers)
+        if gzipped is None or len(gzipped) >= len(content):
+            return {"": plain, GZIP: plain}
+        compressed = {**headers, "Content-Encoding": "gzip", "Content-Length": str(len(gzipped))}
+        if compressed.get("ETag", "").startswith('"'):
+            # Another representation of the same page: a weak ETag, as Django's gzip gives.
+            compressed["ETag"] = "W/" + compressed["ETag"]
+        return {"": plain, GZIP: (response.status_code, gzipped, compressed)}
 
-    def store(self, key, stored, meta):
+    def store(self, key, variants, meta):
         timeout = self.until_next_publication(settings.PAGE_CACHE_SECONDS, meta)
         if timeout >= 1:
-            cache.set(key, stored, timeout)
+            # Apart, so that a hit reads only the variant it sends.
+            cache.set_many({key + variant: kept for variant, kept in variants.items()}, timeout)
 
     @staticmethod
     def until_next_publication(seconds: int, meta) -> int:
@@ -265,20 +282,11 @@ class PageCacheMiddleware:
         return seconds if remaining is None else min(seconds, int(remaining))
 
     @staticmethod
-    def rebuild(stored, request, how: str):
-        status, content, headers, gzipped = stored
-        gzip = gzipped is not None and re_accepts_gzip.search(
-            request.META.get("HTTP_ACCEPT_ENCODING", "")
-        )
-        response = HttpResponse(gzipped if gzip else content, status=status)
+    def rebuild(stored, how: str):
+        status, content, headers = stored
+        response = HttpResponse(content, status=status)
         for name, value in headers.items():
             response[name] = value
-        if gzip:
-            # Another representation of the same page: a weak ETag, as Django's gzip gives.
-            response["Content-Encoding"] = "gzip"
-            response["Content-Length"] = str(len(gzipped))
-            if response.get("ETag", "").startswith('"'):
-                response["ETag"] = "W/" + response["ETag"]
         response["X-Page-Cache"] = how
         return response
 
