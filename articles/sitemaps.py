@@ -185,6 +185,3 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.lastmod
-
-    def get_latest_lastmod(self):
-        return max((item.lastmod for item in self.paginator.object_list), default=None)

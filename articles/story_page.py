@@ -59,11 +59,21 @@ def person_columns(alias: str) -> list[str]:
     return [f"{alias}.{field}" for field in PERSON_FIELDS]
 
 
+def loaded(value):
+    """A JSON column: PostgreSQL's arrives as text through Django's connection, as SQLite's."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def from_row(model, fields, values):
     """An instance of ``model`` from ``values`` of its ``fields``; None for a missing row."""
     if not values or values[0] is None:
         return None
     return model(**dict(zip(fields, values, strict=True)))
+
+
+def only_row(model, fields, value):
+    """The instance of a JSON column of at most one row, or None."""
+    return from_row(model, fields, (loaded(value) or [()])[0])
 
 
 def person_from(values) -> Person | None:
@@ -173,11 +183,6 @@ def page_sql(where: str) -> str:
     )
 
 
-def loaded(value):
-    """A JSON column: PostgreSQL's arrives as text through Django's connection, as SQLite's."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage | None:
     """The public story at ``slug``, or any story by ``pk`` (a preview), with all
     its page shows; None if there is none."""
@@ -190,12 +195,9 @@ def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage |
     story = next(iter(Story.objects.raw(sql, [published, now, published, now, *where])), None)
     if story is None:
         return None
-    # Each a list of at most one row.
-    story.section = from_row(Section, SECTION_FIELDS, (loaded(story.page_section) or [()])[0])
-    story.original_publisher = from_row(
-        Source, SOURCE_FIELDS, (loaded(story.page_publisher) or [()])[0]
-    )
-    story.lead_image = from_row(Image, IMAGE_FIELDS, (loaded(story.page_image) or [()])[0])
+    story.section = only_row(Section, SECTION_FIELDS, story.page_section)
+    story.original_publisher = only_row(Source, SOURCE_FIELDS, story.page_publisher)
+    story.lead_image = only_row(Image, IMAGE_FIELDS, story.page_image)
     if story.lead_image:
         # SQLite keeps JSON as text, and puts it in the row as a string.
         story.lead_image.renditions = loaded(story.lead_image.renditions)
@@ -232,8 +234,10 @@ def related_stories(rows, limit: int = 4) -> list[Story]:
     related, seen = [], set()
     for row in rows:
         values = dict(zip(RELATED_FIELDS, row, strict=True))
-        if values["id"] not in seen and len(related) < limit:
+        if values["id"] not in seen:
             seen.add(values["id"])
             values["published_at"] = moment(values["published_at"])
             related.append(Story(status=Story.Status.PUBLISHED, **values))
+            if len(related) == limit:
+                break
     return related

@@ -186,11 +186,12 @@ def refresh(story_ids) -> None:
                         other, stretch.keys[stretch.position[other]][0], stretch.topics[other]
                     )
     # Stories listing one that moved far away, or was withdrawn, or lost its topics.
-    for pk in listing - found.keys():
-        when = Story.objects.filter(pk=pk).values_list("published_at", flat=True).first()
-        stretch = Stretch.around(when or now)
-        own = read_topics([pk]).get(pk, set())
-        found[pk] = stretch.suggested(pk, when or now, own)
+    stale = list(listing - found.keys())
+    times = dict(Story.objects.filter(pk__in=stale).values_list("pk", "published_at"))
+    stale_topics = read_topics(stale)
+    for pk in stale:
+        when = times.get(pk) or now
+        found[pk] = Stretch.around(when).suggested(pk, when, stale_topics.get(pk, set()))
     existing = set(Story.objects.filter(pk__in=list(found)).values_list("pk", flat=True))
     with transaction.atomic():
         store({pk: others for pk, others in found.items() if pk in existing})

@@ -63,6 +63,11 @@ class StoryCardsMixin:
         """Card rows (and the ``more`` fields) with the header's sections."""
         return stories.annotate(page_nav=nav_column()).card_rows("page_nav", *more)
 
+    @staticmethod
+    def nav_of(rows) -> list | None:
+        """The header's sections, from the first of ``read_cards``' rows (None for none)."""
+        return nav_links(rows[0]["page_nav"]) if rows else None
+
     def listing_key(self) -> int | None:
         """The id of what is listed, if anything."""
         return None
@@ -79,15 +84,14 @@ class StoryCardsMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        if rows:
-            # The header's sections came with the cards (an empty page asks for them).
-            self.nav_sections = nav_links(rows[0]["page_nav"])
+        # The header's sections came with the cards (an empty page asks for them).
+        self.nav_sections = self.nav_of(rows)
         page.object_list = story_cards(rows)
         return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)  # paginates
-        if hasattr(self, "nav_sections"):
+        if getattr(self, "nav_sections", None) is not None:
             context["nav_sections"] = self.nav_sections
         return context
 
@@ -321,9 +325,12 @@ def search(request):
     except InvalidPage as error:
         raise Http404("No such page.") from error
     # Each result's snippet is cut from its body.
-    rows = StoryCardsMixin.read_cards(
-        Story.objects.published().filter(pk__in=page.object_list), "body"
+    rows = list(
+        StoryCardsMixin.read_cards(
+            Story.objects.published().filter(pk__in=page.object_list), "body"
+        )
     )
+    nav_sections = StoryCardsMixin.nav_of(rows)
     rows = {row["pk"]: row for row in rows}
     page.object_list = story_cards(rows[pk] for pk in page.object_list if pk in rows)
     for card in page.object_list:
@@ -334,8 +341,8 @@ def search(request):
         "paginator": paginator,
         "page_query": urlencode({"q": query}),
     }
-    if rows:
-        context["nav_sections"] = nav_links(next(iter(rows.values()))["page_nav"])
+    if nav_sections is not None:
+        context["nav_sections"] = nav_sections
     return render(request, "articles/search.html", context)
 
 
