@@ -152,7 +152,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "newsroom",
+            # Several sites (or test runs) can share one Redis under their own prefixes.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": 300,
         }
     }

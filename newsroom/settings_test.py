@@ -1,6 +1,7 @@
 """Test settings: the real settings with a few speed-ups for the suite."""
 
 import os
+import secrets
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ["DEBUG"] = "0"
@@ -14,6 +15,13 @@ DATABASES["replica"] = {  # noqa: F405
     "NAME": f"{DATABASES['default']['NAME']}_replica",  # noqa: F405
 }
 REPLICA_READS = False
+
+# The database server is shared: each run of the suite creates (and drops) test
+# databases of its own, never one with a fixed name another run may be using.
+TEST_RUN = f"{os.getpid()}_{secrets.token_hex(3)}"
+for _alias, _database in DATABASES.items():  # noqa: F405
+    if "postgresql" in _database["ENGINE"]:
+        _database["TEST"] = {"NAME": f"test_{_database['NAME']}_{TEST_RUN}"}
 
 # Hashing passwords slowly is the point in production and a waste in tests.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -17,6 +17,7 @@ from reversion.models import Version
 
 from articles.models import Image, Story
 from tests.factories import BylineFactory
+from tests.names import postgres_database
 from tests.pictures import photo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,24 +35,6 @@ def media(settings, tmp_path):
         },
     }
     return root
-
-
-def fresh_postgres_database(name):
-    import psycopg
-
-    config = connection.settings_dict
-    with psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    user = config["USER"] or "postgres"
-    return f"postgres://{user}@{config['HOST'] or '127.0.0.1'}:{config['PORT'] or 5432}/{name}"
 
 
 def manage(*args, **env):
@@ -78,8 +61,20 @@ def count(database_url, sql):
         return db.execute(sql).fetchone()[0]
 
 
+@pytest.fixture
+def restore_target(tmp_path):
+    """An empty database of the suite's kind to restore into, as its URL."""
+    if connection.vendor == "postgresql":
+        with postgres_database("newsroom_restore", os.environ["DATABASE_URL"]) as config:
+            yield config["URL"]
+    else:
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+
+
 @pytest.mark.django_db(transaction=True)
-def test_backup_and_restore_bring_back_every_story_revision_and_picture(media, tmp_path):
+def test_backup_and_restore_bring_back_every_story_revision_and_picture(
+    media, tmp_path, restore_target
+):
     call_command("load_demo", stdout=io.StringIO())
     image = Image(alt_text="Kept safe", credit="Desk")
     image.file.save("kept.jpg", ContentFile(photo((800, 500))), save=False)
@@ -101,10 +96,7 @@ def test_backup_and_restore_bring_back_every_story_revision_and_picture(media, t
     call_command("backup", output=str(archive), stdout=io.StringIO())
     assert archive.exists()
 
-    if connection.vendor == "postgresql":
-        target = fresh_postgres_database("newsroom_restore_test")
-    else:
-        target = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
+    target = restore_target
     restored_media = tmp_path / "restored-media"
     result = manage("restore", str(archive), DATABASE_URL=target, MEDIA_ROOT=str(restored_media))
     assert result.returncode == 0, result.stderr

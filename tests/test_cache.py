@@ -13,6 +13,7 @@ from django.utils import timezone
 from articles.models import Story
 from articles.views import StoryListView
 from tests.factories import CorrectionFactory, StoryFactory
+from tests.names import run_name
 
 # Invalidation happens on commit, so these tests commit.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -225,7 +226,7 @@ def test_the_redis_cache_keeps_one_client_and_round_trips_values():
     from newsroom.cache import RedisCache
 
     # The Redis that .ci/run and the README's setup start.
-    cache = RedisCache("redis://127.0.0.1:6379/15", {"KEY_PREFIX": "client-test"})
+    cache = RedisCache("redis://127.0.0.1:6379/0", {"KEY_PREFIX": run_name("client-test")})
     page = (200, b"<p>Hello</p>" * 2000, {"ETag": '"abc"'})
     cache.set("page", page, 30)
 

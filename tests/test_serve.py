@@ -20,8 +20,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import dj_database_url
 import pytest
+
+from tests.names import postgres_database, run_name
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -92,24 +93,6 @@ class Relay:
             s.close()
 
 
-def postgres_database(name):
-    import psycopg
-
-    config = dj_database_url.parse(TEST_DATABASE_URL)
-    admin = psycopg.connect(
-        host=config["HOST"] or "127.0.0.1",
-        port=config["PORT"] or 5432,
-        user=config["USER"] or "postgres",
-        password=config["PASSWORD"] or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    return config
-
-
 def redis_is_up():
     try:
         with socket.create_connection(("127.0.0.1", 6379), timeout=1):
@@ -139,13 +122,15 @@ def server(tmp_path_factory):
     for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"):
         env.pop(name, None)
     relay = None
+    stack = contextlib.ExitStack()
     if ON_POSTGRES:
-        config = postgres_database("newsroom_smoke")
+        config = stack.enter_context(postgres_database("newsroom_smoke", TEST_DATABASE_URL))
         relay = Relay(config["HOST"] or "127.0.0.1", int(config["PORT"] or 5432))
         user = config["USER"] or "postgres"
-        env["DATABASE_URL"] = f"postgres://{user}@127.0.0.1:{relay.port}/newsroom_smoke"
+        env["DATABASE_URL"] = f"postgres://{user}@127.0.0.1:{relay.port}/{config['NAME']}"
         if redis_is_up():
-            env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+            env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+            env["CACHE_KEY_PREFIX"] = run_name("newsroom_smoke")
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
     process = subprocess.Popen(
@@ -176,6 +161,7 @@ def server(tmp_path_factory):
         process.wait(timeout=30)
         if relay:
             relay.cut()
+        stack.close()
 
 
 def test_healthz_answers_over_plain_http(server):
