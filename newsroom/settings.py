@@ -171,6 +171,9 @@ BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 
 # The admin's address; moving it off /admin/ keeps password-guessing bots away.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+# Staff sign in through the admin; a refused or missing `next=` lands there too.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
