@@ -1,6 +1,7 @@
 # The newsroom web service: gunicorn serving the Django project.
 # Debian 13 (trixie) ships the PostgreSQL 17 client, matching the compose database.
-FROM python:3.11-slim-trixie
+# Python 3.13 installs Django 6.1: the newest pair CI tests (.ci/run).
+FROM python:3.13-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -487,8 +487,8 @@ class Story(models.Model):
         return self.public_path((self.Status.PUBLISHED, self.published_at, self.slug))
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        story = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        story = super().from_db(db, field_names, values, **kwargs)
         # Cheap to keep; the path is only worked out if the story is saved.
         loaded = dict(zip(field_names, values, strict=True))
         story.address_when_loaded = (

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    # The search vector field needs it (a system check error on Django 6).
+    "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
     "taggit",

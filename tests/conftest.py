@@ -1,5 +1,6 @@
 import importlib
 
+import django
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, User
@@ -9,7 +10,7 @@ from tests.factories import PersonFactory
 
 
 def pytest_report_header(config):
-    return f"database: {connection.vendor}"
+    return f"database: {connection.vendor}, Django {django.get_version()}"
 
 
 def ensure_roles():
