@@ -36,9 +36,10 @@ format: $(VENV)/.installed
 migrations-check: $(VENV)/.installed
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# The database (PostgreSQL or SQLite, from DATABASE_URL) and media files, in one archive.
+# The database (PostgreSQL or SQLite, from DATABASE_URL) and media files, in one archive
+# that only its owner can read (0600), without sign-in sessions (ARGS=--with-sessions keeps them).
 backup: $(VENV)/.installed
-	$(BIN)/python manage.py backup --output backups/
+	$(BIN)/python manage.py backup --output backups/ $(ARGS)
 
 # make restore FILE=backups/newsroom-….tar.gz (into an empty database)
 restore: $(VENV)/.installed
