@@ -165,6 +165,7 @@ def _flatten(picture):
         rgba = picture.convert("RGBA")
         background = PILImage.new("RGB", rgba.size, "white")
         background.paste(rgba, mask=rgba.getchannel("A"))
+        background.info = dict(picture.info)  # the colour profile still applies
         return background
     return picture.convert("RGB")
 
@@ -192,10 +193,13 @@ def make_renditions(image, storage=default_storage) -> dict:
     folder = f"renditions/{image.pk}"
     with storage.open(image.file.name) as source, PILImage.open(source) as opened:
         picture = ImageOps.exif_transpose(opened)
-        if picture.mode not in ("RGB", "RGBA"):
-            has_alpha = picture.mode in ("LA", "PA") or "transparency" in picture.info
+        has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+        if picture.mode not in ("RGB", "RGBA") or "transparency" in picture.info:
             picture = picture.convert("RGBA" if has_alpha else "RGB")
-    picture.info.pop("exif", None)
+    # Pillow copies what it read (comments, EXIF, XMP, text chunks) into what it writes:
+    # renditions start from the pixels and the colour profile alone.
+    icc = picture.info.get("icc_profile")
+    picture.info = {"icc_profile": icc} if icc else {}
     width, height = picture.size
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     renditions = {
