@@ -39,6 +39,7 @@ from articles.workflow import (
     can_edit,
     can_publish,
     conflict_message,
+    story_revoke_previews,
     story_transition,
     transitions_for,
 )
@@ -356,9 +357,14 @@ class StoryAdmin(VersionAdmin):
             transitions = []
         # The editor's import map is an inline script: it carries the page's CSP nonce.
         context["media"] = JsMedia.from_media(context["media"], nonce=request.csp_nonce)
+        # A preview link shows the story to anyone: only those who may edit it get one.
+        previewable = (
+            obj is not None and obj.pk and obj.is_previewable() and can_edit(request.user, obj)
+        )
         context.update(
             workflow_transitions=transitions,
-            preview_url=obj.get_preview_url() if obj is not None and obj.pk else None,
+            preview_url=obj.get_preview_url() if previewable else None,
+            revoke_previews_url=self.revoke_previews_url(obj) if previewable else None,
             story_state=story_state(obj) if obj is not None else None,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -398,6 +404,11 @@ class StoryAdmin(VersionAdmin):
                 self.admin_site.admin_view(self.compare_view),
                 name="articles_story_compare",
             ),
+            path(
+                "<path:object_id>/revoke-previews/",
+                self.admin_site.admin_view(self.revoke_previews_view),
+                name="articles_story_revoke_previews",
+            ),
             *super().get_urls(),
         ]
 
@@ -434,6 +445,33 @@ class StoryAdmin(VersionAdmin):
                 self.message_user(request, f"“{story}” was {transition.done}.")
                 return HttpResponseRedirect(reverse("admin:articles_story_change", args=[story.pk]))
         return self.render_confirmation(request, transition, [story], form)
+
+    def revoke_previews_url(self, story):
+        return reverse("admin:articles_story_revoke_previews", args=[story.pk])
+
+    def revoke_previews_view(self, request, object_id):
+        """Confirm, then make every preview link given out for one story stop working."""
+        story = self.get_object(request, unquote(object_id))
+        if story is None:
+            raise Http404("No such story.")
+        if not can_edit(request.user, story):
+            raise PermissionDenied
+        if request.method == "POST":
+            story_revoke_previews(story=story, user=request.user)
+            self.message_user(
+                request,
+                f"Every preview link of “{story}” given out so far now answers “not found”. "
+                "The Preview link on this page is a new one.",
+            )
+            return HttpResponseRedirect(reverse("admin:articles_story_change", args=[story.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": story,
+            "title": "Revoke preview links: are you sure?",
+        }
+        template = "admin/articles/story/confirm_revoke_previews.html"
+        return TemplateResponse(request, template, context)
 
     def render_confirmation(self, request, transition, stories, form, action=None):
         context = {

@@ -423,6 +423,9 @@ class Story(models.Model):
     )
     # Changes on every save: a form that opened another token is out of date.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Carried in preview links; a new one revokes them all. Random rather than a counter,
+    # and kept out of revisions: a revert gets a fresh one and never revives old links.
+    preview_key = models.UUIDField(default=uuid.uuid4, editable=False)
     # Filled in by PostgreSQL triggers (migration 0005_readers); stays empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -524,9 +527,15 @@ class Story(models.Model):
             self.published_at = timezone.now()
 
     def get_preview_url(self) -> str:
-        """A signed link that shows the story as readers will see it, to whoever holds it."""
-        token = signing.dumps(self.pk, salt=PREVIEW_SALT, compress=True)
+        """A signed link that shows the story as readers will see it, to whoever holds it,
+        until it expires or the story's ``preview_key`` changes (see ``story_preview``)."""
+        token = signing.dumps([self.pk, self.preview_key.hex], salt=PREVIEW_SALT, compress=True)
         return reverse("articles:preview", kwargs={"token": token})
+
+    def is_previewable(self) -> bool:
+        """Whether a preview link shows the story: a draft, one in review, or one
+        scheduled (what the editor checks before the embargo lifts)."""
+        return self.status in {self.Status.DRAFT, self.Status.REVIEW} or self.is_scheduled()
 
     @property
     def share_image_url(self) -> str:
@@ -726,5 +735,5 @@ for _model in (Byline, Citation, Correction, TaggedStory):
 reversion.register(
     Story,
     follow=["bylines", "citations", "corrections", "tagged_items"],
-    exclude=["search_vector"],
+    exclude=["search_vector", "preview_key"],
 )

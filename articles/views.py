@@ -256,19 +256,27 @@ def render_story(request, page, **context):
 
 @never_cache
 def story_preview(request, token):
-    """Any story, as readers would see it, for whoever holds a valid signed link.
+    """A draft, a story in review or a scheduled one, as readers will see it, for
+    whoever holds a valid signed link.
 
-    Template ``articles/story_detail.html`` with ``preview`` set. Tampered or
-    expired links answer 404. Never cached, never indexed.
+    Template ``articles/story_detail.html`` with ``preview`` set. Once the story is
+    public the link redirects to its page; a withdrawn story, a tampered, expired or
+    revoked link (``Story.preview_key`` changed), and links made before they carried
+    the key answer 404. Never cached, never indexed.
     """
     try:
-        pk = signing.loads(
+        pk, key = signing.loads(
             token, salt=PREVIEW_SALT, max_age=datetime.timedelta(days=settings.PREVIEW_LINK_DAYS)
         )
-    except signing.BadSignature as error:  # also raised for expired links
+    # Expired links raise BadSignature too; older links hold a bare id.
+    except (signing.BadSignature, TypeError, ValueError) as error:
         raise Http404("This preview link is not valid.") from error
     page = story_page(pk=pk)
-    if page is None:
+    if page is None or page.story.preview_key.hex != key:
+        raise Http404("No such story.")
+    if page.story.is_published():
+        return redirect(page.story.get_absolute_url())
+    if not page.story.is_previewable():
         raise Http404("No such story.")
     response = render_story(request, page, preview=True)
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -6,6 +6,7 @@ it, then saves, and records who did it and when (admin history and revision).
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 import reversion
@@ -107,6 +108,17 @@ def check_unchanged(story: Story, token) -> None:
         raise StoryConflict(conflict_message(story))
 
 
+def log_change(user, story: Story, message: str) -> None:
+    """An entry in the admin's log of the story's changes."""
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[story],
+        action_flag=CHANGE,
+        change_message=message,
+        single_object=True,
+    )
+
+
 def story_transition(
     *,
     story: Story,
@@ -153,9 +165,13 @@ def story_transition(
             current.status = Story.Status.PUBLISHED
             current.published_at = publish_at
         elif name == "unpublish":
+            if current.is_published():
+                # Taken off the site: links given out before must not show it as a draft.
+                current.preview_key = uuid.uuid4()
             current.status = Story.Status.DRAFT
         elif name == "withdraw":
             current.status = Story.Status.WITHDRAWN
+            current.preview_key = uuid.uuid4()
 
         message = transition.done.capitalize()
         if name == "schedule":
@@ -165,11 +181,24 @@ def story_transition(
             current.save()
             reversion.set_user(user)
             reversion.set_comment(message)
-        LogEntry.objects.log_actions(
-            user_id=user.pk,
-            queryset=[current],
-            action_flag=CHANGE,
-            change_message=message,
-            single_object=True,
-        )
+        log_change(user, current, message)
     return current
+
+
+def story_revoke_previews(*, story: Story, user) -> None:
+    """Make every preview link given out for ``story`` answer 404, recorded in its history.
+
+    The story itself is not saved: its edit token stays, so whoever has it open
+    can still save.
+    """
+    if not can_edit(user, story):
+        raise WorkflowError(f"You may not revoke the preview links of “{story}”.")
+    message = "Preview links revoked"
+    with transaction.atomic():
+        Story.objects.filter(pk=story.pk).update(preview_key=uuid.uuid4())
+        story.refresh_from_db(fields=["preview_key"])
+        with reversion.create_revision():
+            reversion.add_to_revision(story)
+            reversion.set_user(user)
+            reversion.set_comment(message)
+        log_change(user, story, message)
