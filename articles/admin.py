@@ -33,6 +33,8 @@ from articles.models import (
     StoryRedirect,
 )
 from articles.pagination import EstimatedCountPaginator
+from articles.sanitize import sanitized_body
+from articles.text import XmlTextAdminMixin
 from articles.workflow import (
     TRANSITIONS,
     WorkflowError,
@@ -83,7 +85,7 @@ def story_state(story: Story) -> str:
     return story.get_status_display()
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(XmlTextAdminMixin, admin.TabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["person"]
@@ -91,7 +93,7 @@ class BylineInline(admin.TabularInline):
     verbose_name = "byline"
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(XmlTextAdminMixin, admin.TabularInline):
     model = Citation
     extra = 1
     autocomplete_fields = ["source"]
@@ -100,7 +102,7 @@ class CitationInline(admin.TabularInline):
     verbose_name_plural = "sources cited"
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(XmlTextAdminMixin, admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["text", "created_at"]
@@ -137,6 +139,9 @@ class StoryAdminForm(forms.ModelForm):
         if self.instance.pk:
             opened = self.story_before_revert or self.instance
             self.fields["opened_token"].initial = opened.edit_token
+
+    def clean_body(self):
+        return sanitized_body(self.cleaned_data["body"])
 
     def clean(self):
         cleaned = super().clean()
@@ -202,7 +207,7 @@ class StoryChangeList(ChangeList):
 
 
 @admin.register(Story)
-class StoryAdmin(VersionAdmin):
+class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
     form = StoryAdminForm
     change_form_template = "admin/articles/story/change_form.html"
     object_history_template = "admin/articles/story/object_history.html"
@@ -605,7 +610,7 @@ class StoryAdmin(VersionAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(XmlTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "title", "user"]
     search_fields = ["name", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -638,7 +643,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(XmlTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "url", "person"]
     list_filter = ["kind"]
     list_select_related = ["person"]
@@ -649,7 +654,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(XmlTextAdminMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     search_fields = ["name"]
@@ -683,7 +688,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(XmlTextAdminMixin, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail_column", "alt_text", "credit", "size", "created_at"]
     list_display_links = ["thumbnail_column", "alt_text"]
@@ -722,7 +727,7 @@ class ImageAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoryRedirect)
-class StoryRedirectAdmin(admin.ModelAdmin):
+class StoryRedirectAdmin(XmlTextAdminMixin, admin.ModelAdmin):
     """Old addresses of published stories; made when a slug or date changes."""
 
     list_display = ["old_path", "story", "created_at"]

@@ -1,8 +1,13 @@
 """RSS 2.0 and Atom feeds of published stories: the latest, and one per listing.
 
 Entries carry every byline, the tags as categories, the standfirst as summary,
-the full sanitised body, the lead image as an enclosure, and publication and
-update times.
+the sanitised body (up to FEED_ITEM_MAX_BYTES), the lead image as an enclosure,
+and publication and update times.
+
+Every text is escaped once, by the feed generator's XML writer. Titles are plain
+text in both formats (Atom says so; RSS readers such as Feedly show an escaped
+title's entities). What the formats read as HTML (RSS's descriptions, Atom's
+summary) gets the plain text made into HTML first, by ``escape()``.
 """
 
 import copy
@@ -12,18 +17,35 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 
 from articles import views
 from articles.models import Byline, Story
+from articles.text import xml_safe
 
 # Full text makes each entry large; 20 is more than WordPress (10) or Ghost (15) give.
 FEED_LENGTH = 20
 DC_NS = "http://purl.org/dc/elements/1.1/"
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+# A body larger than this is not carried whole: the entry gives the standfirst and a
+# link instead. 20 entries stay under about 2 MB for readers that poll every few
+# minutes, and a cut-off body would pass part of a story off as the whole of it.
+FEED_ITEM_MAX_BYTES = 100_000
 
 
-class StoryRss(Rss201rev2Feed):
+class XmlSafeFeed:
+    """A feed generator that drops the characters XML cannot carry from every text
+    it is given: rows saved before the admin cleaned them, or by ``update()``, must
+    not stop the feed (Django refuses to write them)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*xml_safe(args), **xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*xml_safe(args), **xml_safe(kwargs))
+
+
+class StoryRss(XmlSafeFeed, Rss201rev2Feed):
     """RSS 2.0 with one dc:creator per byline and the body in content:encoded."""
 
     def rss_attributes(self):
@@ -36,7 +58,7 @@ class StoryRss(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class StoryAtom(Atom1Feed):
+class StoryAtom(XmlSafeFeed, Atom1Feed):
     """Atom with one author per byline and the body as HTML content."""
 
     def add_item_elements(self, handler, item):
@@ -71,11 +93,16 @@ class LatestStoriesFeed(Feed):
         feed.request = request
         return Feed.__call__(feed, request, *args, **kwargs)
 
-    def title(self):
+    def title(self, obj=None):
         return settings.SITE_NAME
 
-    def description(self):
+    def about(self, obj=None) -> str:
+        """What the feed is, in plain text."""
         return f"The latest stories from {settings.SITE_NAME}."
+
+    def description(self, obj=None):
+        # RSS readers take a channel's description as HTML.
+        return escape(self.about(obj))
 
     def link(self):
         return "/"
@@ -86,9 +113,23 @@ class LatestStoriesFeed(Feed):
     def items(self):
         return with_feed_data(Story.objects.published())
 
+    def item_title(self, story):
+        # Django's default escapes the title once more than the XML writer does.
+        return story.headline
+
     def item_description(self, story):
         # Both formats read the summary as HTML; the standfirst is plain text.
         return escape(story.seo_description or story.dek)
+
+    def item_content(self, story) -> str:
+        """The body as HTML, or the standfirst and a link when the body is too large."""
+        if len(story.body.encode()) <= FEED_ITEM_MAX_BYTES:
+            return story.body
+        return format_html(
+            '<p>{}</p><p><a href="{}">Read the whole story</a></p>',
+            story.seo_description or story.dek,
+            self.request.build_absolute_uri(story.get_absolute_url()),
+        )
 
     def item_pubdate(self, story):
         return story.published_at
@@ -116,7 +157,7 @@ class LatestStoriesFeed(Feed):
         ]
         if not authors and story.original_publisher:
             authors = [(story.original_publisher.name, None)]
-        return {"authors": authors, "content": story.body}
+        return {"authors": authors, "content": self.item_content(story)}
 
 
 class LatestStoriesAtomFeed(LatestStoriesFeed):
@@ -124,8 +165,9 @@ class LatestStoriesAtomFeed(LatestStoriesFeed):
 
     feed_type = StoryAtom
 
-    def subtitle(self):
-        return self.description()
+    def subtitle(self, obj=None):
+        # Atom's subtitle is text.
+        return self.about(obj)
 
 
 class ListingFeed(LatestStoriesFeed):
@@ -145,7 +187,7 @@ class ListingFeed(LatestStoriesFeed):
     def title(self, listing):
         return f"{listing.object} · {settings.SITE_NAME}"
 
-    def description(self, listing):
+    def about(self, listing):
         return f"The latest stories from {settings.SITE_NAME}: {listing.object}."
 
     def link(self):

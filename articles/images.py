@@ -15,6 +15,8 @@ from django.core.files.storage import default_storage
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFile, ImageFont, ImageOps, IptcImagePlugin
 
+from articles.text import xml_text
+
 # Refuse, rather than decode, anything bigger than the newsroom accepts.
 PILImage.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -110,7 +112,7 @@ def _text(value) -> str:
             value = value.decode("utf-8")
         except UnicodeDecodeError:
             value = value.decode("latin-1")
-    return " ".join(str(value).split())
+    return xml_text(" ".join(str(value).split()))
 
 
 def _xmp_values(raw) -> dict:

@@ -18,6 +18,7 @@ from taggit.models import Tag
 from articles.models import Person, Section, Source, Story, story_path
 from articles.pagination import IdRangePaginator
 from articles.paths import path_for
+from articles.text import xml_text
 
 NEWS_WINDOW = datetime.timedelta(days=2)
 
@@ -164,11 +165,12 @@ class NewsSitemap(Sitemap):
             .values_list("published_at", "slug", "headline", "updated_at")[: self.most]
         )
         # One query, its rows made ready for the template once; the paginator
-        # counts the list rather than asking the database again.
+        # counts the list rather than asking the database again. A headline saved
+        # before the admin cleaned text may hold characters XML cannot carry.
         return [
             NewsItem(
                 story_path(published_at, slug, zone),
-                headline,
+                xml_text(headline),
                 timezone.localtime(published_at, zone).isoformat(),
                 updated_at,
                 timezone.localtime(updated_at, zone).isoformat(),
