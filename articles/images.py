@@ -2,8 +2,10 @@
 
 import hashlib
 import io
+import logging
 import re
 import warnings
+import weakref
 from pathlib import Path
 
 from defusedxml import ElementTree
@@ -12,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFile, ImageFont, ImageOps, IptcImagePlugin
 
@@ -25,6 +28,8 @@ ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 WIDTHS = (320, 640, 960, 1280, 1600)
 SHARE_SIZE = (1200, 630)
 FONTS = Path(__file__).resolve().parent / "fonts"
+
+logger = logging.getLogger(__name__)
 
 
 def megabytes(size: int) -> str:
@@ -211,33 +216,66 @@ def make_renditions(image, storage=default_storage) -> dict:
         "webp": [],
         "jpeg": [],
     }
-    for target in widths:
-        size = (target, max(1, round(height * target / width)))
-        resized = picture if size == picture.size else picture.resize(size, PILImage.LANCZOS)
-        resized.info["icc_profile"] = picture.info.get("icc_profile")
-        for kind in ("webp", "jpeg"):
-            extension = "webp" if kind == "webp" else "jpg"
-            name = storage.save(
-                f"{folder}/{stem}-{target}.{extension}",
-                ContentFile(_encode(resized, kind)),
-            )
-            renditions[kind].append([size[0], size[1], name])
-    # For feeds: the JPEG nearest 1,280 pixels wide, with its length in bytes.
-    _, _, name = min(renditions["jpeg"], key=lambda entry: abs(entry[0] - 1280))
-    renditions["enclosure"] = [name, storage.size(name)]
-    share = ImageOps.fit(_flatten(picture), SHARE_SIZE, PILImage.LANCZOS, centering=(0.5, 0.4))
-    renditions["share"] = storage.save(
-        f"{folder}/{stem}-share.jpg", ContentFile(_encode(share, "jpeg"))
-    )
+    try:
+        for target in widths:
+            size = (target, max(1, round(height * target / width)))
+            resized = picture if size == picture.size else picture.resize(size, PILImage.LANCZOS)
+            resized.info["icc_profile"] = picture.info.get("icc_profile")
+            for kind in ("webp", "jpeg"):
+                extension = "webp" if kind == "webp" else "jpg"
+                name = storage.save(
+                    f"{folder}/{stem}-{target}.{extension}",
+                    ContentFile(_encode(resized, kind)),
+                )
+                renditions[kind].append([size[0], size[1], name])
+        # For feeds: the JPEG nearest 1,280 pixels wide, with its length in bytes.
+        _, _, name = min(renditions["jpeg"], key=lambda entry: abs(entry[0] - 1280))
+        renditions["enclosure"] = [name, storage.size(name)]
+        share = ImageOps.fit(_flatten(picture), SHARE_SIZE, PILImage.LANCZOS, centering=(0.5, 0.4))
+        renditions["share"] = storage.save(
+            f"{folder}/{stem}-share.jpg", ContentFile(_encode(share, "jpeg"))
+        )
+    except BaseException:
+        delete_renditions(renditions, storage)  # half a set is no use to anyone
+        raise
     return renditions
 
 
-def delete_renditions(renditions: dict, storage=default_storage) -> None:
+def rendition_names(renditions: dict) -> list[str]:
     names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
     if renditions.get("share"):
         names.append(renditions["share"])
+    return names
+
+
+def delete_files(names, storage=default_storage) -> None:
     for name in names:
-        storage.delete(name)
+        try:
+            storage.delete(name)
+        except Exception:  # a file left over must not undo the change that let it go
+            logger.warning("Could not delete %s from media storage", name, exc_info=True)
+
+
+def delete_unless_committed(names, storage=default_storage, using=None) -> None:
+    """Delete stored files if the transaction now open rolls back instead of committing.
+
+    Django has no rollback hook, but it discards the on_commit callbacks of a
+    transaction or savepoint that rolls back: the callback below is then freed and its
+    finalizer deletes the files. On commit the callback runs and disarms the finalizer.
+    """
+    names = list(names)
+    if not names:
+        return
+
+    def committed():
+        files.detach()
+
+    files = weakref.finalize(committed, delete_files, names, storage)
+    transaction.on_commit(committed, using=using)
+
+
+def delete_renditions(renditions: dict, storage=default_storage) -> None:
+    delete_files(rendition_names(renditions), storage)
 
 
 # Share cards for stories without a picture.

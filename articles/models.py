@@ -8,7 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
@@ -90,23 +90,51 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if self.file and self.renditions.get("source") != self.file.name:
-            # Made once per upload, never on a page view.
-            from articles.images import delete_renditions, make_renditions
+        from articles.images import (
+            delete_files,
+            delete_unless_committed,
+            make_renditions,
+            rendition_names,
+        )
 
-            old, self.renditions = self.renditions, make_renditions(self)
-            Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
-            delete_renditions(old)
+        # Files live outside the database: what this save writes is removed again unless
+        # its row commits, and what it replaces only once it has.
+        using = kwargs.get("using")
+        before = None
+        if not self._state.adding:
+            before = Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
+        old, stored = self.renditions, []
+        try:
+            with transaction.atomic(using=using):
+                super().save(*args, **kwargs)
+                if self.file and self.file.name != before:
+                    stored.append(self.file.name)
+                if self.file and self.renditions.get("source") != self.file.name:
+                    # Made once per upload, never on a page view.
+                    self.renditions = make_renditions(self)
+                    stored += rendition_names(self.renditions)
+                    Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
+        except BaseException:
+            self.renditions = old
+            delete_files(stored, self.file.storage)
+            raise
+        delete_unless_committed(stored, self.file.storage, using=using)
+        replaced = [name for name in rendition_names(old) if name not in stored]
+        if before and before != self.file.name:
+            replaced.append(before)
+        if replaced:
+            storage = self.file.storage
+            transaction.on_commit(lambda: delete_files(replaced, storage), using=using)
 
     def delete(self, *args, **kwargs):
-        from articles.images import delete_renditions
+        from articles.images import delete_files, rendition_names
 
-        renditions, name = self.renditions, self.file.name
+        names = rendition_names(self.renditions)
+        if self.file.name:
+            names.append(self.file.name)
+        storage = self.file.storage
         result = super().delete(*args, **kwargs)
-        delete_renditions(renditions)
-        if name:
-            self.file.storage.delete(name)
+        transaction.on_commit(lambda: delete_files(names, storage), using=kwargs.get("using"))
         return result
 
     def sources(self, kind: str) -> list[tuple[int, int, str]]:

@@ -5,11 +5,17 @@ whose row never commits."""
 import io
 
 import pytest
+from django.core.files.base import ContentFile
+from django.db import DatabaseError, transaction
 from PIL import Image as PILImage
 from PIL import ImageCms, PngImagePlugin
 
+from articles import images
+from articles.admin import ImageAdmin
+from articles.models import Image
 from tests import test_images
-from tests.test_images import opened, uploaded
+from tests.pictures import exif_photo, photo
+from tests.test_images import files_on_disk, opened, post_upload, uploaded
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +121,114 @@ def test_renditions_carry_no_comment_exif_or_xmp_only_the_colour_profile(editor_
         assert secrets_in(read(rendition)) == [], rendition
         if format_ != "GIF":  # GIF has no colour profile to keep
             assert opened(rendition).info.get("icc_profile") == SRGB, rendition
+
+
+# Interrupted uploads
+
+
+@pytest.fixture
+def renditions_fail_half_way(monkeypatch):
+    """The third rendition cannot be encoded: the original and two renditions are stored."""
+    encode, calls = images._encode, []
+
+    def failing(picture, kind):
+        calls.append(kind)
+        if len(calls) == 3:
+            raise OSError("encoder crashed")
+        return encode(picture, kind)
+
+    monkeypatch.setattr(images, "_encode", failing)
+    return calls
+
+
+def test_an_upload_whose_renditions_fail_leaves_no_file_behind(
+    editor_client, media_on_disk, renditions_fail_half_way
+):
+    with pytest.raises(OSError, match="encoder crashed"):
+        post_upload(editor_client, exif_photo(gps=True))
+
+    assert len(renditions_fail_half_way) == 3
+    assert not Image.objects.exists()
+    assert files_on_disk(media_on_disk) == []
+
+
+def test_an_upload_rolled_back_after_its_row_was_saved_leaves_no_file_behind(
+    editor_client, media_on_disk, monkeypatch
+):
+    # The admin saves the picture, then the database fails before the change is logged:
+    # the admin's transaction rolls back with the picture's row in it.
+    def database_gone(*args, **kwargs):
+        raise DatabaseError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ImageAdmin, "log_addition", database_gone)
+
+    with pytest.raises(DatabaseError):
+        post_upload(editor_client, exif_photo(gps=True))
+
+    assert not Image.objects.exists()
+    assert files_on_disk(media_on_disk) == []
+
+
+def test_pictures_saved_from_code_are_cleaned_up_the_same_way(
+    media_on_disk, renditions_fail_half_way
+):
+    with pytest.raises(OSError):
+        Image(alt_text="From a script", credit="Desk").file.save(
+            "script.jpg", ContentFile(photo((700, 500)))
+        )
+    assert files_on_disk(media_on_disk) == []
+
+    renditions_fail_half_way.append("no more failures")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        image = Image(alt_text="From a script", credit="Desk")
+        image.file.save("script.jpg", ContentFile(photo((700, 500))))
+        assert len(files_on_disk(media_on_disk)) == 1 + 2 * 3 + 1
+        raise RuntimeError("the import that saved it failed later")
+    assert not Image.objects.exists()
+    assert files_on_disk(media_on_disk) == []
+
+
+def test_a_committed_upload_keeps_its_files(
+    editor_client, media_on_disk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        image = uploaded(editor_client, photo((700, 500)))
+
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_names(image)}
+
+
+def test_a_replaced_picture_drops_its_old_files_only_once_the_change_commits(
+    media_on_disk, django_capture_on_commit_callbacks
+):
+    image = Image(alt_text="Before", credit="Desk")
+    image.file.save("before.jpg", ContentFile(photo((700, 500))))
+    old = {image.file.name, *rendition_names(image)}
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        image.file.save("after.jpg", ContentFile(photo((800, 500))))
+        raise RuntimeError("rolled back")
+    # Readers still get the picture as it was, and nothing of the new one is kept.
+    assert set(files_on_disk(media_on_disk)) == old
+
+    image = Image.objects.get(pk=image.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        image.file.save("after.jpg", ContentFile(photo((800, 500))))
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_names(image)}
+    assert not old & set(files_on_disk(media_on_disk))
+
+
+def test_a_deleted_picture_keeps_its_files_until_the_deletion_commits(
+    media_on_disk, django_capture_on_commit_callbacks
+):
+    image = Image(alt_text="Soon gone", credit="Desk")
+    image.file.save("gone.jpg", ContentFile(photo((700, 500))))
+    kept = files_on_disk(media_on_disk)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Image.objects.get(pk=image.pk).delete()
+        raise RuntimeError("rolled back")
+    assert files_on_disk(media_on_disk) == kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Image.objects.get(pk=image.pk).delete()
+    assert files_on_disk(media_on_disk) == []
