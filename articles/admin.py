@@ -38,6 +38,7 @@ from articles.text import XmlTextAdminMixin
 from articles.workflow import (
     TRANSITIONS,
     WorkflowError,
+    can_change_shown,
     can_edit,
     can_publish,
     conflict_message,
@@ -609,8 +610,31 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         return TemplateResponse(request, "admin/articles/story/compare.html", context)
 
 
+class ShownByStoriesAdmin(admin.ModelAdmin):
+    """What published stories show (people, sources, pictures): reporters see it read-only,
+    with why, and a forged save or delete is refused; see ``workflow.can_change_shown``."""
+
+    change_form_template = "admin/articles/shown_change_form.html"
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and can_change_shown(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and can_change_shown(request.user, obj)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if not can_change_shown(request.user, obj):
+            context["shown_notice"] = (
+                f"A published story shows this {self.opts.verbose_name}, "
+                "so only an editor can change it. Ask an editor for the change."
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 @admin.register(Person)
-class PersonAdmin(XmlTextAdminMixin, admin.ModelAdmin):
+class PersonAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display = ["name", "title", "user"]
     search_fields = ["name", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -629,6 +653,11 @@ class PersonAdmin(XmlTextAdminMixin, admin.ModelAdmin):
         ("Stories", {"fields": ["written", "appears_in"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        # Whose sign-in a person is decides whose stories are "their own" (can_edit).
+        return readonly if can_publish(request.user) else [*readonly, "user"]
+
     @admin.display(description="Photo as chosen")
     def photo_preview(self, obj):
         return thumbnail(obj.photo if obj and obj.photo_id else None, size=160)
@@ -643,7 +672,7 @@ class PersonAdmin(XmlTextAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(XmlTextAdminMixin, admin.ModelAdmin):
+class SourceAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display = ["name", "kind", "url", "person"]
     list_filter = ["kind"]
     list_select_related = ["person"]
@@ -688,7 +717,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(XmlTextAdminMixin, admin.ModelAdmin):
+class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
     form = ImageAdminForm
     list_display = ["thumbnail_column", "alt_text", "credit", "size", "created_at"]
     list_display_links = ["thumbnail_column", "alt_text"]

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from articles.models import Story
+from articles.models import Image, Person, Source, Story
 
 PUBLISH_PERMISSION = "articles.publish_story"
 
@@ -70,12 +71,61 @@ def is_own_story(user, story: Story) -> bool:
 
 
 def can_edit(user, story: Story) -> bool:
-    """Editors edit every story; reporters only their own drafts and stories in review."""
+    """Editors edit every story; reporters only their own drafts and stories in review.
+
+    Reporters may read their colleagues' drafts (the desk coordinates that way),
+    but only those who can edit a story are given its preview link to share.
+    """
     if not user.has_perm("articles.change_story"):
         return False
     if can_publish(user):
         return True
     return story.status in {Story.Status.DRAFT, Story.Status.REVIEW} and is_own_story(user, story)
+
+
+def on_published_story(**lookups) -> Exists:
+    """Whether a published story, public or scheduled, matches ``lookups``."""
+    return Exists(Story.objects.filter(status=Story.Status.PUBLISHED, **lookups))
+
+
+def shown_publicly(model: type[models.Model]) -> Q:
+    """Rows of ``model`` that a published story shows: bylines, people, the sources it
+    cites or republishes and their people, its lead image and those people's photos.
+
+    Scheduled stories count: an editor has passed them, and they go out with no
+    further look. Withdrawn stories show nothing of these to readers.
+    """
+    here = OuterRef("pk")
+    if model is Person:
+        return Q(
+            on_published_story(bylines__person=here)
+            | on_published_story(people=here)
+            | on_published_story(citations__source__person=here)
+            | on_published_story(original_publisher__person=here)
+        )
+    if model is Source:
+        return Q(
+            on_published_story(citations__source=here) | on_published_story(original_publisher=here)
+        )
+    if model is Image:
+        shown_people = Person.objects.filter(shown_publicly(Person), photo=here)
+        return Q(on_published_story(lead_image=here) | Exists(shown_people))
+    raise ValueError(f"{model.__name__} is not shown by stories.")
+
+
+def is_shown_publicly(obj: models.Model) -> bool:
+    """One query; the answer is kept on ``obj`` for the rest of the request."""
+    if not hasattr(obj, "shown_by_published_story"):
+        model = type(obj)
+        found = model.objects.filter(shown_publicly(model), pk=obj.pk).exists()
+        obj.shown_by_published_story = found
+    return obj.shown_by_published_story
+
+
+def can_change_shown(user, obj: models.Model | None) -> bool:
+    """Reporters create people, sources and pictures and change those no published
+    story shows; changing what readers see, or deleting it, needs an editor."""
+    return obj is None or obj.pk is None or can_publish(user) or not is_shown_publicly(obj)
 
 
 def transitions_for(user, story: Story) -> list[Transition]:
