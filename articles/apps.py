@@ -6,8 +6,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom content"
 
     def ready(self):
-        from articles import cache, listings, suggestions
+        from articles import listings, suggestions
 
-        cache.connect_signals()
         listings.connect_signals()
         suggestions.connect_signals()

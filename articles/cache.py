@@ -1,84 +1,72 @@
-"""The public pages' cache, and what makes it forget.
+"""What the public pages' cache files its pages under: the state of the content.
 
-Every cached page is filed under the current *generation*. Any change to
-content starts a new generation, so every page that could show it is
-forgotten at once. The generation also ends by itself at the next scheduled
-publication, and no page is kept past that moment, so a scheduled story
-appears on time on every page.
-
-Content changes are seen through model signals: they fire for every path that
-writes (admin forms, inlines, list actions, revisions, commands), which
-explicit calls would miss.
+The database keeps one ``ContentVersion`` row whose token its own triggers
+change whenever anything a public page shows is written, however it is
+written: the admin, ``QuerySet.update()``, ``bulk_create``, ``loaddata``, a
+restore, raw SQL. Each request reads that token together with the newest
+moment a story went out and the next scheduled one, in one query, and the
+page cache files pages under them (the cache framework's ``version``). So a
+change, or a scheduled story's moment arriving, is seen by the next request on
+every web server sharing the database, and no signal can be missed.
 """
 
-import time
-import uuid
+import datetime
+import secrets
+from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
-META_KEY = "pages:meta"
+from django.db.models import Subquery
+from django.utils import timezone
 
 
-def rebuild_meta() -> dict:
-    """Start a new generation; remember when the next scheduled story goes out."""
-    from articles.models import Story
+@dataclass(frozen=True)
+class ContentState:
+    token: str
+    # When readers' content last changed: an edit, or a story going out.
+    changed_at: datetime.datetime
+    next_publication: datetime.datetime | None
 
-    upcoming = (
-        Story.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
-    ).first()
-    meta = {
-        "generation": uuid.uuid4().hex[:12],
-        "next": upcoming.timestamp() if upcoming else None,
-        "changed": time.time(),
-    }
-    cache.set(META_KEY, meta, None)
-    return meta
+    @property
+    def version(self) -> str:
+        """The cache version of every page showing this state."""
+        return f"{self.token}.{int(self.changed_at.timestamp() * 1_000_000)}"
 
-
-def is_current(meta: dict | None) -> bool:
-    return meta is not None and (meta["next"] is None or time.time() < meta["next"])
+    def seconds_until_next_publication(self) -> float | None:
+        if self.next_publication is None:
+            return None
+        return max(0.0, (self.next_publication - timezone.now()).total_seconds())
 
 
-def current_meta(meta: dict | None = None) -> dict:
-    """The current generation: ``meta`` as read from the cache, if still current."""
-    if meta is None:
-        meta = cache.get(META_KEY)
-    return meta if is_current(meta) else rebuild_meta()
+def content_state() -> ContentState:
+    """The content's state now, in one query."""
+    from articles.models import ContentVersion, Story
 
-
-def seconds_until_next_publication(meta: dict) -> float | None:
-    return None if meta["next"] is None else max(0.0, meta["next"] - time.time())
-
-
-def forget_pages(**kwargs) -> None:
-    # After the commit: a page rendered before it would otherwise be filed as new.
-    transaction.on_commit(rebuild_meta)
-
-
-def connect_signals() -> None:
-    from taggit.models import Tag
-
-    from articles import models
-
-    watched = [
-        models.Story,
-        models.Byline,
-        models.Citation,
-        models.Correction,
-        models.Person,
-        models.Source,
-        models.Section,
-        models.Image,
-        models.StoryRedirect,
-        models.TaggedStory,
-        Tag,
-    ]
-    for model in watched:
-        post_save.connect(forget_pages, sender=model, dispatch_uid=f"pages-save-{model.__name__}")
-        post_delete.connect(
-            forget_pages, sender=model, dispatch_uid=f"pages-delete-{model.__name__}"
+    now = timezone.now()
+    out = Story.objects.published(at=now).order_by("-published_at").values("published_at")
+    upcoming = Story.objects.filter(
+        status=Story.Status.PUBLISHED, published_at__gt=now
+    ).order_by("published_at")
+    found = (
+        ContentVersion.objects.filter(pk=ContentVersion.SINGLETON)
+        .annotate(
+            last_out=Subquery(out[:1]),
+            next_out=Subquery(upcoming.values("published_at")[:1]),
         )
-    for through in (models.Story.people.through, models.Story.related.through):
-        m2m_changed.connect(forget_pages, sender=through, dispatch_uid=f"pages-m2m-{through}")
+        .values_list("token", "changed_at", "last_out", "next_out")
+        .first()
+    )
+    if found is None:
+        # No row yet (a database emptied by hand or restored without it).
+        bump()
+        return content_state()
+    token, changed_at, last_out, next_out = found
+    return ContentState(token, max(filter(None, [changed_at, last_out])), next_out)
+
+
+def bump() -> None:
+    """A new token, as the triggers give one: for what they cannot see (a restore)."""
+    from articles.models import ContentVersion
+
+    ContentVersion.objects.update_or_create(
+        pk=ContentVersion.SINGLETON,
+        defaults={"token": secrets.token_hex(8), "changed_at": timezone.now()},
+    )

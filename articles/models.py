@@ -757,6 +757,26 @@ class ListingEntry(models.Model):
         return f"{self.get_kind_display()} {self.key}: story {self.story_id}"
 
 
+class ContentVersion(models.Model):
+    """One row whose token the database's triggers change whenever a table that
+    public pages show is written, by any path (migration 0014). The page cache
+    files pages under it (see ``articles.cache``)."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+    # The transaction that wrote it (PostgreSQL): written once per transaction.
+    changed_by_xact = models.BigIntegerField(null=True, editable=False)
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"{self.token} at {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
 # A story's revision holds its bylines, citations, corrections and tags.
 for _model in (Byline, Citation, Correction, TaggedStory):
     reversion.register(_model)

@@ -14,10 +14,10 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe
+from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.text import compress_string
 
-from articles.cache import META_KEY, current_meta, seconds_until_next_publication
+from articles.cache import content_state
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -121,6 +121,15 @@ class CompressTextMiddleware(GZipMiddleware):
 
 # The key suffix of a page's copy for readers who accept gzip.
 GZIP = ":gzip"
+# What a cache operation gives when the cache server does not answer.
+CACHE_DOWN = object()
+logger = logging.getLogger(__name__)
+# One warning every ten seconds while the cache is down, not one a request.
+last_cache_warning = -60.0
+
+
+def accepts_gzip(request) -> bool:
+    return re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
 
 # Conditional requests (revalidations) may be answered 304 or 412; others skip the check.
 CONDITIONAL_HEADERS = frozenset(
@@ -133,13 +142,20 @@ class PageCacheMiddleware:
 
     Signed-in users (anyone with a session cookie), the admin, previews, health
     checks and responses that set cookies or say no-cache are never cached.
-    A page is kept until content changes or the next scheduled story goes out
-    (see articles.cache); a shared cache keeps it `CACHE_SHARED_MAX_AGE`
-    seconds at most. Repeat visitors get 304s through its ETag.
+    Pages are filed under the content's state as the database tells it on each
+    request (see articles.cache), so whatever changes content, by whatever path,
+    the next request shows it; a shared cache keeps a page
+    `CACHE_SHARED_MAX_AGE` seconds at most, and never past a scheduled story's
+    moment. Repeat visitors get 304s through its ETag. When the cache server is
+    down, pages are rendered from the database.
     """
 
     CACHEABLE_STATUS = {200, 301, 404, 410}
     LOCK_WAIT_SECONDS = 2.0
+    # The query parameters public pages read (pagination, search, sitemap files);
+    # others change nothing on the page, so they neither make nor skip a copy.
+    QUERY_PARAMETERS = ("page", "q", "p")
+    MAX_QUERY_LENGTH = 512
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -155,7 +171,6 @@ class PageCacheMiddleware:
             or request.method not in ("GET", "HEAD")
             or request.path.startswith(self.excluded)
             or settings.SESSION_COOKIE_NAME in request.COOKIES
-            or len(request.META.get("QUERY_STRING", "")) > 512
         )
 
     def __call__(self, request):
@@ -166,30 +181,36 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        meta, key, variant, stored = self.lookup(request)
+        key = self.key(request)
+        if key is None:
+            return self.get_response(request)
+        state = content_state()
+        variant = GZIP if accepts_gzip(request) else ""
+        stored = self.cache_get(key + variant, state)
         locked = False
         if stored is None:
-            locked = cache.add(f"{key}:lock", 1, timeout=10)
+            locked = self.cache_call(cache.add, f"{key}:lock", 1, timeout=10, version=state.version)
             # Someone else is rendering this page: wait for their copy, briefly.
             deadline = time.monotonic() + self.LOCK_WAIT_SECONDS
-            while not locked and stored is None and time.monotonic() < deadline:
+            while locked is False and stored is None and time.monotonic() < deadline:
                 time.sleep(0.05)
-                stored = cache.get(key + variant)
-        if stored is not None:
+                stored = self.cache_get(key + variant, state)
+        if stored is not None and stored is not CACHE_DOWN:
             response = self.rebuild(stored, "hit")
         else:
             try:
                 response = self.get_response(request)
                 if self.cacheable(response):
-                    self.prepare(response, meta)
+                    self.prepare(response, state)
                     variants = self.pack(response)
-                    self.store(key, variants, meta)
+                    if stored is not CACHE_DOWN:
+                        self.store(key, variants, state)
                     response = self.rebuild(variants[variant], "miss")
             finally:
-                if locked:
-                    cache.delete(f"{key}:lock")
+                if locked is True:
+                    self.cache_call(cache.delete, f"{key}:lock", version=state.version)
         if self.is_public(response):
-            self.share(response, meta)
+            self.share(response, state)
             if CONDITIONAL_HEADERS.intersection(request.META):
                 return get_conditional_response(
                     request,
@@ -199,37 +220,35 @@ class PageCacheMiddleware:
                 )
         return response
 
-    def lookup(self, request):
-        """The generation, the page's key, the reader's variant of it (GZIP or plain)
-        and its cached copy: one cache round trip when the generation is the one
-        this process saw last, as it nearly always is.
-        """
-        address = self.address(request)
-        variant = (
-            GZIP if re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) else ""
+    def key(self, request) -> str | None:
+        """The page's key: its address with only the parameters pages read, as a
+        digest; None when those are too long to be worth keeping."""
+        query = sorted(
+            (name, request.GET[name]) for name in self.QUERY_PARAMETERS if name in request.GET
         )
-        guess = self.last_generation
-        keys = [META_KEY] + ([f"page:{guess}:{address}{variant}"] if guess else [])
-        found = cache.get_many(keys)
-        meta = current_meta(found.get(META_KEY))
-        self.last_generation = meta["generation"]
-        key = f"page:{meta['generation']}:{address}"
-        if meta["generation"] == guess:
-            stored = found.get(key + variant)
-        else:
-            stored = cache.get(key + variant)
-        if stored is not None and len(stored) != 3:
-            stored = None  # kept by an earlier release, in another shape
-        return meta, key, variant, stored
-
-    last_generation = None
+        encoded = urlencode(query)
+        if len(encoded) > self.MAX_QUERY_LENGTH:
+            return None
+        raw = f"{request.scheme}://{request.get_host()}{request.path}?{encoded}"
+        return "page:" + hashlib.md5(raw.encode()).hexdigest()  # noqa: S324
 
     @staticmethod
-    def address(request) -> str:
-        """The page's address, query in any order, as a digest."""
-        query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
-        raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-        return hashlib.md5(raw.encode()).hexdigest()  # noqa: S324
+    def cache_call(operation, *args, **kwargs):
+        """A cache operation, or CACHE_DOWN when the cache server does not answer."""
+        try:
+            return operation(*args, **kwargs)
+        except Exception:  # whatever the client raises, the page is served without it
+            global last_cache_warning
+            if time.monotonic() - last_cache_warning > 10:
+                last_cache_warning = time.monotonic()
+                logger.warning("The page cache is not answering; serving from the database.")
+            return CACHE_DOWN
+
+    def cache_get(self, key, state):
+        stored = self.cache_call(cache.get, key, version=state.version)
+        if isinstance(stored, tuple) and len(stored) != 3:
+            return None  # kept by an earlier release, in another shape
+        return stored
 
     def cacheable(self, response) -> bool:
         return (
@@ -245,10 +264,11 @@ class PageCacheMiddleware:
         return response.get("X-Page-Cache") in {"hit", "miss"}
 
     @staticmethod
-    def prepare(response, meta):
+    def prepare(response, state):
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
-        response["Last-Modified"] = http_date(meta["changed"])
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(state.changed_at.timestamp())
 
     @staticmethod
     def pack(response) -> dict:
@@ -269,16 +289,18 @@ class PageCacheMiddleware:
             compressed["ETag"] = "W/" + compressed["ETag"]
         return {"": plain, GZIP: (response.status_code, gzipped, compressed)}
 
-    def store(self, key, variants, meta):
-        timeout = self.until_next_publication(settings.PAGE_CACHE_SECONDS, meta)
-        if timeout >= 1:
-            # Apart, so that a hit reads only the variant it sends.
-            cache.set_many({key + variant: kept for variant, kept in variants.items()}, timeout)
+    def store(self, key, variants, state):
+        # Kept under the state's version: a change or a story going out files the
+        # next copy elsewhere, and this one simply expires.
+        kept = {key + variant: page for variant, page in variants.items()}
+        self.cache_call(
+            cache.set_many, kept, settings.PAGE_CACHE_SECONDS, version=state.version
+        )
 
     @staticmethod
-    def until_next_publication(seconds: int, meta) -> int:
-        """``seconds``, or fewer: no copy may outlive the next scheduled story."""
-        remaining = seconds_until_next_publication(meta)
+    def until_next_publication(seconds: int, state) -> int:
+        """``seconds``, or fewer: no shared copy may outlive the next scheduled story."""
+        remaining = state.seconds_until_next_publication()
         return seconds if remaining is None else min(seconds, int(remaining))
 
     @staticmethod
@@ -290,9 +312,9 @@ class PageCacheMiddleware:
         response["X-Page-Cache"] = how
         return response
 
-    def share(self, response, meta):
+    def share(self, response, state):
         """What a shared cache (the proxy) may do with this page."""
-        shared = self.until_next_publication(settings.CACHE_SHARED_MAX_AGE, meta)
+        shared = self.until_next_publication(settings.CACHE_SHARED_MAX_AGE, state)
         # Written out: a stored page has no Cache-Control of its own to merge with.
         response["Cache-Control"] = (
             f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}, "

@@ -31,9 +31,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Tests change content behind the models' backs (queryset.update); the page
-# cache has tests of its own.
-PAGE_CACHE = False
+# The page cache is on, as in production: every test reads through it.
+PAGE_CACHE = True
 
 # The test client speaks plain HTTP; the HTTPS redirect has tests of its own.
 SECURE_SSL_REDIRECT = False

@@ -101,21 +101,6 @@ def test_admin_sign_in_locks_out_after_five_wrong_passwords(django_user_model):
 
 
 @pytest.mark.django_db
-def test_healthz_answers_503_when_redis_is_configured_but_down(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "newsroom.cache.RedisCache",
-            "LOCATION": settings.REDIS_URL,
-            "OPTIONS": {"socket_connect_timeout": 0.5},
-        }
-    }
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json() == {"status": "error", "cache": "unavailable"}
-
-
-@pytest.mark.django_db
 def test_every_response_has_a_request_id(client):
     assert re.fullmatch(r"[0-9a-f]{32}", client.get("/healthz")["X-Request-ID"])
     echoed = client.get("/healthz", headers={"X-Request-ID": "lb-1234"})

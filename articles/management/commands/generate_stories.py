@@ -25,7 +25,6 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import listings, suggestions
-from articles.cache import rebuild_meta
 from articles.models import Byline, Citation, Person, Section, Source, Story, TaggedStory
 
 # Generated stories are created by this account (inactive, never signs in).
@@ -540,8 +539,6 @@ class Command(BaseCommand):
             progress = Progress(0, stream=self.stderr._out, label="Suggestions")
             suggestions.count_all(lambda done, total: progress.update_to(done, total))
             progress.close()
-        # Bulk inserts send no signals: cached pages must be forgotten here.
-        rebuild_meta()
         total = Story.objects.filter(created_by=self.generator()).count()
         self.stdout.write(
             f"Done in {time.monotonic() - started:.0f} s: {total:,} generated stories in all."
