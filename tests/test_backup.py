@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from reversion.models import Version
 
-from articles.models import Image, Story
+from articles.models import ContentVersion, Image, Story
 from tests.factories import BylineFactory
 from tests.names import postgres_database
 from tests.pictures import photo
@@ -93,6 +93,7 @@ def test_backup_and_restore_bring_back_every_story_revision_and_picture(
     assert expected["revisions"] >= 1
 
     archive = tmp_path / "backup.tar.gz"
+    version = ContentVersion.objects.get().token
     call_command("backup", output=str(archive), stdout=io.StringIO())
     assert archive.exists()
 
@@ -105,6 +106,8 @@ def test_backup_and_restore_bring_back_every_story_revision_and_picture(
     assert count(target, "SELECT COUNT(*) FROM reversion_version") == expected["revisions"]
     assert count(target, "SELECT COUNT(*) FROM articles_image") == expected["images"]
     assert count(target, "SELECT COUNT(*) FROM articles_byline") == 1
+    # Pages cached before the restore are never served after it.
+    assert count(target, "SELECT token FROM articles_contentversion") != version
     assert (restored_media / image.file.name).read_bytes() == (media / image.file.name).read_bytes()
     for _, _, name in image.renditions["webp"]:
         assert (restored_media / name).exists()

@@ -9,7 +9,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from articles.cache import bump
 from articles.management.commands.backup import local_media_root, postgres_environment
+from articles.models import ContentVersion
 
 
 class Command(BaseCommand):
@@ -45,6 +47,7 @@ class Command(BaseCommand):
                 self.restore_sqlite(folder / "database.sqlite3")
             else:
                 raise CommandError(f"{source} is not a newsroom backup (no database in it).")
+            self.forget_cached_pages()
             media = local_media_root()
             if (folder / "media").exists():
                 if media is None:
@@ -80,3 +83,12 @@ class Command(BaseCommand):
         connection.ensure_connection()
         with sqlite3.connect(copy) as source:
             source.backup(connection.connection)
+
+    def forget_cached_pages(self):
+        """Pages cached before the restore are filed under the content's version:
+        a new one makes every one of them unreachable (an archive from before the
+        version existed gets one when it is migrated)."""
+        connection.close()
+        if ContentVersion._meta.db_table in connection.introspection.table_names():
+            bump()
+
