@@ -18,6 +18,7 @@ from js_asset import Media as JsMedia
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
+from articles.cache import lock_for_change
 from articles.diff import compare_versions
 from articles.images import SafeImageField, read_metadata
 from articles.models import (
@@ -148,7 +149,9 @@ class StoryAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        # Locked until the admin's transaction ends, so two saves cannot interleave.
+        # Locked until the admin's transaction ends, so two saves cannot interleave
+        # (the content's version first: the order every writer takes its locks in).
+        lock_for_change()
         current = self.story_before_revert or (
             Story.objects.select_for_update(of=("self",))
             .select_related("updated_by")

@@ -70,3 +70,15 @@ def bump() -> None:
         pk=ContentVersion.SINGLETON,
         defaults={"token": secrets.token_hex(8), "changed_at": timezone.now()},
     )
+
+
+def lock_for_change() -> None:
+    """Take the content version's row lock now, as the triggers' first write would.
+
+    For a transaction that locks content rows (``select_for_update``) before it
+    writes: every writer then takes this lock first, so two writers can never
+    wait for each other's rows (PostgreSQL; SQLite has one writer at a time).
+    """
+    from articles.models import ContentVersion
+
+    list(ContentVersion.objects.select_for_update().filter(pk=ContentVersion.SINGLETON))

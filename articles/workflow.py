@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from articles.cache import lock_for_change
 from articles.models import Image, Person, Source, Story
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -186,6 +187,7 @@ def story_transition(
     if transition is None:
         raise WorkflowError(f"Unknown action “{name}”.")
     with transaction.atomic():
+        lock_for_change()
         current = (
             Story.objects.select_for_update(of=("self",))
             .select_related("updated_by")

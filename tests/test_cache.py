@@ -7,11 +7,11 @@ import threading
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from articles.models import Story
+from articles.models import Person, Story
 from articles.views import StoryListView
 from tests.factories import CorrectionFactory, StoryFactory
 from tests.names import run_name
@@ -323,3 +323,49 @@ def test_the_benchmark_floor_view_is_never_cached(client, settings, tmp_path):
         # Its cost must stay the floor's: no cache lookup, in every layer.
         assert "X-Page-Cache" not in response
     del bench_floor.page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+def test_an_editor_saving_a_story_and_a_rename_touching_it_both_complete():
+    from articles.cache import lock_for_change
+
+    story = StoryFactory(headline="Locked for a save")
+    person = story.people.create(name="Ann Envoy", slug="ann-envoy")
+    locked = threading.Event()
+    errors = []
+
+    def editor():
+        # The order the admin and the workflow take their locks in.
+        try:
+            with transaction.atomic():
+                lock_for_change()
+                Story.objects.select_for_update().get(pk=story.pk)
+                locked.set()
+                threading.Event().wait(0.5)
+                Story.objects.filter(pk=story.pk).update(headline="Saved")
+        except Exception as error:  # a deadlock would land here
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    def renamer():
+        locked.wait(5)
+        try:
+            with transaction.atomic():
+                # Renaming a person asks for the story's search text again: its row.
+                Person.objects.filter(pk=person.pk).update(name="Ann Envoy-Smith")
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=editor), threading.Thread(target=renamer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    story.refresh_from_db()
+    assert story.headline == "Saved"
+    assert Person.objects.get(pk=person.pk).name == "Ann Envoy-Smith"
