@@ -18,6 +18,7 @@ from django.utils.http import http_date, parse_http_date_safe, urlencode
 from django.utils.text import compress_string
 
 from articles.cache import content_state
+from newsroom.logfmt import quote
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
 VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -65,15 +66,7 @@ class OneLineFormatter(logging.Formatter):
             "request_id": getattr(record, "request_id", "-"),
             "message": message,
         }
-        return " ".join(f"{key}={self.quote(value)}" for key, value in fields.items())
-
-    @staticmethod
-    def quote(value) -> str:
-        text = str(value)
-        if re.fullmatch(r"[^\s\"=]+", text):
-            return text
-        escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
+        return " ".join(f"{key}={quote(value)}" for key, value in fields.items())
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -5,6 +5,7 @@ must set at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -143,6 +144,16 @@ for _database in DATABASES.values():
             options["server_side_binding"] = True
             # Prepared after this many runs on a connection (psycopg's default).
             options["prepare_threshold"] = 5
+# Under gevent (bin/serve's gunicorn) each client connection is a greenlet with
+# database connections of its own, which CONN_MAX_AGE would keep open until the
+# garbage collector came by. There a request borrows its PostgreSQL connection
+# from one pool per process instead, and SQLite opens its file per request.
+_monkey = sys.modules.get("gevent.monkey")
+if _monkey and _monkey.is_module_patched("socket"):
+    for _database in DATABASES.values():
+        _database["CONN_MAX_AGE"] = 0
+        if "postgresql" in _database["ENGINE"]:
+            _database["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10, "timeout": 3}
 DATABASE_ROUTERS = ["newsroom.db.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -156,7 +167,12 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             # A cache server that stops answering costs a page half a second at most;
             # pages are then rendered from the database.
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                # One pool per process, not one per thread or greenlet.
+                "pool_class": "newsroom.redis_pool.SharedConnectionPool",
+            },
             # Several sites (or test runs) can share one Redis under their own prefixes.
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             "TIMEOUT": 300,

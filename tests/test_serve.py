@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from concurrent import futures
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
 HTTPS = {"X-Forwarded-Proto": "https"}
+HTTPS_RAW = ["X-Forwarded-Proto: https"]
 
 
 def free_port():
@@ -155,7 +157,7 @@ def server(tmp_path_factory):
                 time.sleep(0.5)
                 pytest.fail("bin/serve stopped:\n" + "".join(lines))
             time.sleep(0.2)
-        yield {"base": base, "relay": relay, "log": lines, "env": env}
+        yield {"base": base, "relay": relay, "log": lines, "env": env, "pid": process.pid}
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -218,12 +220,128 @@ def test_missing_page_gets_the_sites_404_not_a_debug_page(server):
     assert "Traceback" not in html and "URLconf" not in html
 
 
+LOGFMT_FIELD = re.compile(r'([a-z_]+)=("(?:[^"\\]|\\.)*"|[^\s"=]+)( |$)')
+
+
+def logfmt(line: str) -> dict | None:
+    """The fields of a key=value line (quoted values are JSON strings), or None
+    if the line is not wholly made of such fields."""
+    fields, position = {}, 0
+    while position < len(line):
+        match = LOGFMT_FIELD.match(line, position)
+        if not match:
+            return None
+        key, value, _ = match.groups()
+        fields[key] = json.loads(value) if value.startswith('"') else value
+        position = match.end()
+    return fields
+
+
+def logged(server, text, seconds=5):
+    """The log lines that mention ``text``, once there is one."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        lines = [line.rstrip("\n") for line in list(server["log"]) if text in line]
+        if lines:
+            return lines
+        time.sleep(0.1)
+    return []
+
+
 def test_requests_are_logged_one_line_each_with_their_id(server):
     _, headers, _ = get(f"{server['base']}/", {**HTTPS, "X-Request-ID": "smoke-test-42"})
     assert headers["X-Request-ID"] == "smoke-test-42"
-    time.sleep(0.5)
-    line = next(line for line in server["log"] if "request_id=smoke-test-42" in line)
-    assert 'path="/"' in line and "status=200" in line and "duration_ms=" in line
+    [line] = logged(server, "request_id=smoke-test-42")
+    fields = logfmt(line)
+    assert fields["logger"] == "access" and fields["path"] == "/" and fields["status"] == "200"
+    assert int(fields["duration_ms"]) >= 0
+
+
+def raw_get(base, target, headers=()):
+    """A request written by hand (urllib refuses control characters in a URL); its status."""
+    host, port = base.removeprefix("http://").split(":")
+    head = [f"GET {target} HTTP/1.1", f"Host: {host}", "Connection: close", *headers]
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
+        response = b""
+        while chunk := connection.recv(65536):
+            response += chunk
+    return int(response.split(b" ", 2)[1])
+
+
+# Paths that once wrote lines of their own into the access log, and what was asked for.
+FORGED_PATHS = {
+    "/nosuch%0alevel=critical%20logger=forged1/": "/nosuch\nlevel=critical logger=forged1/",
+    "/nosuch%0d%0alevel=critical%20logger=forged2/": "/nosuch\r\nlevel=critical logger=forged2/",
+    "/nosuch%00forged3/": "/nosuch\x00forged3/",
+    # A backslash and a quote, to close the quoted path early.
+    "/nosuch%5c%22%20level=critical%20logger=forged4/": '/nosuch\\" level=critical logger=forged4/',
+    # A terminal's escape sequence, and a right-to-left override that reorders what is read.
+    "/nosuch%1b%5b2J%e2%80%aeforged5/": "/nosuch\x1b[2J\u202eforged5/",
+}
+
+
+def test_access_log_escapes_control_characters_one_line_per_request(server):
+    for number, (target, path) in enumerate(FORGED_PATHS.items()):
+        status = raw_get(server["base"], target, [f"X-Request-ID: forged-{number}", *HTTPS_RAW])
+        assert 400 <= status < 500, target
+        [line] = logged(server, f"request_id=forged-{number} ")
+        fields = logfmt(line)
+        assert fields is not None, line
+        assert (fields["logger"], fields["level"], fields["path"]) == ("access", "info", path)
+    # Nothing in the log stands apart from the line it came from, or acts on a terminal.
+    for line in logged(server, "forged"):
+        fields = logfmt(line)
+        assert fields is not None, line
+        assert fields["logger"] in {"access", "django.request"} and fields["level"] != "critical"
+    assert not [line for line in server["log"] if re.search(r"[\x00-\x08\x0b-\x1f\x7f]", line)]
+
+
+def test_slow_clients_dribbling_headers_do_not_keep_other_readers_waiting(server):
+    """Slowloris: many connections, each sending one header byte now and then."""
+    host, port = server["base"].removeprefix("http://").split(":")
+    header = b"X-Slow: 1\r\n"
+
+    def connect():
+        connection = socket.create_connection((host, int(port)), timeout=5)
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        return connection
+
+    slow = [connect() for _ in range(60)]
+    stop = threading.Event()
+
+    def dribble():
+        sent = 0
+        while not stop.wait(1):
+            byte = header[sent % len(header) : sent % len(header) + 1]
+            sent += 1
+            for index, connection in enumerate(slow):
+                try:
+                    connection.sendall(byte)
+                except OSError:
+                    # Hung up on: come back, as the attack does.
+                    connection.close()
+                    with contextlib.suppress(OSError):
+                        slow[index] = connect()
+
+    dribbler = threading.Thread(target=dribble, daemon=True)
+    dribbler.start()
+    try:
+        time.sleep(3)
+        for _ in range(5):
+            started = time.monotonic()
+            try:
+                status = get(f"{server['base']}/", HTTPS)[0]
+            except OSError as error:
+                status = error
+            waited = time.monotonic() - started
+            assert status == 200 and waited < 5, f"{status} after {waited:.1f} s"
+            time.sleep(0.5)
+    finally:
+        stop.set()
+        dribbler.join(timeout=10)
+        for connection in slow:
+            connection.close()
 
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -309,6 +427,45 @@ def test_proxy_keeps_one_compressed_copy_for_readers_who_accept_gzip(proxy):
     assert second == first
     assert "Accept-Encoding" in second_headers["Vary"]
     assert fetch(None)[0]["X-Proxy-Cache"] == "HIT"
+
+
+def connections_to(master, port) -> int:
+    """Established TCP connections from gunicorn's master and workers to ``port``."""
+    processes = [master]
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            if (
+                entry.name.isdigit()
+                and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == master
+            ):
+                processes.append(int(entry.name))
+    sockets = set()
+    for pid in processes:
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    sockets.add(target[8:-1])
+    count = 0
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            established = fields[3] == "01"
+            if established and int(fields[2].rsplit(":", 1)[1], 16) == port:
+                count += fields[9] in sockets
+    return count
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL and Redis connections; on PostgreSQL")
+def test_many_short_visits_leave_few_database_and_cache_connections_open(server):
+    # Each visit is a connection of its own, served by a greenlet of its own.
+    with futures.ThreadPoolExecutor(10) as visitors:
+        statuses = list(visitors.map(lambda _: raw_get(server["base"], "/", HTTPS_RAW), range(80)))
+    assert set(statuses) == {200}
+    # Two workers, each lending out at most 10 database connections at once.
+    assert connections_to(server["pid"], server["relay"].port) <= 20
+    if "REDIS_URL" in server["env"]:
+        assert connections_to(server["pid"], 6379) <= 20
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection; runs on PostgreSQL")
