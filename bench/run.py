@@ -307,6 +307,7 @@ class Nginx:
             template.replace("${NGINX_UPSTREAM}", f"127.0.0.1:{APP_PORT}")
             .replace("${NGINX_PORT}", f"127.0.0.1:{PROXY_PORT}")
             .replace("${NGINX_CACHE_DIR}", str(self.prefix / "cache"))
+            .replace("${NGINX_TRUST_FORWARDED_PROTO}", "1")
         )
         conf = self.prefix / "nginx.conf"
         conf.write_text(

@@ -347,19 +347,20 @@ def test_slow_clients_dribbling_headers_do_not_keep_other_readers_waiting(server
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
-@pytest.fixture(scope="module")
-def proxy(server, tmp_path_factory):
+@contextlib.contextmanager
+def nginx(server, prefix, trust_forwarded_proto):
+    """The project's nginx in front of the server, as compose renders its template."""
     if not os.path.exists(NGINX):
         if os.environ.get("REQUIRE_NGINX") == "1":
             pytest.fail("nginx is required here: apt-get install -y nginx-light")
         pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
-    prefix = tmp_path_factory.mktemp("nginx")
     port = free_port()
     template = (ROOT / "deploy" / "nginx" / "newsroom.conf.template").read_text()
     site = (
         template.replace("${NGINX_UPSTREAM}", server["base"].removeprefix("http://"))
         .replace("${NGINX_PORT}", f"127.0.0.1:{port}")
         .replace("${NGINX_CACHE_DIR}", str(prefix / "cache"))
+        .replace("${NGINX_TRUST_FORWARDED_PROTO}", trust_forwarded_proto)
     )
     (prefix / "site.conf").write_text(site)
     # Started as root, nginx's workers would drop to "nobody", who cannot use this folder.
@@ -384,9 +385,25 @@ def proxy(server, tmp_path_factory):
             if process.poll() is not None:
                 pytest.fail(process.stdout.read())
             time.sleep(0.05)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def proxy(server, tmp_path_factory):
+    """nginx as compose runs it: behind a TLS load balancer that sets X-Forwarded-Proto."""
+    with nginx(server, tmp_path_factory.mktemp("nginx"), trust_forwarded_proto="1") as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def edge_proxy(server, tmp_path_factory):
+    """nginx facing readers itself, with nothing in front of it."""
+    with nginx(server, tmp_path_factory.mktemp("edge"), trust_forwarded_proto="0") as base:
+        yield base
 
 
 def test_proxy_keeps_public_pages_and_passes_signed_in_readers_through(proxy):
@@ -427,6 +444,31 @@ def test_proxy_keeps_one_compressed_copy_for_readers_who_accept_gzip(proxy):
     assert second == first
     assert "Accept-Encoding" in second_headers["Vary"]
     assert fetch(None)[0]["X-Proxy-Cache"] == "HIT"
+
+
+def test_proxy_facing_readers_ignores_a_claim_of_https_over_plain_http(edge_proxy):
+    # Believed, it would skip the redirect to HTTPS, and the secure cookies with it.
+    status, headers, _ = get(f"{edge_proxy}/sections/world/", HTTPS)
+    assert status == 301
+    assert headers["Location"].startswith("https://")
+
+
+def test_proxy_keeps_the_port_readers_asked_for_in_the_apps_redirects(edge_proxy):
+    port = edge_proxy.rsplit(":", 1)[1]
+    status, headers, _ = get(f"{edge_proxy}/sections/world/")
+    assert status == 301
+    assert headers["Location"] == f"https://127.0.0.1:{port}/sections/world/"
+
+
+def test_proxy_keeps_the_port_in_the_apps_links_and_a_copy_per_host_it_was_asked_for(proxy):
+    port = proxy.rsplit(":", 1)[1]
+    # Another port of an allowed host: its page links there, and is kept apart.
+    _, _, elsewhere = get(f"{proxy}/feed/", {**HTTPS, "Host": "127.0.0.1:1"})
+    assert "<link>https://127.0.0.1:1/</link>" in elsewhere
+    for _ in range(2):
+        _, headers, feed = get(f"{proxy}/feed/", HTTPS)
+        assert f"<link>https://127.0.0.1:{port}/</link>" in feed
+    assert headers["X-Proxy-Cache"] == "HIT"
 
 
 def connections_to(master, port) -> int:
