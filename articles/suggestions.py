@@ -209,9 +209,11 @@ def waiting() -> set:
 
 
 def flush() -> None:
+    from articles.tasks import recount_suggestions, run_in_background
+
     ids, pending.ids = waiting(), set()
     if ids:
-        refresh(ids)
+        run_in_background(recount_suggestions, sorted(ids))
 
 
 @contextlib.contextmanager

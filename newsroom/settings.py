@@ -181,6 +181,29 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Background jobs (Celery). With no broker they run at once, in the process that
+# asks for them (a laptop's `make run`); with one, on `celery -A newsroom worker`.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "newsroom")
+# A job is acknowledged when it is done, not when it starts: one whose worker dies
+# is given to another worker (after the visibility timeout, with Redis).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "300")),
+    # Redis: the queue's name prefixes every key, so sites sharing a Redis never meet.
+    "global_keyprefix": f"{CELERY_TASK_DEFAULT_QUEUE}:",
+}
+CELERY_TASK_IGNORE_RESULT = True
+# A broker that does not answer must not hold up an editor's save for long.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
 # Public pages are cached until content changes or a scheduled story goes out.
 PAGE_CACHE = env_bool("PAGE_CACHE", default=not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
