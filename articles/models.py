@@ -767,8 +767,6 @@ class ContentVersion(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True)
     token = models.CharField(max_length=32)
     changed_at = models.DateTimeField()
-    # The transaction that wrote it (PostgreSQL): written once per transaction.
-    changed_by_xact = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         verbose_name = "content version"

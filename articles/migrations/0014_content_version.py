@@ -28,17 +28,14 @@ TABLES = [
 
 # PostgreSQL: once per statement, before it touches a row, so that the version
 # row is the first lock a writing transaction takes (one order for every writer,
-# so no deadlock between them), and only its first statement writes the row.
-# Readers see the new token only once the transaction commits, with its content.
+# so no deadlock between them). Readers see the new token only once the
+# transaction commits, with the content it stands for.
 POSTGRES_FUNCTION = """
 CREATE FUNCTION articles_content_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO articles_contentversion (id, token, changed_at, changed_by_xact)
-  VALUES (1, md5(random()::text || clock_timestamp()::text), clock_timestamp(), txid_current())
-  ON CONFLICT (id) DO UPDATE
-    SET token = EXCLUDED.token, changed_at = EXCLUDED.changed_at,
-        changed_by_xact = EXCLUDED.changed_by_xact
-    WHERE articles_contentversion.changed_by_xact IS DISTINCT FROM EXCLUDED.changed_by_xact;
+  INSERT INTO articles_contentversion (id, token, changed_at)
+  VALUES (1, md5(random()::text || clock_timestamp()::text), clock_timestamp())
+  ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token, changed_at = EXCLUDED.changed_at;
   RETURN NULL;
 END
 $$;
@@ -54,8 +51,8 @@ POSTGRES_DROP = "DROP TRIGGER IF EXISTS {table}_content_changed ON {table};"
 SQLITE_TRIGGERS = """
 CREATE TRIGGER {table}_content_{event} AFTER {event} ON {table}
 BEGIN
-  INSERT OR REPLACE INTO articles_contentversion (id, token, changed_at, changed_by_xact)
-  VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%d %H:%M:%f', 'now'), NULL);
+  INSERT OR REPLACE INTO articles_contentversion (id, token, changed_at)
+  VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%d %H:%M:%f', 'now'));
 END;
 """
 SQLITE_EVENTS = ["insert", "update", "delete"]
@@ -102,7 +99,6 @@ class Migration(migrations.Migration):
                 ("id", models.PositiveSmallIntegerField(primary_key=True, serialize=False)),
                 ("token", models.CharField(max_length=32)),
                 ("changed_at", models.DateTimeField()),
-                ("changed_by_xact", models.BigIntegerField(editable=False, null=True)),
             ],
             options={"verbose_name": "content version"},
         ),
