@@ -13,9 +13,11 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from taggit.forms import TagField
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 LINE_BREAKS = re.compile("[\x0b\x0c]")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -60,7 +62,17 @@ class XmlTextField(XmlTextMixin, forms.CharField):
 
 
 class XmlTagField(XmlTextMixin, TagField):
-    pass
+    def clean(self, value):
+        names = super().clean(value)
+        # A tag's page address is its slug: "::" would have none.
+        unaddressable = [name for name in names if not Tag().slugify(name)]
+        if unaddressable:
+            raise ValidationError(
+                "A tag needs a letter or a digit: %(names)s cannot be one.",
+                code="tag_without_slug",
+                params={"names": ", ".join(f"“{name}”" for name in unaddressable)},
+            )
+        return names
 
 
 # Model fields by exact class: subclasses (slugs, URLs, the story body) bring form
