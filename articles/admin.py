@@ -36,8 +36,6 @@ from articles.models import (
 from articles.pagination import EstimatedCountPaginator
 from articles.sanitize import sanitized_body
 from articles.text import XmlTextAdminMixin
-from articles.sanitize import sanitized_body
-from articles.text import XmlTextAdminMixin
 from articles.workflow import (
     TRANSITIONS,
     WorkflowError,

@@ -20,8 +20,6 @@ from PIL import ImageDraw, ImageFile, ImageFont, ImageOps, IptcImagePlugin
 
 from articles.text import xml_text
 
-from articles.text import xml_text
-
 # Refuse, rather than decode, anything bigger than the newsroom accepts.
 PILImage.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False

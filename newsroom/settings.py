@@ -293,9 +293,6 @@ IMAGE_MAX_PIXELS = int(float(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_0
 # A story body's stored HTML, after sanitising, is refused above this with a message.
 # 500 kB holds some 70,000 words with their markup, several times the longest long read.
 STORY_BODY_MAX_BYTES = int(float(os.environ.get("STORY_BODY_MAX_KB", "500")) * 1_000)
-# A story body's stored HTML, after sanitising, is refused above this with a message.
-# 500 kB holds some 70,000 words with their markup, several times the longest long read.
-STORY_BODY_MAX_BYTES = int(float(os.environ.get("STORY_BODY_MAX_KB", "500")) * 1_000)
 # The Google News sitemap names the publication and its language (ISO 639:
 # "en", "fr"; Chinese keeps its script, "zh-cn" or "zh-tw").
 NEWS_PUBLICATION_NAME = os.environ.get("NEWS_PUBLICATION_NAME", SITE_NAME)
