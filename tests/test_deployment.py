@@ -68,6 +68,23 @@ def test_compose_runs_postgres_redis_and_the_web_service_with_health_checks():
     assert web["env_file"] == ".env"
 
 
+def test_a_worker_from_the_same_image_does_the_jobs_from_a_queue_that_keeps_them():
+    web, worker, queue = SERVICES["web"], SERVICES["worker"], SERVICES["queue"]
+    assert worker["image"] == web["image"] and worker["build"] == web["build"]
+    assert worker["command"][:4] == ["celery", "-A", "newsroom", "worker"]
+    broker = web["environment"]["CELERY_BROKER_URL"]
+    assert (
+        broker.startswith("redis://queue:6379")
+        and worker["environment"]["CELERY_BROKER_URL"] == broker
+    )
+    assert worker["environment"]["DATABASE_URL"] == web["environment"]["DATABASE_URL"]
+    assert worker["depends_on"]["web"] == {"condition": "service_healthy"}
+    assert "inspect ping" in " ".join(worker["healthcheck"]["test"])
+    # Jobs survive a restart of the queue and are never evicted to make room.
+    assert "--appendonly" in queue["command"] and "noeviction" in queue["command"]
+    assert any(volume.endswith(":/data") for volume in queue["volumes"])
+
+
 def test_readers_reach_the_app_through_the_caching_proxy():
     proxy, web = SERVICES["proxy"], SERVICES["web"]
     assert "ports" not in web and web["expose"] == ["8000"]
