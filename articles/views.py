@@ -175,17 +175,25 @@ class SectionDetailView(ListingView):
         return page_of(Story.objects.published(at=now).filter(section_id=key), skip, size)
 
 
-class TagDetailView(ListingView):
+class UnlistedUntilPublicMixin:
+    """Tags, people and sources are made for drafts before anything about them is
+    public (a confidential source, an embargoed topic): their page answers 404
+    until a public story lists them, like everything else not public."""
+
+    allow_empty = False
+
+
+class TagDetailView(UnlistedUntilPublicMixin, ListingView):
     model = Tag
     kind = ListingEntry.Kind.TAG
 
 
-class SourceDetailView(ListingView):
+class SourceDetailView(UnlistedUntilPublicMixin, ListingView):
     model = Source
     kind = ListingEntry.Kind.SOURCE
 
 
-class PersonDetailView(ListingView):
+class PersonDetailView(UnlistedUntilPublicMixin, ListingView):
     """Stories by and about a person, one list paginated together, shown in two groups."""
 
     model = Person

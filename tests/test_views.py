@@ -286,7 +286,9 @@ def public_urls(story, person, source):
 # The page cache reads the content's state (one query) before rendering a miss.
 PAGE_CACHE_QUERIES = 1
 QUERY_BUDGET = {
-    name: render + PAGE_CACHE_QUERIES for name, render in {"/": 1, "story": 1, "listing": 2}.items()
+    # A tag's, person's or source's page also asks whether any public story lists it.
+    name: render + PAGE_CACHE_QUERIES
+    for name, render in {"/": 1, "story": 1, "listing": 3}.items()
 }
 
 
@@ -437,3 +439,25 @@ def test_paths_follow_the_script_prefix_each_request_is_served_under():
         assert path_for("articles:section", slug="world") == "/elsewhere/sections/world/"
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("kind", ["people", "sources", "tags"])
+def test_a_person_source_or_tag_only_drafts_use_has_no_public_page(client, kind):
+    story = StoryFactory(draft=True)
+    if kind == "people":
+        thing = PersonFactory(name="A confidential contact", slug="the-contact")
+        BylineFactory(story=story, person=thing)
+    elif kind == "sources":
+        thing = SourceFactory(name="A confidential contact", slug="the-contact")
+        CitationFactory(story=story, source=thing)
+    else:
+        story.tags.add("The contact")
+    url = f"/{kind}/the-contact/"
+
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}feed/").status_code == 404
+
+    story.status = "published"
+    story.save()
+    assert client.get(url).status_code == 200
+    assert client.get(f"{url}feed/").status_code == 200
