@@ -765,7 +765,7 @@ def markdown(results: dict) -> str:
         "",
         f"Run of {results['started'][:16].replace('T', ' ')} UTC, {results['minutes']} minutes: "
         f"`wrk -t{THREADS} -c{CONNECTIONS} -d{results['duration']:g}s` on loopback, gunicorn "
-        f"with `gunicorn.conf.py` and {WORKERS} sync workers, PostgreSQL, Redis, "
+        f"with `gunicorn.conf.py` and {WORKERS} gevent workers, PostgreSQL, Redis, "
         f"{results['machine']['cpus']} CPU cores shared with the load generator.",
         "Ratios are to the floor view of the same run (the story page's bytes from the same "
         "gunicorn with no database and no template), and for the proxy to nginx serving those "
