@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html
 
@@ -183,10 +182,7 @@ class ListingFeed(LatestStoriesFeed):
         view = self.listing_view()
         view.setup(request, slug=slug)
         view.get_queryset()  # 404 for an unknown slug
-        stories = view.stories(limit=FEED_LENGTH)
-        if not view.allow_empty and not stories.exists():
-            raise Http404("Nothing public is listed here yet.")  # as its page answers
-        return Listing(view.object, stories)
+        return Listing(view.object, view.stories(limit=FEED_LENGTH))
 
     def title(self, listing):
         return f"{listing.object} · {settings.SITE_NAME}"

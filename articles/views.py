@@ -39,6 +39,7 @@ from articles.pagination import NextPagePaginator, deep_page
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
 from articles.story_page import story_page
+from articles.workflow import shown_publicly
 
 
 class StoryCardsMixin:
@@ -175,32 +176,34 @@ class SectionDetailView(ListingView):
         return page_of(Story.objects.published(at=now).filter(section_id=key), skip, size)
 
 
-class UnlistedUntilPublicMixin:
+class ShownByPublicStoriesMixin:
     """Tags, people and sources are made for drafts before anything about them is
-    public (a confidential source, an embargoed topic): their page answers 404
-    until a public story lists them, like everything else not public."""
+    public (a confidential source, an embargoed topic): their page and feed answer
+    404 until a public story shows them, like everything else not public."""
 
-    allow_empty = False
+    def object_queryset(self):
+        public = shown_publicly(self.model, Story.objects.published())
+        return super().object_queryset().filter(public)
 
 
-class TagDetailView(UnlistedUntilPublicMixin, ListingView):
+class TagDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Tag
     kind = ListingEntry.Kind.TAG
 
 
-class SourceDetailView(UnlistedUntilPublicMixin, ListingView):
+class SourceDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Source
     kind = ListingEntry.Kind.SOURCE
 
 
-class PersonDetailView(UnlistedUntilPublicMixin, ListingView):
+class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
     """Stories by and about a person, one list paginated together, shown in two groups."""
 
     model = Person
     kind = ListingEntry.Kind.PERSON
 
     def object_queryset(self):
-        return Person.objects.select_related("photo")
+        return super().object_queryset().select_related("photo")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

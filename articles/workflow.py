@@ -6,8 +6,10 @@ it, then saves, and records who did it and when (admin history and revision).
 """
 
 import datetime
+import operator
 import uuid
 from dataclasses import dataclass
+from functools import reduce
 
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
@@ -15,6 +17,7 @@ from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from taggit.models import Tag
 
 from articles.cache import lock_for_change
 from articles.models import Image, Person, Source, Story
@@ -84,34 +87,38 @@ def can_edit(user, story: Story) -> bool:
     return story.status in {Story.Status.DRAFT, Story.Status.REVIEW} and is_own_story(user, story)
 
 
-def on_published_story(**lookups) -> Exists:
-    """Whether a published story, public or scheduled, matches ``lookups``."""
-    return Exists(Story.objects.filter(status=Story.Status.PUBLISHED, **lookups))
+# How a story shows each kind of thing: the lookups from a story to it.
+SHOWN_THROUGH = {
+    Person: [
+        "bylines__person",
+        "people",
+        "citations__source__person",
+        "original_publisher__person",
+    ],
+    Source: ["citations__source", "original_publisher"],
+    Tag: ["tags"],
+}
 
 
-def shown_publicly(model: type[models.Model]) -> Q:
-    """Rows of ``model`` that a published story shows: bylines, people, the sources it
-    cites or republishes and their people, its lead image and those people's photos.
+def shown_publicly(model: type[models.Model], stories=None) -> Q:
+    """Rows of ``model`` that one of ``stories`` shows (by default the published
+    ones): bylines, people, the sources it cites or republishes and their people,
+    its tags, its lead image and those people's photos.
 
-    Scheduled stories count: an editor has passed them, and they go out with no
-    further look. Withdrawn stories show nothing of these to readers.
+    Scheduled stories count by default: an editor has passed them, and they go
+    out with no further look. Withdrawn stories show nothing of these to readers.
     """
+    if stories is None:
+        stories = Story.objects.filter(status=Story.Status.PUBLISHED)
     here = OuterRef("pk")
-    if model is Person:
-        return Q(
-            on_published_story(bylines__person=here)
-            | on_published_story(people=here)
-            | on_published_story(citations__source__person=here)
-            | on_published_story(original_publisher__person=here)
-        )
-    if model is Source:
-        return Q(
-            on_published_story(citations__source=here) | on_published_story(original_publisher=here)
-        )
     if model is Image:
-        shown_people = Person.objects.filter(shown_publicly(Person), photo=here)
-        return Q(on_published_story(lead_image=here) | Exists(shown_people))
-    raise ValueError(f"{model.__name__} is not shown by stories.")
+        shown_people = Person.objects.filter(shown_publicly(Person, stories), photo=here)
+        return Q(Exists(stories.filter(lead_image=here)) | Exists(shown_people))
+    if model not in SHOWN_THROUGH:
+        raise ValueError(f"{model.__name__} is not shown by stories.")
+    return reduce(
+        operator.or_, (Q(Exists(stories.filter(**{path: here}))) for path in SHOWN_THROUGH[model])
+    )
 
 
 def is_shown_publicly(obj: models.Model) -> bool:

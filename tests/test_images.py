@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
 from articles.models import Image, Story
-from tests.factories import PersonFactory, SectionFactory, StoryFactory
+from tests.factories import BylineFactory, PersonFactory, SectionFactory, StoryFactory
 from tests.forms import form_values
 from tests.pictures import (
     exif_photo,
@@ -404,7 +404,8 @@ def test_renditions_are_made_however_the_file_was_saved():
 
 def test_person_page_shows_their_photo(editor_client, client):
     image = uploaded(editor_client, alt_text="Portrait of Ada")
-    PersonFactory(name="Ada Reporter", slug="ada", photo=image)
+    ada = PersonFactory(name="Ada Reporter", slug="ada", photo=image)
+    BylineFactory(person=ada)  # on a published story: her page is public
     html = client.get("/people/ada/").text
     assert 'alt="Portrait of Ada"' in html
     assert f"renditions/{image.pk}/" in html
