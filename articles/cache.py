@@ -41,15 +41,13 @@ def content_state() -> ContentState:
     from articles.models import ContentVersion, Story
 
     now = timezone.now()
-    out = Story.objects.published(at=now).order_by("-published_at").values("published_at")
-    upcoming = Story.objects.filter(
-        status=Story.Status.PUBLISHED, published_at__gt=now
-    ).order_by("published_at")
+    out = Story.objects.published(at=now).order_by("-published_at")
+    upcoming = Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=now)
     found = (
         ContentVersion.objects.filter(pk=ContentVersion.SINGLETON)
         .annotate(
-            last_out=Subquery(out[:1]),
-            next_out=Subquery(upcoming.values("published_at")[:1]),
+            last_out=Subquery(out.values("published_at")[:1]),
+            next_out=Subquery(upcoming.order_by("published_at").values("published_at")[:1]),
         )
         .values_list("token", "changed_at", "last_out", "next_out")
         .first()

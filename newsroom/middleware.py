@@ -124,6 +124,7 @@ last_cache_warning = -60.0
 def accepts_gzip(request) -> bool:
     return re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
 
+
 # Conditional requests (revalidations) may be answered 304 or 412; others skip the check.
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
@@ -286,9 +287,7 @@ class PageCacheMiddleware:
         # Kept under the state's version: a change or a story going out files the
         # next copy elsewhere, and this one simply expires.
         kept = {key + variant: page for variant, page in variants.items()}
-        self.cache_call(
-            cache.set_many, kept, settings.PAGE_CACHE_SECONDS, version=state.version
-        )
+        self.cache_call(cache.set_many, kept, settings.PAGE_CACHE_SECONDS, version=state.version)
 
     @staticmethod
     def until_next_publication(seconds: int, state) -> int:

@@ -91,4 +91,3 @@ class Command(BaseCommand):
         connection.close()
         if ContentVersion._meta.db_table in connection.introspection.table_names():
             bump()
-
