@@ -72,6 +72,14 @@ class XmlTagField(XmlTextMixin, TagField):
                 code="tag_without_slug",
                 params={"names": ", ".join(f"“{name}”" for name in unaddressable)},
             )
+        longest = Tag._meta.get_field("name").max_length
+        too_long = [name for name in names if len(name) > longest]
+        if too_long:
+            raise ValidationError(
+                "A tag is at most %(longest)d characters long; %(count)d of these are longer.",
+                code="tag_too_long",
+                params={"longest": longest, "count": len(too_long)},
+            )
         return names
 
 
