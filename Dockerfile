@@ -30,8 +30,10 @@ RUN pip install --no-deps . \
 
 USER newsroom
 
+# Container paths: collected when the image was built, media on its volume.
 ENV PORT=8000 \
     COLLECTSTATIC=0 \
+    STATIC_ROOT=/app/staticfiles \
     MEDIA_ROOT=/app/media
 
 EXPOSE 8000

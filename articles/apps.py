@@ -7,6 +7,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import listings, suggestions
+        from newsroom import checks  # noqa: F401  (registers the serving checks)
 
         listings.connect_signals()
         suggestions.connect_signals()

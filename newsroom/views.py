@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from articles.images import SAFE_MEDIA_PATH
@@ -12,7 +13,7 @@ from articles.images import SAFE_MEDIA_PATH
 
 @never_cache
 def healthz(request):
-    """200 {"status": "ok"} when the database answers, else 503.
+    """200 {"status": "ok"} when the database answers and pages render, else 503.
 
     A cache server that does not answer is reported ("cache": "unavailable") but
     keeps the node in service: pages are then rendered from the database.
@@ -30,7 +31,12 @@ def healthz(request):
             problems["cache"] = "unavailable"
     except Exception:  # any client error means the cache is not serving
         problems["cache"] = "unavailable"
-    if "database" in problems:
+    try:
+        # The server error page needs no database: if it cannot render, no page can.
+        render_to_string("500.html")
+    except Exception:  # a missing static manifest, a broken template: not serving
+        problems["pages"] = "cannot render"
+    if "database" in problems or "pages" in problems:
         return JsonResponse({"status": "error", **problems}, status=503)
     return JsonResponse({"status": "ok", **problems})
 

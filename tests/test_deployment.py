@@ -179,3 +179,12 @@ def test_gunicorn_workers_fork_from_a_loaded_app_set_aside_from_garbage_collecti
     config = json.loads(run.stdout)
     assert config["preload_app"] is True
     assert all(count > 1000 for count in config["frozen"].values()), config["frozen"]
+
+
+def test_env_example_works_on_a_bare_host_too_container_paths_are_the_images():
+    example = (ROOT / ".env.example").read_text()
+    values = dict(re.findall(r"^([A-Z][A-Z0-9_]+)=(.*)$", example, re.MULTILINE))
+    assert {name for name, value in values.items() if value.startswith("/app")} == set()
+    assert "COLLECTSTATIC" not in values
+    for setting in ["COLLECTSTATIC=0", "STATIC_ROOT=/app/staticfiles", "MEDIA_ROOT=/app/media"]:
+        assert setting in DOCKERFILE

@@ -1,6 +1,8 @@
 """What a reader or an editor meets when something goes wrong."""
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
@@ -43,3 +45,25 @@ def test_sign_in_with_an_outside_next_address_lands_in_the_admin(client, editor)
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:index")
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.fixture
+def static_files_not_collected(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+
+@pytest.mark.django_db
+def test_health_check_fails_when_pages_cannot_render(client, static_files_not_collected):
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "pages": "cannot render"}
+
+
+def test_serving_check_names_static_files_that_were_never_collected(static_files_not_collected):
+    with pytest.raises(SystemCheckError, match=r"newsroom.E001.*not been collected"):
+        call_command("check", deploy=True, tags=["serving"], fail_level="ERROR")

@@ -103,6 +103,37 @@ def redis_is_up():
         return False
 
 
+@contextlib.contextmanager
+def serve(env, cwd):
+    """bin/serve with ``env``, until it answers its health check: (address, pid, log)."""
+    process = subprocess.Popen(
+        [str(ROOT / "bin" / "serve")],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = []
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    base = f"http://127.0.0.1:{env['PORT']}"
+    try:
+        for _ in range(300):
+            try:
+                if get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None:
+                time.sleep(0.5)
+                pytest.fail("bin/serve stopped:\n" + "".join(lines))
+            time.sleep(0.2)
+        yield base, process.pid, lines
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("serve")
@@ -135,32 +166,10 @@ def server(tmp_path_factory):
             env["CACHE_KEY_PREFIX"] = run_name("newsroom_smoke")
     else:
         env["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
-    process = subprocess.Popen(
-        [str(ROOT / "bin" / "serve")],
-        cwd=tmp,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines = []
-    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
-    base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(300):
-            try:
-                if get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                time.sleep(0.5)
-                pytest.fail("bin/serve stopped:\n" + "".join(lines))
-            time.sleep(0.2)
-        yield {"base": base, "relay": relay, "log": lines, "env": env, "pid": process.pid}
+        with serve(env, tmp) as (base, pid, lines):
+            yield {"base": base, "relay": relay, "log": lines, "env": env, "pid": pid}
     finally:
-        process.terminate()
-        process.wait(timeout=30)
         if relay:
             relay.cut()
         stack.close()
@@ -508,6 +517,62 @@ def test_many_short_visits_leave_few_database_and_cache_connections_open(server)
     assert connections_to(server["pid"], server["relay"].port) <= 20
     if "REDIS_URL" in server["env"]:
         assert connections_to(server["pid"], 6379) <= 20
+
+
+def test_a_change_is_seen_at_once_through_every_web_server_sharing_the_database(server, tmp_path):
+    # A second web server beside the first, sharing its database and (on the
+    # PostgreSQL run) its Redis, as behind a load balancer.
+    second_env = {**server["env"], "PORT": str(free_port()), "DEMO": "0"}
+    with serve(second_env, tmp_path) as (second, _, _):
+        path = "/2025/02/12/trump-putin-call-ukraine-negotiations/"
+        for base in (server["base"], second):
+            # Kept by the page cache (every worker's, without a shared Redis).
+            seen = {get(base + path, HTTPS)[1]["X-Page-Cache"] for _ in range(8)}
+            assert "hit" in seen, base
+
+        # A one-off fix from a shell: neither server is told.
+        change = (
+            "from articles.models import Story; "
+            "Story.objects.filter(slug='trump-putin-call-ukraine-negotiations')"
+            ".update(headline='Trump and Putin speak again')"
+        )
+        fixed = subprocess.run(
+            [sys.executable, "manage.py", "shell", "--verbosity=0", "-c", change],
+            cwd=ROOT,
+            env=server["env"],
+            capture_output=True,
+            text=True,
+        )
+        assert fixed.returncode == 0, fixed.stderr
+
+        for base in (server["base"], second):
+            status, _, body = get(base + path, HTTPS)
+            assert status == 200 and "Trump and Putin speak again" in body, base
+
+
+def test_bin_serve_refuses_to_start_when_static_files_were_never_collected(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE",)}
+    env.update(
+        PYTHON=sys.executable,
+        PORT=str(free_port()),
+        DEBUG="0",
+        SECRET_KEY="a-production-like-secret-key-for-the-smoke-test-0123456789",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        STATIC_ROOT=str(tmp_path / "static"),
+        COLLECTSTATIC="0",
+    )
+    env.pop("REDIS_URL", None)
+    result = subprocess.run(
+        [str(ROOT / "bin" / "serve")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+    assert result.returncode != 0
+    assert "The static files have not been collected into STATIC_ROOT" in result.stderr
 
 
 @pytest.mark.skipif(not ON_POSTGRES, reason="cuts a PostgreSQL connection; runs on PostgreSQL")
