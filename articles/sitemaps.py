@@ -33,7 +33,7 @@ class IdRangeSitemap(Sitemap):
 
     @cached_property
     def paginator(self):
-        return IdRangePaginator(self._items(), self.limit)
+        return IdRangePaginator(self.items(), self.limit)
 
 
 class StorySitemap(IdRangeSitemap):
@@ -180,7 +180,7 @@ class NewsSitemap(Sitemap):
 
     @cached_property
     def paginator(self):
-        return Paginator(self._items(), self.limit)
+        return Paginator(self.items(), self.limit)
 
     def location(self, item):
         return item.path

@@ -51,7 +51,9 @@ IMAGE_FIELDS = (
 )
 # The story's own columns: all but its search index entry.
 STORY_COLUMNS = [
-    field.column for field in Story._meta.concrete_fields if field.name != "search_vector"
+    field.column
+    for field in Story._meta.get_fields()
+    if field.concrete and not field.many_to_many and field.name != "search_vector"
 ]
 
 

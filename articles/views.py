@@ -21,7 +21,6 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles import compiled
 from articles.cards import byline_lines, story_cards
 from articles.images import draw_card
 from articles.models import (
@@ -46,8 +45,8 @@ class StoryCardsMixin:
     """A list view whose page is story cards (``articles.cards``), 20 a page, never counted.
 
     A view that defines ``card_query(now, key, skip, size)`` (a values() queryset
-    of the page's card rows) has it put together once per page number and run
-    with each request's moment and ``listing_key()`` (``articles.compiled``).
+    of the page's card rows) has its page read with it, for the request's moment
+    and ``listing_key()``.
     """
 
     paginate_by = 20
@@ -74,14 +73,7 @@ class StoryCardsMixin:
         return None
 
     def fetch_cards(self, skip: int, size: int) -> list[dict]:
-        def build(now, key=None):
-            return self.card_query(now, key, skip, size)
-
-        values = {"now": timezone.now()}
-        key = self.listing_key()
-        if key is not None:
-            values["key"] = key
-        return compiled.rows((type(self).__name__, skip, size), build, Story, **values)
+        return list(self.card_query(timezone.now(), self.listing_key(), skip, size))
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
