@@ -10,10 +10,14 @@ change, or a scheduled story's moment arriving, is seen by the next request on
 every web server sharing the database, and no signal can be missed.
 """
 
+import contextlib
 import datetime
 import secrets
 from dataclasses import dataclass
 
+import django
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -80,3 +84,39 @@ def lock_for_change() -> None:
     from articles.models import ContentVersion
 
     list(ContentVersion.objects.select_for_update().filter(pk=ContentVersion.SINGLETON))
+
+
+def request_state(request) -> ContentState:
+    """The content's state for this request: the page cache's, or read once."""
+    state = getattr(request, "content_state", None)
+    if state is None:
+        state = request.content_state = content_state()
+    return state
+
+
+def fragment(request, name: str, build):
+    """``build()``, kept in the cache under the content's state (``FRAGMENT_CACHE``).
+
+    Parts of pages that take queries to make (a story with all it shows, a page
+    of cards, the header's sections) are made once per state of the content and
+    shared by every page and web server; any change to the content files them
+    anew, like the pages. When the cache server is down they are made each time.
+    """
+    if not settings.FRAGMENT_CACHE:
+        return build()
+    version = request_state(request).version
+    # Pickled model instances are read back by the same Django only.
+    key = f"fragment:{django.get_version()}:{name}"
+    try:
+        found = cache.get(key, MISSING, version=version)
+    except Exception:  # the cache server is down: make it from the database
+        return build()
+    if found is not MISSING:
+        return found
+    value = build()
+    with contextlib.suppress(Exception):
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS, version=version)
+    return value
+
+
+MISSING = object()

@@ -182,7 +182,7 @@ class ListingFeed(LatestStoriesFeed):
         view = self.listing_view()
         view.setup(request, slug=slug)
         view.get_queryset()  # 404 for an unknown slug
-        return Listing(view.object, view.stories(limit=FEED_LENGTH))
+        return Listing(view.object, view.stories())
 
     def title(self, listing):
         return f"{listing.object} · {settings.SITE_NAME}"

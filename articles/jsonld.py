@@ -7,12 +7,12 @@ import json
 
 from django.conf import settings
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Person, Source, Story
-from articles.paths import path_for
 
 # The publisher's logo: Google asks for a wide image at most 60 px high.
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
@@ -116,7 +116,7 @@ def story_article(request, page) -> dict:
 
 def story_breadcrumbs(request, story: Story) -> dict:
     """Front page › section › story."""
-    trail = [(settings.SITE_NAME, path_for("articles:index"))]
+    trail = [(settings.SITE_NAME, reverse("articles:index"))]
     if story.section:
         trail.append((story.section.name, story.section.get_absolute_url()))
     trail.append((story.headline, story.get_absolute_url()))

@@ -8,16 +8,14 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import connection, models, transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db import models, transaction
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.paths import path_for
 from articles.sanitize import BODY_EDITOR_EXTENSIONS, sanitize_html
 
 PREVIEW_SALT = "articles.story.preview"
@@ -38,7 +36,7 @@ class Section(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return path_for("articles:section", slug=self.slug)
+        return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 def validate_same_as(value: str) -> None:
@@ -200,7 +198,7 @@ class Person(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return path_for("articles:person", slug=self.slug)
+        return reverse("articles:person", kwargs={"slug": self.slug})
 
     @property
     def same_as_urls(self) -> list[str]:
@@ -242,7 +240,7 @@ class Source(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return path_for("articles:source", slug=self.slug)
+        return reverse("articles:source", kwargs={"slug": self.slug})
 
     def is_anonymous(self) -> bool:
         return self.kind == self.Kind.ANONYMOUS
@@ -250,69 +248,19 @@ class Source(models.Model):
 
 # Columns no public list shows: a story's text and its search index entry.
 HEAVY_FIELDS = ("body", "search_vector")
-# What a story card shows (articles.cards), with its picture and original publisher.
-CARD_COLUMNS = (
-    "pk",
-    "headline",
-    "slug",
-    "kicker",
-    "dek",
-    "story_type",
-    "published_at",
-    "original_publisher__name",
-    "lead_image_id",
-    "lead_image__file",
-    "lead_image__alt_text",
-    "lead_image__width",
-    "lead_image__height",
-    "lead_image__renditions",
-)
 
 
 def story_path(published_at, slug: str, zone=None) -> str:
-    """/<yyyy>/<mm>/<dd>/<slug>/, the day of publication in the site's time zone.
-
-    ``zone`` is the current time zone, for callers that work out thousands of paths.
-    """
+    """/<yyyy>/<mm>/<dd>/<slug>/, the day of publication in the site's time zone."""
     day = timezone.localtime(published_at, zone)
-    return path_for(
+    return reverse(
         "articles:story",
-        year=f"{day.year:04d}",
-        month=f"{day.month:02d}",
-        day=f"{day.day:02d}",
-        slug=slug,
-    )
-
-
-def json_rows(columns: list[str], source: str, order: str) -> RawSQL:
-    """``SELECT columns source ORDER BY order`` as one JSON array of arrays: a column
-    of each story row, so that its bylines (say) come with it in one query.
-
-    ``source`` is the FROM and WHERE clauses; it names the story as ``articles_story``.
-    """
-    if connection.vendor == "postgresql":
-        sql = f"SELECT jsonb_agg(jsonb_build_array({', '.join(columns)}) ORDER BY {order}) {source}"
-    else:
-        named = ", ".join(f"{column} AS c{index}" for index, column in enumerate(columns))
-        values = ", ".join(f"c{index}" for index in range(len(columns)))
-        sql = (
-            f"SELECT json_group_array(json_array({values})) "
-            f"FROM (SELECT {named} {source} ORDER BY {order})"
-        )
-    return RawSQL(sql, (), output_field=models.JSONField())
-
-
-def bylines_json(*person_fields: str) -> RawSQL:
-    """A story's bylines as [[person's ``person_fields``…, role], …], in order.
-
-    Read with the story's row: a query of its own cost a page of cards more in
-    Python than the database took to answer it.
-    """
-    return json_rows(
-        [*(f"p.{field}" for field in person_fields), "b.role"],
-        f"FROM {Byline._meta.db_table} b JOIN {Person._meta.db_table} p ON p.id = b.person_id "
-        f"WHERE b.story_id = {Story._meta.db_table}.id",
-        'b."order", b.id',
+        kwargs={
+            "year": f"{day.year:04d}",
+            "month": f"{day.month:02d}",
+            "day": f"{day.day:02d}",
+            "slug": slug,
+        },
     )
 
 
@@ -332,10 +280,13 @@ class StoryQuerySet(models.QuerySet):
         """Stories that were public and have been taken down (their URL answers 410)."""
         return self.filter(status=Story.Status.WITHDRAWN, published_at__lte=timezone.now())
 
-    def card_rows(self, *more):
-        """Rows of what a story card shows, bylines included (see ``articles.cards``),
-        and of the ``more`` fields named."""
-        return self.values(*CARD_COLUMNS, *more, byline_list=bylines_json("id", "name", "slug"))
+    def cards(self, *, with_body: bool = False):
+        """What a story card shows: the picture, the original publisher and the
+        bylines with their people, in two queries for any number of stories."""
+        bylines = Byline.objects.select_related("person")
+        stories = self.select_related("lead_image", "original_publisher")
+        stories = stories.defer("search_vector") if with_body else stories.defer(*HEAVY_FIELDS)
+        return stories.prefetch_related(Prefetch("bylines", queryset=bylines))
 
 
 class Story(models.Model):
@@ -570,7 +521,7 @@ class Story(models.Model):
         """The picture social networks show for the story: its lead image, or a drawn card."""
         if self.lead_image_id and self.lead_image.share_url:
             return self.lead_image.share_url
-        return path_for("articles:card", pk=self.pk, digest=self.card_digest())
+        return reverse("articles:card", kwargs={"pk": self.pk, "digest": self.card_digest()})
 
     def card_digest(self) -> str:
         from articles.images import card_digest
@@ -699,62 +650,6 @@ class TaggedStory(TaggedItemBase):
 
     def __str__(self):
         return str(self.tag)
-
-
-class Suggestion(models.Model):
-    """A story suggested under another: among the stories published around it, one
-    sharing most of its people and tags. Kept by ``articles.suggestions``."""
-
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="suggestions")
-    suggested = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="suggested_under")
-    rank = models.PositiveSmallIntegerField()
-
-    class Meta:
-        ordering = ["story", "rank"]
-        constraints = [
-            models.UniqueConstraint(fields=["story", "rank"], name="suggestion_unique_rank"),
-        ]
-
-    def __str__(self):
-        return f"{self.suggested_id} under {self.story_id} (#{self.rank})"
-
-
-class ListingEntry(models.Model):
-    """A published story's place in one listing: one of its tags, people (by or
-    about) or sources, with its times. A listing's page is one range of one
-    index, however many stories the listing holds. (Sections need none: their
-    stories are one range of an index of the story table.)
-
-    Kept by ``articles.listings``; only published (and scheduled) stories have them.
-    """
-
-    class Kind(models.IntegerChoices):
-        TAG = 2
-        PERSON = 3
-        SOURCE = 4
-
-    kind = models.PositiveSmallIntegerField(choices=Kind)
-    # The id of the section, tag, person or source.
-    key = models.BigIntegerField()
-    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="listing_entries")
-    published_at = models.DateTimeField()
-    created_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "key", "story"], name="listing_entry_unique"),
-        ]
-        indexes = [
-            # In the listings' order; the story's id read from the index alone.
-            models.Index(
-                fields=["kind", "key", "-published_at", "-created_at"],
-                name="listing_entry_page_idx",
-                include=["story"],
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {self.key}: story {self.story_id}"
 
 
 class ContentVersion(models.Model):

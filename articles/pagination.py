@@ -36,14 +36,6 @@ class NextPagePaginator(Paginator):
 
     max_pages = 500
 
-    def __init__(self, object_list, per_page, *args, read=None, fetch=None, **kwargs):
-        """``read(queryset)`` turns the page's rows into what the page shows
-        (``StoryQuerySet.card_rows``, say) after they are chosen. ``fetch(skip,
-        size)``, when given, returns those rows itself."""
-        super().__init__(object_list, per_page, *args, **kwargs)
-        self.read = read or (lambda rows: rows)
-        self.fetch = fetch
-
     @property
     def count(self):
         raise TypeError("NextPagePaginator does not count: use page.has_next().")
@@ -68,14 +60,11 @@ class NextPagePaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         size = self.per_page + 1
-        if self.fetch is not None:
-            rows = self.fetch(bottom, size)
-        else:
-            rows = self.object_list
-            if bottom and hasattr(rows, "query"):
-                rows = deep_page(rows, bottom, size)
-                bottom = 0
-            rows = list(self.read(rows)[bottom : bottom + size])
+        rows = self.object_list
+        if bottom and hasattr(rows, "query"):
+            rows = deep_page(rows, bottom, size)
+            bottom = 0
+        rows = list(rows[bottom : bottom + size])
         if not rows and number > 1:
             raise EmptyPage("That page contains no results.")
         has_more = len(rows) > self.per_page and number != self.max_pages

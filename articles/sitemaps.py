@@ -11,13 +11,13 @@ from typing import NamedTuple
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from articles.models import Person, Section, Source, Story, story_path
 from articles.pagination import IdRangePaginator
-from articles.paths import path_for
 from articles.text import xml_text
 
 NEWS_WINDOW = datetime.timedelta(days=2)
@@ -104,7 +104,7 @@ class ListingSitemap(IdRangeSitemap):
         return self.model.objects.filter(listed).order_by("pk").values_list("slug", flat=True)
 
     def location(self, slug):
-        return path_for(f"articles:{self.route}", slug=slug)
+        return reverse(f"articles:{self.route}", kwargs={"slug": slug})
 
 
 class TagSitemap(ListingSitemap):

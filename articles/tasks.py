@@ -6,18 +6,7 @@ retried with backoff when the database is briefly unavailable.
 
 import logging
 
-from celery import shared_task
-from django.db import DatabaseError
-
 logger = logging.getLogger(__name__)
-
-
-@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
-def recount_suggestions(story_ids: list[int]) -> None:
-    """Count again the related stories of these stories and of their neighbours."""
-    from articles import suggestions
-
-    suggestions.refresh(set(story_ids))
 
 
 def run_in_background(task, *args) -> None:

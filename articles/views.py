@@ -11,7 +11,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import (
     DayArchiveView,
@@ -21,20 +20,19 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
-from articles.cards import byline_lines, story_cards
+from articles.cache import fragment
 from articles.images import draw_card
 from articles.models import (
     PREVIEW_SALT,
+    Byline,
     Correction,
-    ListingEntry,
     Person,
     Section,
     Source,
     Story,
     StoryRedirect,
 )
-from articles.nav import nav_column, nav_links
-from articles.pagination import NextPagePaginator, deep_page
+from articles.pagination import NextPage, NextPagePaginator
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
 from articles.story_page import story_page
@@ -42,58 +40,36 @@ from articles.workflow import shown_publicly
 
 
 class StoryCardsMixin:
-    """A list view whose page is story cards (``articles.cards``), 20 a page, never counted.
+    """A list view whose page is story cards (``StoryQuerySet.cards()``), 20 a page,
+    never counted.
 
-    A view that defines ``card_query(now, key, skip, size)`` (a values() queryset
-    of the page's card rows) has its page read with it, for the request's moment
-    and ``listing_key()``.
+    A page's stories are kept as a fragment (``articles.cache.fragment``) under the
+    page's address and number, until the content changes.
     """
 
     paginate_by = 20
     paginator_class = NextPagePaginator
-    card_query = None
-
-    def get_paginator(self, queryset, per_page, **kwargs):
-        if self.card_query is not None:
-            kwargs["fetch"] = self.fetch_cards
-        return super().get_paginator(queryset, per_page, read=self.read_cards, **kwargs)
-
-    @staticmethod
-    def read_cards(stories, *more):
-        """Card rows (and the ``more`` fields) with the header's sections."""
-        return stories.annotate(page_nav=nav_column()).card_rows("page_nav", *more)
-
-    @staticmethod
-    def nav_of(rows) -> list | None:
-        """The header's sections, from the first of ``read_cards``' rows (None for none)."""
-        return nav_links(rows[0]["page_nav"]) if rows else None
-
-    def listing_key(self) -> int | None:
-        """The id of what is listed, if anything."""
-        return None
-
-    def fetch_cards(self, skip: int, size: int) -> list[dict]:
-        return list(self.card_query(timezone.now(), self.listing_key(), skip, size))
 
     def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        # The header's sections came with the cards (an empty page asks for them).
-        self.nav_sections = self.nav_of(rows)
-        page.object_list = story_cards(rows)
-        return paginator, page, page.object_list, is_paginated
+        paginator = self.get_paginator(queryset.cards(), page_size)
+        number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
+        try:
+            number = paginator.validate_number(paginator.num_pages if number == "last" else number)
+        except InvalidPage as error:
+            raise Http404("No such page.") from error
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)  # paginates
-        if getattr(self, "nav_sections", None) is not None:
-            context["nav_sections"] = self.nav_sections
-        return context
+        def build():
+            try:
+                page = paginator.page(number)
+            except InvalidPage:
+                return None
+            return list(page.object_list), page.has_more
 
-
-def page_of(stories, skip: int, size: int):
-    """Card rows of ``stories[skip:skip + size]``; a deep page picks its ids first."""
-    if skip:
-        stories = deep_page(stories, skip, size)
-    return StoryCardsMixin.read_cards(stories)[:size]
+        found = fragment(self.request, f"cards:{self.request.path}:{number}", build)
+        if found is None:
+            raise Http404("No such page.")
+        page = NextPage(found[0], number, paginator, found[1])
+        return paginator, page, page.object_list, page.has_other_pages()
 
 
 class StoryListView(StoryCardsMixin, ListView):
@@ -104,22 +80,16 @@ class StoryListView(StoryCardsMixin, ListView):
     def get_queryset(self):
         return Story.objects.published()
 
-    def card_query(self, now, key, skip, size):
-        return page_of(Story.objects.published(at=now), skip, size)
-
 
 class ListingView(StoryCardsMixin, ListView):
     """Published stories belonging to one section, tag, person or source.
 
-    Subclasses set ``model`` (the thing listed by) and ``kind`` (its
-    ``ListingEntry.Kind``): a page's stories are chosen from the listing's
-    entries (``articles.listings``), one range of one index at any depth.
-    ``stories(limit)`` are the listing's stories (its newest ``limit`` at least).
-    Template ``articles/<model>_detail.html``; context ``object`` and the page.
+    Subclasses set ``model`` (the thing listed by) and ``stories()`` (the
+    listing's stories, newest first). Template ``articles/<model>_detail.html``;
+    context ``object`` and the page.
     """
 
     slug_field = "slug"
-    kind = None
 
     def get_template_names(self):
         return [f"articles/{self.model._meta.model_name}_detail.html"]
@@ -133,24 +103,8 @@ class ListingView(StoryCardsMixin, ListView):
     def object_queryset(self):
         return self.model._default_manager.all()
 
-    def entries(self, now, key):
-        """The ids of listing ``key``'s stories public at ``now``, in the listing's order."""
-        entries = ListingEntry.objects.filter(kind=self.kind, key=key, published_at__lte=now)
-        return entries.order_by("-published_at", "-created_at").values("story_id")
-
-    def stories(self, limit: int | None = None):
-        """The listing's stories, or its newest ``limit``."""
-        ids = self.entries(timezone.now(), self.object.pk)[:limit]
-        return Story.objects.published().filter(pk__in=ids)
-
-    def listing_key(self) -> int:
-        return self.object.pk
-
-    def card_query(self, now, key, skip, size):
-        # The page's ids come from the listing's entries; its stories by those ids.
-        ids = self.entries(now, key)[skip : skip + size]
-        stories = Story.objects.published(at=now).filter(pk__in=ids)
-        return self.read_cards(stories)[:size]
+    def stories(self):
+        raise NotImplementedError
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -161,11 +115,8 @@ class SectionDetailView(ListingView):
 
     model = Section
 
-    def stories(self, limit: int | None = None):
+    def stories(self):
         return Story.objects.published().filter(section=self.object)
-
-    def card_query(self, now, key, skip, size):
-        return page_of(Story.objects.published(at=now).filter(section_id=key), skip, size)
 
 
 class ShownByPublicStoriesMixin:
@@ -180,28 +131,36 @@ class ShownByPublicStoriesMixin:
 
 class TagDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Tag
-    kind = ListingEntry.Kind.TAG
+
+    def stories(self):
+        return Story.objects.published().filter(tagged_items__tag=self.object)
 
 
 class SourceDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Source
-    kind = ListingEntry.Kind.SOURCE
+
+    def stories(self):
+        return Story.objects.published().filter(citations__source=self.object)
 
 
 class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
     """Stories by and about a person, one list paginated together, shown in two groups."""
 
     model = Person
-    kind = ListingEntry.Kind.PERSON
 
     def object_queryset(self):
         return super().object_queryset().select_related("photo")
+
+    def stories(self):
+        written = Byline.objects.filter(person=self.object).order_by().values("story_id")
+        about = Story.people.through.objects.filter(person=self.object).values("story_id")
+        return Story.objects.published().filter(pk__in=written.union(about))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         stories_by, stories_about = [], []
         for card in context["object_list"]:
-            if any(line.person_id == self.object.pk for line in card.bylines):
+            if any(line.person_id == self.object.pk for line in card.bylines.all()):
                 stories_by.append(card)
             else:
                 stories_about.append(card)
@@ -221,7 +180,7 @@ def story_detail(request, year, month, day, slug):
     except (ValueError, OverflowError) as error:
         raise Http404("No such date.") from error
 
-    page = story_page(slug=slug)
+    page = fragment(request, f"story:{slug}", lambda: story_page(slug=slug))
     if page is None:
         withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
         if withdrawn is not None:
@@ -246,14 +205,8 @@ def story_detail(request, year, month, day, slug):
 
 
 def render_story(request, page, **context):
-    """``articles/story_detail.html`` with ``story``, its ``page`` (a ``StoryPage``)
-    and its ``bylines`` (``cards.Line``)."""
-    context.update(
-        story=page.story,
-        page=page,
-        bylines=byline_lines(page.bylines),
-        nav_sections=page.sections,
-    )
+    """``articles/story_detail.html`` with ``story`` and its ``page`` (a ``StoryPage``)."""
+    context.update(story=page.story, page=page, bylines=page.bylines)
     return render(request, "articles/story_detail.html", context)
 
 
@@ -336,24 +289,17 @@ def search(request):
     except InvalidPage as error:
         raise Http404("No such page.") from error
     # Each result's snippet is cut from its body.
-    rows = list(
-        StoryCardsMixin.read_cards(
-            Story.objects.published().filter(pk__in=page.object_list), "body"
-        )
-    )
-    nav_sections = StoryCardsMixin.nav_of(rows)
-    rows = {row["pk"]: row for row in rows}
-    page.object_list = story_cards(rows[pk] for pk in page.object_list if pk in rows)
-    for card in page.object_list:
-        card.snippet = snippet(f"{rows[card.pk]['dek']} {rows[card.pk]['body']}", query)
+    found = Story.objects.published().filter(pk__in=page.object_list).cards(with_body=True)
+    found = {story.pk: story for story in found}
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    for story in page.object_list:
+        story.snippet = snippet(f"{story.dek} {story.body}", query)
     context = {
         "query": query,
         "page_obj": page,
         "paginator": paginator,
         "page_query": urlencode({"q": query}),
     }
-    if nav_sections is not None:
-        context["nav_sections"] = nav_sections
     return render(request, "articles/search.html", context)
 
 

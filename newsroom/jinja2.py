@@ -8,13 +8,22 @@ misses the page cache. The admin keeps Django's templates (``templates/``).
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from jinja2 import Environment, pass_context
 
 from articles import jsonld
+from articles.cache import fragment
 from articles.models import Section
-from articles.paths import NavLink, path_for
-from newsroom.dates import date
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def date(value, format_string: str = "") -> str:
+    """Django's ``date`` filter, in the site's time zone as in Django's templates."""
+    return defaultfilters.date(timezone.template_localtime(value), format_string or None)
 
 
 def now(format_string: str) -> str:
@@ -29,12 +38,13 @@ def linebreaks(value) -> str:
     return defaultfilters.linebreaks_filter(value, autoescape=True)
 
 
-def section_list() -> list[NavLink]:
-    """The site's sections, for the header navigation: names and addresses only."""
-    return [
-        NavLink(name, path_for("articles:section", slug=slug))
-        for name, slug in Section.objects.values_list("name", "slug")
-    ]
+@pass_context
+def section_list(context) -> list[Section]:
+    """The site's sections in the desk's order, for the header navigation."""
+    request = context.get("request")
+    if request is None:
+        return list(Section.objects.only("name", "slug"))
+    return fragment(request, "sections", lambda: list(Section.objects.only("name", "slug")))
 
 
 @pass_context
@@ -53,7 +63,7 @@ def person_structured_data(context, person):
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(
-        url=path_for,
+        url=url,
         static=static,
         now=now,
         section_list=section_list,

@@ -178,7 +178,8 @@ class PageCacheMiddleware:
         key = self.key(request)
         if key is None:
             return self.get_response(request)
-        state = content_state()
+        # Parts of the page made below are kept under the same state (articles.cache).
+        state = request.content_state = content_state()
         variant = GZIP if accepts_gzip(request) else ""
         stored = self.cache_get(key + variant, state)
         locked = False

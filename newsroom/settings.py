@@ -207,6 +207,9 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Public pages are cached until content changes or a scheduled story goes out.
 PAGE_CACHE = env_bool("PAGE_CACHE", default=not DEBUG)
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Parts of pages (a story with all it shows, a page of cards) are cached the same way,
+# for pages the page cache does not keep.
+FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", default=True)
 # How long a shared cache (the proxy, a CDN) may keep a page: how late news may be.
 CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "30"))
 

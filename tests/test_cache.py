@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Person, Story
 from articles.views import StoryListView
-from tests.factories import CorrectionFactory, StoryFactory
+from tests.factories import CorrectionFactory, PersonFactory, StoryFactory
 from tests.names import run_name
 
 HOUR = datetime.timedelta(hours=1)
@@ -369,3 +369,18 @@ def test_an_editor_saving_a_story_and_a_rename_touching_it_both_complete():
     story.refresh_from_db()
     assert story.headline == "Saved"
     assert Person.objects.get(pk=person.pk).name == "Ann Envoy-Smith"
+
+
+def test_people_tags_and_related_stories_added_reach_a_cached_page(client):
+    # Django adds many-to-many rows with INSERT … ON CONFLICT DO NOTHING / OR IGNORE.
+    story = StoryFactory(headline="Main")
+    other = StoryFactory(headline="Chosen by the desk")
+    url = story.get_absolute_url()
+    assert "Chosen by the desk" not in client.get(url).text
+
+    story.people.add(PersonFactory(name="Newly Named"))
+    assert "Newly Named" in client.get(url).text
+    story.tags.add("Fresh topic")
+    assert "Fresh topic" in client.get(url).text
+    story.related.add(other)
+    assert "Chosen by the desk" in client.get(url).text

@@ -293,9 +293,9 @@ def test_related_stories_put_the_editors_choice_first_then_shared_people_and_tag
 def test_related_stories_come_from_the_stories_published_around_it(
     client, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from articles import suggestions
+    from articles import story_page
 
-    monkeypatch.setattr(suggestions, "NEIGHBOURS", 2)
+    monkeypatch.setattr(story_page, "NEIGHBOURS", 2)
     day = datetime.timedelta(days=1)
 
     def tagged(headline, when):

@@ -1,5 +1,5 @@
-"""Suggested stories ("Related stories" on a story page), kept up to date as
-stories are published, changed, withdrawn and deleted."""
+"""Related stories on a story page: the editors' choice, then suggestions, up
+to date as stories are published, changed, withdrawn and deleted."""
 
 import datetime
 
@@ -7,8 +7,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from articles import suggestions
-from articles.models import Story, Suggestion
+from articles import story_page
+from articles.models import Story
 from tests.factories import PersonFactory, StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,13 +22,6 @@ def related_headlines(client, story) -> list[str]:
         return []
     part = html.split('id="related-title"', 1)[1].split("</section>", 1)[0]
     return [line.split("</a>")[0].rsplit(">", 1)[1] for line in part.split("<li>")[1:]]
-
-
-def stored() -> dict[int, list[int]]:
-    found = {}
-    for story_id, other in Suggestion.objects.values_list("story_id", "suggested_id"):
-        found.setdefault(story_id, []).append(other)
-    return found
 
 
 @pytest.fixture
@@ -60,13 +53,12 @@ def test_more_shared_people_and_tags_come_first_then_the_newest(client, committe
     with committed():
         main = tagged("Main", "Russia", "Diplomacy")
         main.people.add(putin)
-        one_old = tagged("One, old", "Russia", published_at=timezone.now() - 5 * DAY)
-        one_new = tagged("One, new", "Diplomacy", published_at=timezone.now() - 2 * DAY)
+        tagged("One, old", "Russia", published_at=timezone.now() - 5 * DAY)
+        tagged("One, new", "Diplomacy", published_at=timezone.now() - 2 * DAY)
         two = tagged("Two", "Russia")
         two.people.add(putin)
 
     assert related_headlines(client, main) == ["Two", "One, new", "One, old"]
-    assert stored()[main.pk] == [two.pk, one_new.pk, one_old.pk]
 
 
 def test_a_story_that_loses_the_shared_tag_leaves_its_neighbours_lists(client, committed):
@@ -79,7 +71,6 @@ def test_a_story_that_loses_the_shared_tag_leaves_its_neighbours_lists(client, c
         other.tags.remove("Harvest")
 
     assert related_headlines(client, main) == []
-    assert main.pk not in stored()
 
 
 def test_withdrawn_and_deleted_stories_make_way_for_the_next(client, committed):
@@ -111,48 +102,36 @@ def test_a_scheduled_story_is_suggested_once_it_is_public(client, committed):
 
 def test_the_newest_stories_keep_public_suggestions_beside_many_scheduled(client, committed):
     with committed():
-        older = tagged("Older", "Harvest", published_at=timezone.now() - 2 * DAY)
+        tagged("Older", "Harvest", published_at=timezone.now() - 2 * DAY)
         main = tagged("Main", "Harvest")
         for hours in range(1, 12):
             tagged(f"Scheduled {hours}", "Harvest", published_at=timezone.now() + hours * DAY)
 
     assert related_headlines(client, main) == ["Older"]
-    assert Suggestion.objects.filter(story=main, suggested=older).exists()
     with time_machine.travel(timezone.now() + 2 * DAY + datetime.timedelta(hours=1)):
         assert related_headlines(client, main) == ["Scheduled 2", "Scheduled 1", "Older"]
 
 
-def test_changes_keep_the_same_suggestions_as_counting_everything_again(committed):
-    people = PersonFactory.create_batch(3)
-    with committed():
-        stories = [
-            tagged(
-                f"Story {n}", f"tag-{n % 4}", f"tag-{n % 3}", published_at=timezone.now() - n * DAY
-            )
-            for n in range(12)
-        ]
-        for n, story in enumerate(stories):
-            story.people.add(people[n % 3])
-        draft = tagged("Draft", "tag-1", draft=True)
-    with committed():
-        stories[3].tags.set(["tag-0"])
-        stories[5].people.clear()
-        stories[7].delete()
-        people[1].stories_about.clear()
-    kept = stored()
+def test_suggestions_come_from_the_stories_published_around_the_story(client, monkeypatch):
+    monkeypatch.setattr(story_page, "NEIGHBOURS", 2)
+    now = timezone.now()
+    far = tagged("Far", "Harvest", published_at=now - 10 * DAY)
+    for n in range(3, 5):
+        tagged(f"Between {n}", "Rain", published_at=now - n * DAY)
+    main = tagged("Main", "Harvest", published_at=now - 2 * DAY)
+    tagged("Near", "Harvest", published_at=now - DAY)
 
-    suggestions.count_all()
-
-    assert stored() == kept
-    assert len(kept) == 12  # eleven published stories and the draft
-    assert draft.pk not in {other for others in kept.values() for other in others}
+    assert related_headlines(client, main) == ["Near"]
+    # The editors' choice is shown first, however far and whatever it shares.
+    main.related.add(far)
+    assert related_headlines(client, main) == ["Far", "Near"]
 
 
-def test_counting_everything_again_reports_its_progress(committed):
-    with committed():
-        tagged("One", "Harvest")
-        tagged("Two", "Harvest")
-    seen = []
+def test_a_withdrawn_choice_of_the_editors_is_not_shown(client):
+    main, other = tagged("Main"), tagged("Chosen")
+    main.related.add(other)
+    assert related_headlines(client, main) == ["Chosen"]
 
-    assert suggestions.count_all(progress=lambda done, total: seen.append((done, total))) == 2
-    assert seen == [(2, 2)]
+    Story.objects.filter(pk=other.pk).update(status=Story.Status.WITHDRAWN)
+
+    assert related_headlines(client, main) == []

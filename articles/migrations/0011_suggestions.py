@@ -3,12 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-def count_suggestions(apps, schema_editor):
-    # The stories already there get theirs now; later changes keep them up to date.
-    from articles.suggestions import count_all
-
-    count_all()
+# The table this made was filled from application code; 0015 removes it (public
+# pages read the same facts with joins), so a new database leaves it empty.
 
 
 class Migration(migrations.Migration):
@@ -51,5 +47,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(count_suggestions, migrations.RunPython.noop),
     ]

@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from articles import listings, suggestions
 from articles.models import Byline, Citation, Person, Section, Source, Story, TaggedStory
 
 # Generated stories are created by this account (inactive, never signs in).
@@ -527,18 +526,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, batch_size, clear, **options):
         started = time.monotonic()
-        with suggestions.paused(), listings.paused():
-            if clear:
-                removed = self.clear()
-                self.stdout.write(f"Removed {removed:,} generated stories.")
-            if count > 0:
-                self.generate(count, seed, batch_size)
-        if clear or count > 0:
-            listings.rebuild_all()
-            # New stories change the neighbours of old ones anywhere in the archive.
-            progress = Progress(0, stream=self.stderr._out, label="Suggestions")
-            suggestions.count_all(lambda done, total: progress.update_to(done, total))
-            progress.close()
+        if clear:
+            removed = self.clear()
+            self.stdout.write(f"Removed {removed:,} generated stories.")
+        if count > 0:
+            self.generate(count, seed, batch_size)
         total = Story.objects.filter(created_by=self.generator()).count()
         self.stdout.write(
             f"Done in {time.monotonic() - started:.0f} s: {total:,} generated stories in all."
