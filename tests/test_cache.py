@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -98,6 +99,36 @@ def test_feeds_sitemaps_and_uncached_pages_are_compressed_too(client, admin_clie
     assert "X-Page-Cache" not in admin
     assert admin["Content-Encoding"] == "gzip"
     assert b"Select story to change" in gzip.decompress(admin.content)
+
+
+def picture(request):
+    return HttpResponse(PICTURE, content_type="image/png")
+
+
+PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
+
+
+def test_pictures_are_never_compressed_again(client, settings):
+    from django.urls import include, path
+
+    settings.ROOT_URLCONF = type(
+        "PictureURLs",
+        (),
+        {
+            "urlpatterns": [
+                # One the page cache keeps, one it leaves to the next layer.
+                path("pictures/dot.png", picture),
+                path("media/dot.png", picture),
+                path("", include("newsroom.urls")),
+            ]
+        },
+    )
+    for url in ["/pictures/dot.png", "/pictures/dot.png", "/media/dot.png"]:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.content == PICTURE, url
+        assert "Content-Encoding" not in response, url
+    assert response.get("X-Page-Cache") is None
+    assert client.get("/pictures/dot.png")["X-Page-Cache"] == "hit"
 
 
 def test_signed_in_staff_admin_and_previews_are_never_cached(admin_client):
