@@ -60,6 +60,57 @@ def test_repeat_visits_get_304(client):
     assert response.content == b""
 
 
+def test_revalidations_follow_the_preconditions_on_kept_and_fresh_pages(client):
+    StoryFactory()
+    page = client.get("/")
+    etag, modified = page["ETag"], page["Last-Modified"]
+    earlier = "Mon, 01 Jan 2001 00:00:00 GMT"
+
+    def status(method="get", **headers):
+        return getattr(client, method)("/", headers=headers).status_code
+
+    not_modified = client.get("/", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    # A 304 repeats what caches need to keep using their copy.
+    assert not_modified["ETag"] == etag
+    assert not_modified["Last-Modified"] == modified
+    assert "s-maxage=" in not_modified["Cache-Control"]
+    assert "Accept-Encoding" in not_modified["Vary"]
+
+    assert status(**{"If-None-Match": f'"other", {etag}'}) == 304
+    assert status(**{"If-None-Match": "*"}) == 304
+    assert status("head", **{"If-None-Match": etag}) == 304
+    assert status(**{"If-Modified-Since": modified}) == 304
+    assert status(**{"If-Modified-Since": earlier}) == 200
+    assert status(**{"If-Modified-Since": "not a date"}) == 200
+    # If-None-Match decides when both are sent.
+    assert status(**{"If-None-Match": '"other"', "If-Modified-Since": modified}) == 200
+    assert status(**{"If-Match": '"other"'}) == 412
+    assert status(**{"If-Match": etag}) == 200
+    assert status(**{"If-Unmodified-Since": earlier}) == 412
+    changed = client.get("/", headers={"If-None-Match": '"other"'})
+    assert changed.status_code == 200 and changed.content == page.content
+
+    # Rendered afresh, the page still answers its reader's revalidation.
+    cache.clear()
+    fresh = client.get("/", headers={"If-None-Match": etag})
+    assert fresh.status_code == 304 and fresh["X-Request-ID"]
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_preconditions_leave_kept_missing_pages_alone(client):
+    missing = client.get("/no/such/page/")
+    assert missing.status_code == 404
+    for headers in [
+        {"If-None-Match": missing["ETag"]},
+        {"If-Modified-Since": missing["Last-Modified"]},
+        {"If-Match": '"other"'},
+    ]:
+        again = client.get("/no/such/page/", headers=headers)
+        assert again.status_code == 404, headers
+        assert again["X-Page-Cache"] == "hit"
+
+
 def test_readers_who_accept_gzip_get_the_page_compressed_once_when_kept(client):
     StoryFactory(headline="Compressed headline")
     gzip_ok = {"Accept-Encoding": "gzip, deflate, br"}
