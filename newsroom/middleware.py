@@ -79,6 +79,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     restricted to the site's own files and the page's nonce everywhere.
     """
 
+    # get_policy_parts is the extension point django-csp 4 documents ("Migrating
+    # Custom Middleware"): its PolicyParts may be changed before the header is
+    # built. Its decorators would have to wrap every admin view, the login too.
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
