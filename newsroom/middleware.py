@@ -1,21 +1,24 @@
 """Request ids, one-line logs, the Content-Security-Policy, compression and the page cache."""
 
 import contextvars
+import datetime
+import gzip
 import hashlib
 import logging
 import re
 import time
 import uuid
+from email.utils import parsedate_to_datetime
 
 from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date, parse_http_date_safe, urlencode
-from django.utils.text import compress_string
+from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, urlencode
+from django.views.decorators.http import condition
 
 from articles.cache import content_state
 from newsroom.logfmt import quote
@@ -76,6 +79,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     restricted to the site's own files and the page's nonce everywhere.
     """
 
+    # get_policy_parts is the extension point django-csp 4 documents ("Migrating
+    # Custom Middleware"): its PolicyParts may be changed before the header is
+    # built. Its decorators would have to wrap every admin view, the login too.
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
@@ -99,17 +105,23 @@ def is_text(response) -> bool:
     return response.get("Content-Type", "").startswith(TEXT_TYPES)
 
 
-class CompressTextMiddleware(GZipMiddleware):
+class CompressTextMiddleware:
     """Django's gzip, for text only (pages, feeds, sitemaps, JSON).
 
     Public pages come compressed from the page cache, compressed once when
     stored; this compresses what the cache does not keep (the admin, say).
     """
 
-    def process_response(self, request, response):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         if not is_text(response):
             return response
-        return super().process_response(request, response)
+        # GZipMiddleware used as the middleware it is documented as, handed the
+        # response already made: its BREACH padding stays on the admin's pages.
+        return GZipMiddleware(lambda _request: response)(request)
 
 
 # The key suffix of a page's copy for readers who accept gzip.
@@ -121,8 +133,21 @@ logger = logging.getLogger(__name__)
 last_cache_warning = -60.0
 
 
+# The test GZipMiddleware applies (its own pattern is not public API): the
+# cache's copies go to the readers Django's gzip would compress for.
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
 def accepts_gzip(request) -> bool:
-    return re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
+    return ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
+
+
+def last_modified(response) -> datetime.datetime | None:
+    """The response's Last-Modified as a datetime; None when it has none or it is garbled."""
+    try:
+        return parsedate_to_datetime(response.get("Last-Modified", ""))
+    except (TypeError, ValueError):
+        return None
 
 
 # Conditional requests (revalidations) may be answered 304 or 412; others skip the check.
@@ -207,13 +232,30 @@ class PageCacheMiddleware:
         if self.is_public(response):
             self.share(response, state)
             if CONDITIONAL_HEADERS.intersection(request.META):
-                return get_conditional_response(
-                    request,
-                    etag=response.get("ETag"),
-                    last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-                    response=response,
-                )
+                return self.conditional(request, response)
         return response
+
+    @staticmethod
+    def conditional(request, response):
+        """The page, or the 304 or 412 its request's preconditions call for.
+
+        Django's condition decorator weighs them (RFC 9110's order, for GET and
+        HEAD alike), handed the page already made as its view.
+        """
+        # Preconditions are ignored unless the page is a success (RFC 9110, 13.2.1).
+        if not 200 <= response.status_code < 300:
+            return response
+        answer = condition(
+            etag_func=lambda _request: response.get("ETag"),
+            last_modified_func=lambda _request: last_modified(response),
+        )(lambda _request: response)(request)
+        if answer.status_code == 304:
+            # What a 304 repeats of the page it stands for (RFC 9110, 15.4.5);
+            # the decorator sets the ETag and Last-Modified.
+            for name in ("Cache-Control", "Content-Location", "Date", "Expires", "Vary"):
+                if response.has_header(name):
+                    answer[name] = response[name]
+        return answer
 
     def key(self, request) -> str | None:
         """The page's key: its address with only the parameters pages read, as a
@@ -273,7 +315,10 @@ class PageCacheMiddleware:
         gzipped = None
         if len(content) >= 200 and is_text(response):
             patch_vary_headers(response, ("Accept-Encoding",))
-            gzipped = compress_string(content, max_random_bytes=GZipMiddleware.max_random_bytes)
+            # No BREACH padding: a kept copy goes byte for byte to every reader,
+            # so padding would not vary, and kept pages never vary by cookie
+            # (no per-reader secret). mtime=0: the same page gives the same bytes.
+            gzipped = gzip.compress(content, compresslevel=6, mtime=0)
         headers = {k: v for k, v in response.items() if k != "X-Request-ID"}
         plain = (response.status_code, content, headers)
         if gzipped is None or len(gzipped) >= len(content):

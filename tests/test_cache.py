@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core.cache import cache
 from django.db import connection, connections, transaction
+from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -59,6 +60,57 @@ def test_repeat_visits_get_304(client):
     assert response.content == b""
 
 
+def test_revalidations_follow_the_preconditions_on_kept_and_fresh_pages(client):
+    StoryFactory()
+    page = client.get("/")
+    etag, modified = page["ETag"], page["Last-Modified"]
+    earlier = "Mon, 01 Jan 2001 00:00:00 GMT"
+
+    def status(method="get", **headers):
+        return getattr(client, method)("/", headers=headers).status_code
+
+    not_modified = client.get("/", headers={"If-None-Match": etag})
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    # A 304 repeats what caches need to keep using their copy.
+    assert not_modified["ETag"] == etag
+    assert not_modified["Last-Modified"] == modified
+    assert "s-maxage=" in not_modified["Cache-Control"]
+    assert "Accept-Encoding" in not_modified["Vary"]
+
+    assert status(**{"If-None-Match": f'"other", {etag}'}) == 304
+    assert status(**{"If-None-Match": "*"}) == 304
+    assert status("head", **{"If-None-Match": etag}) == 304
+    assert status(**{"If-Modified-Since": modified}) == 304
+    assert status(**{"If-Modified-Since": earlier}) == 200
+    assert status(**{"If-Modified-Since": "not a date"}) == 200
+    # If-None-Match decides when both are sent.
+    assert status(**{"If-None-Match": '"other"', "If-Modified-Since": modified}) == 200
+    assert status(**{"If-Match": '"other"'}) == 412
+    assert status(**{"If-Match": etag}) == 200
+    assert status(**{"If-Unmodified-Since": earlier}) == 412
+    changed = client.get("/", headers={"If-None-Match": '"other"'})
+    assert changed.status_code == 200 and changed.content == page.content
+
+    # Rendered afresh, the page still answers its reader's revalidation.
+    cache.clear()
+    fresh = client.get("/", headers={"If-None-Match": etag})
+    assert fresh.status_code == 304 and fresh["X-Request-ID"]
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_preconditions_leave_kept_missing_pages_alone(client):
+    missing = client.get("/no/such/page/")
+    assert missing.status_code == 404
+    for headers in [
+        {"If-None-Match": missing["ETag"]},
+        {"If-Modified-Since": missing["Last-Modified"]},
+        {"If-Match": '"other"'},
+    ]:
+        again = client.get("/no/such/page/", headers=headers)
+        assert again.status_code == 404, headers
+        assert again["X-Page-Cache"] == "hit"
+
+
 def test_readers_who_accept_gzip_get_the_page_compressed_once_when_kept(client):
     StoryFactory(headline="Compressed headline")
     gzip_ok = {"Accept-Encoding": "gzip, deflate, br"}
@@ -98,6 +150,36 @@ def test_feeds_sitemaps_and_uncached_pages_are_compressed_too(client, admin_clie
     assert "X-Page-Cache" not in admin
     assert admin["Content-Encoding"] == "gzip"
     assert b"Select story to change" in gzip.decompress(admin.content)
+
+
+def picture(request):
+    return HttpResponse(PICTURE, content_type="image/png")
+
+
+PICTURE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 2000
+
+
+def test_pictures_are_never_compressed_again(client, settings):
+    from django.urls import include, path
+
+    settings.ROOT_URLCONF = type(
+        "PictureURLs",
+        (),
+        {
+            "urlpatterns": [
+                # One the page cache keeps, one it leaves to the next layer.
+                path("pictures/dot.png", picture),
+                path("media/dot.png", picture),
+                path("", include("newsroom.urls")),
+            ]
+        },
+    )
+    for url in ["/pictures/dot.png", "/pictures/dot.png", "/media/dot.png"]:
+        response = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert response.content == PICTURE, url
+        assert "Content-Encoding" not in response, url
+    assert response.get("X-Page-Cache") is None
+    assert client.get("/pictures/dot.png")["X-Page-Cache"] == "hit"
 
 
 def test_signed_in_staff_admin_and_previews_are_never_cached(admin_client):
