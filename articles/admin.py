@@ -2,7 +2,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -204,12 +203,6 @@ class TransitionForm(forms.Form):
         return value
 
 
-class StoryChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        # A row shows no body: 100 rows of it are most of what the list would load.
-        return super().get_queryset(request, exclude_parameters).defer(*HEAVY_FIELDS)
-
-
 @admin.register(Story)
 class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
     form = StoryAdminForm
@@ -295,15 +288,21 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         return kwargs
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("search_vector")
-            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("person")))
+        stories = super().get_queryset(request).defer("search_vector")
+        match = request.resolver_match
+        if match and match.url_name == "articles_story_changelist":
+            # A row shows no body: 100 rows of it are most of what the list would load.
+            stories = stories.defer(*HEAVY_FIELDS)
+        return stories.prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("person"))
         )
 
-    def get_changelist(self, request, **kwargs):
-        return StoryChangeList
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # Only the list as it opens, in any order and on any page, is estimated.
+        unfiltered = not set(request.GET) - {"o", "p"}
+        return self.paginator(
+            queryset, per_page, orphans, allow_empty_first_page, estimate=unfiltered
+        )
 
     @admin.display(description=mark_safe('<input type="checkbox" id="action-toggle">'))
     def action_checkbox(self, obj):

@@ -12,6 +12,7 @@ every web server sharing the database, and no signal can be missed.
 
 import contextlib
 import datetime
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -105,8 +106,10 @@ def fragment(request, name: str, build):
     if not settings.FRAGMENT_CACHE:
         return build()
     version = request_state(request).version
-    # Pickled model instances are read back by the same Django only.
-    key = f"fragment:{django.get_version()}:{name}"
+    # Pickled model instances are read back by the same Django only; a digest keeps
+    # any address a valid key for every cache backend.
+    digest = hashlib.md5(name.encode()).hexdigest()  # noqa: S324
+    key = f"fragment:{django.get_version()}:{digest}"
     try:
         found = cache.get(key, MISSING, version=version)
     except Exception:  # the cache server is down: make it from the database

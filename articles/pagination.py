@@ -1,6 +1,6 @@
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils.functional import cached_property
 
 
@@ -61,7 +61,7 @@ class NextPagePaginator(Paginator):
         bottom = (number - 1) * self.per_page
         size = self.per_page + 1
         rows = self.object_list
-        if bottom and hasattr(rows, "query"):
+        if bottom and isinstance(rows, QuerySet):
             rows = deep_page(rows, bottom, size)
             bottom = 0
         rows = list(rows[bottom : bottom + size])
@@ -85,10 +85,13 @@ class EstimatedCountPaginator(Paginator):
 
     exact_below = 10_000
 
+    def __init__(self, *args, estimate: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.estimate = estimate
+
     @cached_property
     def count(self):
-        query = getattr(self.object_list, "query", None)
-        if query is not None and not query.where and connection.vendor == "postgresql":
+        if self.estimate and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT reltuples::bigint FROM pg_class WHERE relname = %s",

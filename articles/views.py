@@ -180,7 +180,7 @@ def story_detail(request, year, month, day, slug):
     except (ValueError, OverflowError) as error:
         raise Http404("No such date.") from error
 
-    page = fragment(request, f"story:{slug}", lambda: story_page(slug=slug))
+    page = fragment(request, f"story:{request.path}", lambda: story_page(slug=slug))
     if page is None:
         withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
         if withdrawn is not None:

@@ -5,6 +5,8 @@ of the CPU of Django's template engine, which matters for every request that
 misses the page cache. The admin keeps Django's templates (``templates/``).
 """
 
+import datetime
+
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
@@ -23,7 +25,9 @@ def url(name: str, *args, **kwargs) -> str:
 
 def date(value, format_string: str = "") -> str:
     """Django's ``date`` filter, in the site's time zone as in Django's templates."""
-    return defaultfilters.date(timezone.template_localtime(value), format_string or None)
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return defaultfilters.date(value, format_string or None)
 
 
 def now(format_string: str) -> str:

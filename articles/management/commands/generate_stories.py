@@ -602,7 +602,7 @@ class Command(BaseCommand):
         now = timezone.now()
         archive_seconds = ARCHIVE_YEARS * 365 * 86400
 
-        progress = Progress(count, stream=self.stderr._out)
+        progress = Progress(count, stream=sys.stderr)
         number = existing
         while number < existing + count:
             size = min(batch_size, existing + count - number)
@@ -717,7 +717,7 @@ class Command(BaseCommand):
         """Remove generated stories, then the pools' rows no story uses any more."""
         generator = self.generator()
         ids = list(Story.objects.filter(created_by=generator).values_list("pk", flat=True))
-        progress = Progress(len(ids), stream=self.stderr._out, label="Removing")
+        progress = Progress(len(ids), stream=sys.stderr, label="Removing")
         for start in range(0, len(ids), 2000):
             chunk = ids[start : start + 2000]
             # Deleted stories need no search vector: the triggers stay off for the chunk.
