@@ -466,3 +466,18 @@ def test_people_tags_and_related_stories_added_reach_a_cached_page(client):
     assert "Fresh topic" in client.get(url).text
     story.related.add(other)
     assert "Chosen by the desk" in client.get(url).text
+
+
+def test_fragments_kept_for_uncached_pages_never_outlive_a_change(client, settings):
+    settings.PAGE_CACHE = False
+    story = StoryFactory(headline="Old headline")
+    story.tags.add("Harvest")
+    urls = [story.get_absolute_url(), "/", "/tags/harvest/"]
+    for url in urls:
+        assert "Old headline" in client.get(url).text
+
+    Story.objects.filter(pk=story.pk).update(headline="New headline")
+
+    for url in urls:
+        html = client.get(url).text
+        assert "New headline" in html and "Old headline" not in html, url
