@@ -652,6 +652,45 @@ class TaggedStory(TaggedItemBase):
         return str(self.tag)
 
 
+class ListingEntry(models.Model):
+    """A published story's place in one listing: one of its tags, people (by or
+    about) or sources, with its times. A listing's page is one range of one
+    index, however many stories the listing holds. (Sections need none: their
+    stories are one range of an index of the story table.)
+
+    Kept by the database's triggers (``articles.triggers``), whatever writes the
+    stories; only published (and scheduled) stories have them.
+    """
+
+    class Kind(models.IntegerChoices):
+        TAG = 2
+        PERSON = 3
+        SOURCE = 4
+
+    kind = models.PositiveSmallIntegerField(choices=Kind)
+    # The id of the section, tag, person or source.
+    key = models.BigIntegerField()
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="listing_entries")
+    published_at = models.DateTimeField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "story"], name="listing_entry_unique"),
+        ]
+        indexes = [
+            # In the listings' order; the story's id read from the index alone.
+            models.Index(
+                fields=["kind", "key", "-published_at", "-created_at"],
+                name="listing_entry_page_idx",
+                include=["story"],
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.key}: story {self.story_id}"
+
+
 class ContentVersion(models.Model):
     """One row whose token the database's triggers change whenever a table that
     public pages show is written, by any path (migration 0014). The page cache

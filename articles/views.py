@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import (
     DayArchiveView,
@@ -24,8 +25,8 @@ from articles.cache import fragment
 from articles.images import draw_card
 from articles.models import (
     PREVIEW_SALT,
-    Byline,
     Correction,
+    ListingEntry,
     Person,
     Section,
     Source,
@@ -84,12 +85,15 @@ class StoryListView(StoryCardsMixin, ListView):
 class ListingView(StoryCardsMixin, ListView):
     """Published stories belonging to one section, tag, person or source.
 
-    Subclasses set ``model`` (the thing listed by) and ``stories()`` (the
-    listing's stories, newest first). Template ``articles/<model>_detail.html``;
-    context ``object`` and the page.
+    Subclasses set ``model`` (the thing listed by) and ``kind`` (its
+    ``ListingEntry.Kind``): a page's stories are chosen from the listing's
+    entries (kept by the database, ``articles.triggers``), one range of one
+    index at any depth. Template ``articles/<model>_detail.html``; context
+    ``object`` and the page.
     """
 
     slug_field = "slug"
+    kind = None
 
     def get_template_names(self):
         return [f"articles/{self.model._meta.model_name}_detail.html"]
@@ -104,7 +108,13 @@ class ListingView(StoryCardsMixin, ListView):
         return self.model._default_manager.all()
 
     def stories(self):
-        raise NotImplementedError
+        """The listing's stories, newest first."""
+        now = timezone.now()
+        entries = ListingEntry.objects.filter(
+            kind=self.kind, key=self.object.pk, published_at__lte=now
+        ).order_by("-published_at", "-created_at")
+        stories = Story.objects.published(at=now).filter(pk__in=entries.values("story_id"))
+        return stories
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
@@ -131,30 +141,22 @@ class ShownByPublicStoriesMixin:
 
 class TagDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Tag
-
-    def stories(self):
-        return Story.objects.published().filter(tagged_items__tag=self.object)
+    kind = ListingEntry.Kind.TAG
 
 
 class SourceDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Source
-
-    def stories(self):
-        return Story.objects.published().filter(citations__source=self.object)
+    kind = ListingEntry.Kind.SOURCE
 
 
 class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
     """Stories by and about a person, one list paginated together, shown in two groups."""
 
     model = Person
+    kind = ListingEntry.Kind.PERSON
 
     def object_queryset(self):
         return super().object_queryset().select_related("photo")
-
-    def stories(self):
-        written = Byline.objects.filter(person=self.object).order_by().values("story_id")
-        about = Story.people.through.objects.filter(person=self.object).values("story_id")
-        return Story.objects.published().filter(pk__in=written.union(about))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -2,14 +2,13 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    """Related stories and the tag, person and source listings are read with joins
-    (articles.story_page, articles.views): no copy of them is kept to go stale."""
+    """Related stories are read with one query (articles.story_page): no copy of
+    them is kept to go stale."""
 
     dependencies = [
         ("articles", "0014_content_version"),
     ]
 
     operations = [
-        migrations.DeleteModel(name="ListingEntry"),
         migrations.DeleteModel(name="Suggestion"),
     ]
