@@ -241,6 +241,33 @@ def make_renditions(image, storage=default_storage) -> dict:
     return renditions
 
 
+def store_renditions(image_id: int, name: str) -> bool:
+    """Make the renditions of picture ``image_id`` from its file ``name`` and store them.
+
+    Does nothing for a picture deleted since, one whose file has been replaced since
+    (the job for the new file makes its own) or one whose renditions are made already.
+    Returns whether it stored a set.
+    """
+    from articles.models import Image
+
+    current = Image.objects.filter(pk=image_id, file=name)
+    image = current.first()
+    if image is None or image.renditions.get("source") == name:
+        return False
+    try:
+        renditions = make_renditions(image, image.file.storage)
+    except Exception:
+        if not current.exists():
+            return False  # its file went while being read
+        raise
+    # Checked in the statement that stores them: a set for a file replaced meanwhile
+    # never overwrites the newer one, and a second run of the job keeps the first's.
+    if current.filter(renditions__source__isnull=True).update(renditions=renditions):
+        return True
+    delete_renditions(renditions, image.file.storage)
+    return False
+
+
 def rendition_names(renditions: dict) -> list[str]:
     names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
     if renditions.get("share"):

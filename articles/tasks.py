@@ -1,7 +1,8 @@
 """Background jobs: work neither a reader nor an editor should wait for.
 
 Each is idempotent (running it twice leaves what running it once does) and
-retried with backoff when the database is briefly unavailable.
+retried with backoff when the database (DatabaseError) or media storage (OSError)
+is briefly unavailable.
 """
 
 import logging
@@ -18,6 +19,14 @@ def recount_suggestions(story_ids: list[int]) -> None:
     from articles import suggestions
 
     suggestions.refresh(set(story_ids))
+
+
+@shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
+def make_image_renditions(image_id: int, name: str) -> None:
+    """Resize an uploaded picture for readers (``articles.images.store_renditions``)."""
+    from articles.images import store_renditions
+
+    store_renditions(image_id, name)
 
 
 def run_in_background(task, *args) -> None:
