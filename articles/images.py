@@ -363,4 +363,29 @@ def card_digest(*parts: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def card_name(story_id: int, digest: str) -> str:
+    return f"cards/{story_id}-{digest}.png"
+
+
+def store_card(story, storage=default_storage) -> str:
+    """The name of ``story``'s share card in media storage, drawn now if it is not there."""
+    name = card_name(story.pk, story.card_digest())
+    if not storage.exists(name):
+        picture = draw_card(
+            headline=story.headline,
+            kicker=story.kicker,
+            section=story.section.name if story.section_id else "",
+            site_name=settings.SITE_NAME,
+        )
+        keep_card(name, picture, storage)
+    return name
+
+
+def keep_card(name: str, picture: bytes, storage=default_storage) -> None:
+    """Store a drawn card under its name, once even if two processes drew it."""
+    saved = storage.save(name, ContentFile(picture))
+    if saved != name:  # the other copy is the same picture
+        delete_files([saved], storage)
+
+
 SAFE_MEDIA_PATH = re.compile(r"^(renditions|cards)/[A-Za-z0-9_./-]+$")

@@ -16,7 +16,7 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
-from articles import images
+from articles import images, views
 from articles.models import Image, Story
 from tests.factories import BylineFactory, PersonFactory, SectionFactory, StoryFactory
 from tests.forms import form_values
@@ -457,6 +457,43 @@ def test_card_is_redrawn_when_the_headline_changes(client):
     assert new != old
     assert client.get(old)["Location"] == new
     assert b"".join(client.get(new).streaming_content) != first
+
+
+def cards_on_disk(root):
+    return [name for name in files_on_disk(root) if name.startswith("cards/")]
+
+
+def test_a_story_going_public_has_its_card_drawn_by_a_job(client, media_on_disk, monkeypatch):
+    with committed():
+        story = StoryFactory(headline="Talks begin", draft=True)
+    assert cards_on_disk(media_on_disk) == []
+    story.status = Story.Status.PUBLISHED
+    with committed():
+        story.save()
+    [card] = cards_on_disk(media_on_disk)
+
+    def no_drawing(**kwargs):
+        raise AssertionError("a reader's request drew the card")
+
+    monkeypatch.setattr(views, "draw_card", no_drawing)
+    response = client.get(share_image(client.get(story.get_absolute_url()).text))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == (media_on_disk / card).read_bytes()
+
+    story.headline = "Talks begin in Riyadh"
+    with committed():
+        story.save()
+    assert len(cards_on_disk(media_on_disk)) == 2
+    assert client.get(story.share_image_url).status_code == 200
+
+
+def test_no_card_is_drawn_ahead_of_time_or_for_a_story_sharing_its_picture(
+    editor_client, media_on_disk
+):
+    with committed():
+        StoryFactory(scheduled=True)
+        StoryFactory(lead_image=uploaded(editor_client))
+    assert cards_on_disk(media_on_disk) == []
 
 
 def test_unpublished_story_has_no_card(client):
