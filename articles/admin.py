@@ -69,8 +69,11 @@ def story_admin_links(stories, empty="None yet."):
 
 
 def thumbnail(image, size=96):
-    if image is None or not image.thumbnail_url():
+    if image is None or not image.file:
         return "—"
+    if not image.ready:
+        # A job makes the renditions once the upload has been saved.
+        return "Being prepared…"
     return format_html(
         '<img src="{}" alt="{}" width="{}">',
         image.thumbnail_url(),

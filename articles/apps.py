@@ -6,9 +6,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom content"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
-        from articles import triggers
+        from articles import tasks, triggers
         from newsroom import checks  # noqa: F401  (registers the serving checks)
 
-        post_migrate.connect(triggers.install_after_migrate, sender=self)
+        pre_migrate.connect(triggers.before_migrate, sender=self)
+        post_migrate.connect(triggers.after_migrate, sender=self)
+        tasks.connect_signals()

@@ -241,6 +241,33 @@ def make_renditions(image, storage=default_storage) -> dict:
     return renditions
 
 
+def store_renditions(image_id: int, name: str) -> bool:
+    """Make the renditions of picture ``image_id`` from its file ``name`` and store them.
+
+    Does nothing for a picture deleted since, one whose file has been replaced since
+    (the job for the new file makes its own) or one whose renditions are made already.
+    Returns whether it stored a set.
+    """
+    from articles.models import Image
+
+    current = Image.objects.filter(pk=image_id, file=name)
+    image = current.first()
+    if image is None or image.renditions.get("source") == name:
+        return False
+    try:
+        renditions = make_renditions(image, image.file.storage)
+    except Exception:
+        if not current.exists():
+            return False  # its file went while being read
+        raise
+    # Checked in the statement that stores them: a set for a file replaced meanwhile
+    # never overwrites the newer one, and a second run of the job keeps the first's.
+    if current.filter(renditions__source__isnull=True).update(renditions=renditions):
+        return True
+    delete_renditions(renditions, image.file.storage)
+    return False
+
+
 def rendition_names(renditions: dict) -> list[str]:
     names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
     if renditions.get("share"):
@@ -334,6 +361,31 @@ def card_digest(*parts: str) -> str:
     """Changes whenever anything drawn on the card changes, so caches never go stale."""
     text = "\x1f".join(["card-v1", *parts])
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def card_name(story_id: int, digest: str) -> str:
+    return f"cards/{story_id}-{digest}.png"
+
+
+def store_card(story, storage=default_storage) -> str:
+    """The name of ``story``'s share card in media storage, drawn now if it is not there."""
+    name = card_name(story.pk, story.card_digest())
+    if not storage.exists(name):
+        picture = draw_card(
+            headline=story.headline,
+            kicker=story.kicker,
+            section=story.section.name if story.section_id else "",
+            site_name=settings.SITE_NAME,
+        )
+        keep_card(name, picture, storage)
+    return name
+
+
+def keep_card(name: str, picture: bytes, storage=default_storage) -> None:
+    """Store a drawn card under its name, once even if two processes drew it."""
+    saved = storage.save(name, ContentFile(picture))
+    if saved != name:  # the other copy is the same picture
+        delete_files([saved], storage)
 
 
 SAFE_MEDIA_PATH = re.compile(r"^(renditions|cards)/[A-Za-z0-9_./-]+$")

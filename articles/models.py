@@ -88,52 +88,73 @@ class Image(models.Model):
         return self.alt_text
 
     def save(self, *args, **kwargs):
-        from articles.images import (
-            delete_files,
-            delete_unless_committed,
-            make_renditions,
-            rendition_names,
-        )
+        from articles.cache import lock_for_change
+        from articles.images import delete_files, delete_unless_committed, rendition_names
 
         # Files live outside the database: what this save writes is removed again unless
-        # its row commits, and what it replaces only once it has.
+        # its row commits, and what it replaces only once it has. Renditions are made by
+        # a job (``articles.tasks.make_image_renditions``) once the row has committed.
         using = kwargs.get("using")
+        storage = self.file.storage
         before = None
-        if not self._state.adding:
-            before = Image.objects.filter(pk=self.pk).values_list("file", flat=True).first()
-        old, stored = self.renditions, []
         try:
             with transaction.atomic(using=using):
+                if not self._state.adding:
+                    # The job writes this row too, and takes this lock first: it cannot
+                    # store a set between this read and this save's write.
+                    lock_for_change()
+                    before = Image.objects.filter(pk=self.pk).values("file", "renditions").first()
+                replaced = before is None or self.file.name != before["file"]
+                if replaced:
+                    self.renditions = {}
+                elif kwargs.get("update_fields") is None:
+                    # This copy of the renditions may be older than the job's: keep the job's.
+                    self.renditions = before["renditions"]
+                    kwargs["update_fields"] = [
+                        field.name
+                        for field in self._meta.concrete_fields
+                        if not field.primary_key and field.name != "renditions"
+                    ]
                 super().save(*args, **kwargs)
-                if self.file and self.file.name != before:
-                    stored.append(self.file.name)
-                if self.file and self.renditions.get("source") != self.file.name:
-                    # Made once per upload, never on a page view.
-                    self.renditions = make_renditions(self)
-                    stored += rendition_names(self.renditions)
-                    Image.objects.filter(pk=self.pk).update(renditions=self.renditions)
         except BaseException:
-            self.renditions = old
-            delete_files(stored, self.file.storage)
+            if self.file and self.file._committed and self.file.name != (before or {}).get("file"):
+                delete_files([self.file.name], storage)
             raise
-        delete_unless_committed(stored, self.file.storage, using=using)
-        replaced = [name for name in rendition_names(old) if name not in stored]
-        if before and before != self.file.name:
-            replaced.append(before)
-        if replaced:
-            storage = self.file.storage
-            transaction.on_commit(lambda: delete_files(replaced, storage), using=using)
+        if replaced and self.file:
+            delete_unless_committed([self.file.name], storage, using=using)
+        if replaced and before:
+            gone = [*rendition_names(before["renditions"]), before["file"]]
+            transaction.on_commit(lambda: delete_files(filter(None, gone), storage), using=using)
+        if self.file and not self.ready:
+            from articles.tasks import make_image_renditions, run_in_background
+
+            # A job that fails leaves the picture as it is; saving it again asks again.
+            pk, name = self.pk, self.file.name
+            transaction.on_commit(
+                lambda: run_in_background(make_image_renditions, pk, name), using=using, robust=True
+            )
 
     def delete(self, *args, **kwargs):
+        from articles.cache import lock_for_change
         from articles.images import delete_files, rendition_names
 
-        names = rendition_names(self.renditions)
-        if self.file.name:
-            names.append(self.file.name)
+        using = kwargs.get("using")
         storage = self.file.storage
-        result = super().delete(*args, **kwargs)
-        transaction.on_commit(lambda: delete_files(names, storage), using=kwargs.get("using"))
+        with transaction.atomic(using=using):
+            # What the job stored since this copy was read goes too; holding the lock
+            # it takes first, the job cannot store more before the row is gone.
+            lock_for_change()
+            current = Image.objects.filter(pk=self.pk).values("file", "renditions").first()
+            current = current or {"file": self.file.name, "renditions": self.renditions}
+            result = super().delete(*args, **kwargs)
+        names = [*rendition_names(current["renditions"]), current["file"]]
+        transaction.on_commit(lambda: delete_files(filter(None, names), storage), using=using)
         return result
+
+    @property
+    def ready(self) -> bool:
+        """Whether readers can be shown it: its renditions have been made."""
+        return bool(self.renditions.get("jpeg"))
 
     def sources(self, kind: str) -> list[tuple[int, int, str]]:
         """(width, height, url) of each rendition in ``kind`` ("webp" or "jpeg")."""

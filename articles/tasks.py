@@ -1,12 +1,56 @@
 """Background jobs: work neither a reader nor an editor should wait for.
 
 Each is idempotent (running it twice leaves what running it once does) and
-retried with backoff when the database is briefly unavailable.
+retried with backoff when the database (DatabaseError) or media storage (OSError)
+is briefly unavailable.
 """
 
 import logging
 
+from celery import shared_task
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_save
+
 logger = logging.getLogger(__name__)
+
+
+@shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
+def make_image_renditions(image_id: int, name: str) -> None:
+    """Resize an uploaded picture for readers (``articles.images.store_renditions``)."""
+    from articles.images import store_renditions
+
+    store_renditions(image_id, name)
+
+
+@shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
+def draw_share_card(story_id: int) -> None:
+    """Draw the share card of a public story whose picture has no share crop."""
+    from articles.images import store_card
+    from articles.models import Story
+
+    story = Story.objects.published().select_related("section", "lead_image")
+    story = story.filter(pk=story_id).first()
+    if story is not None and not (story.lead_image and story.lead_image.share_url):
+        store_card(story)
+
+
+# What a share card shows, and what makes a story public.
+CARD_FIELDS = {"headline", "kicker", "section", "section_id", "status", "published_at"}
+
+
+def story_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or not instance.is_published():
+        return
+    if update_fields is not None and not CARD_FIELDS & set(update_fields):
+        return
+    # A scheduled story gets its card from the first reader to ask once it is out:
+    # drawn earlier, the card's address would confirm a guessed headline.
+    story_id = instance.pk
+    transaction.on_commit(lambda: run_in_background(draw_share_card, story_id), robust=True)
+
+
+def connect_signals() -> None:
+    post_save.connect(story_saved, sender="articles.Story", dispatch_uid="share-card")
 
 
 def run_in_background(task, *args) -> None:

@@ -10,11 +10,13 @@ Its rows are written by triggers on the story table and the four tables that
 link stories to listings, so every write path keeps them: the admin,
 ``QuerySet.update()``, ``bulk_create``, ``loaddata``, a restore, raw SQL. On
 PostgreSQL they run once per statement over the rows it changed; SQLite has row
-triggers only. They are installed after every ``migrate`` (SQLite drops a
-table's triggers when a migration rebuilds the table).
+triggers only. A ``migrate`` that applies migrations takes them away first
+(a migration may drop or rebuild the tables they use: SQLite drops a table's
+triggers when it rebuilds the table) and puts them back after, writing every
+entry again.
 """
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 ENTRY = "articles_listingentry"
 STORY = "articles_story"
@@ -144,13 +146,14 @@ def sqlite_triggers() -> list[str]:
     return statements
 
 
-def install(using=None) -> None:
-    """Create (or replace) the triggers; a no-op before the tables exist."""
-    from django.db import connections
+EVENTS = ("insert", "update", "delete", "truncate")
 
-    db = connections[using] if using else connection
-    existing = set(db.introspection.table_names())
-    if not {ENTRY, *tables()} <= existing:
+
+def install(using=None, *, write_all: bool = False) -> None:
+    """Create (or replace) the triggers, and with ``write_all`` every entry again;
+    a no-op before the tables exist."""
+    db = connections[using or DEFAULT_DB_ALIAS]
+    if not {ENTRY, *tables()} <= set(db.introspection.table_names()):
         return
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
@@ -160,7 +163,30 @@ def install(using=None) -> None:
         elif db.vendor == "sqlite":
             for statement in sqlite_triggers():
                 cursor.execute(statement)
+        if write_all:
+            cursor.execute(f"DELETE FROM {ENTRY}")
+            cursor.execute(entries_select(f"SELECT id FROM {STORY}"))
 
 
-def install_after_migrate(sender, using, **kwargs) -> None:
-    install(using)
+def uninstall(using=None) -> None:
+    db = connections[using or DEFAULT_DB_ALIAS]
+    existing = set(db.introspection.table_names())
+    with db.cursor() as cursor:
+        for table in tables():
+            if table not in existing:
+                continue
+            for event in EVENTS:
+                if db.vendor == "postgresql":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_listing_{event} ON {table}")
+                elif db.vendor == "sqlite" and event != "truncate":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_listing_{event}")
+
+
+def before_migrate(sender, using, plan=None, **kwargs) -> None:
+    if plan:
+        uninstall(using)
+
+
+def after_migrate(sender, using, plan=None, **kwargs) -> None:
+    # Written again only when migrations ran without the triggers.
+    install(using, write_all=bool(plan))

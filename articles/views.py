@@ -244,8 +244,10 @@ def story_preview(request, token):
 def story_card(request, pk, digest):
     """The drawn share card of a published story without a picture (PNG).
 
-    Drawn on first request and kept in media storage; ``digest`` changes with the
-    headline, so an old address redirects and a new card is drawn.
+    Drawn by a job when the story goes public or its headline changes
+    (``articles.tasks.draw_share_card``) and kept in media storage; a request that
+    comes before the job draws it here. ``digest`` changes with the headline, so an
+    old address redirects.
     """
     story = Story.objects.published().select_related("section").filter(pk=pk).first()
     if story is None:
@@ -261,7 +263,9 @@ def story_card(request, pk, digest):
             section=story.section.name if story.section else "",
             site_name=settings.SITE_NAME,
         )
-        name = default_storage.save(name, ContentFile(picture))
+        saved = default_storage.save(name, ContentFile(picture))
+        if saved != name:  # the job stored it meanwhile: one copy is enough
+            default_storage.delete(saved)
     response = FileResponse(default_storage.open(name), content_type="image/png")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -79,6 +79,7 @@ def test_backup_and_restore_bring_back_every_story_revision_and_picture(
     image = Image(alt_text="Kept safe", credit="Desk")
     image.file.save("kept.jpg", ContentFile(photo((800, 500))), save=False)
     image.save()
+    image.refresh_from_db()  # renditions made once the save committed
     story = Story.objects.get(slug="trump-putin-call-ukraine-negotiations")
     story.lead_image = image
     story.save()

@@ -18,6 +18,7 @@ from tests.factories import (
     StoryFactory,
     story_with_everything,
 )
+from tests.test_images import committed
 from tests.test_views import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -34,9 +35,10 @@ def parse(client, url):
 def png_image():
     buffer = io.BytesIO()
     PILImage.new("RGB", (40, 20), "navy").save(buffer, "PNG")
-    return Image.objects.create(
-        file=ContentFile(buffer.getvalue(), name="lead.png"), alt_text="A navy rectangle"
-    )
+    with committed():  # its renditions are made once it commits
+        return Image.objects.create(
+            file=ContentFile(buffer.getvalue(), name="lead.png"), alt_text="A navy rectangle"
+        )
 
 
 @pytest.fixture

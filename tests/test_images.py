@@ -1,6 +1,7 @@
 """Pictures, uploaded through the real admin form and served as readers get them."""
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -11,9 +12,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 
+from articles import images, views
 from articles.models import Image, Story
 from tests.factories import BylineFactory, PersonFactory, SectionFactory, StoryFactory
 from tests.forms import form_values
@@ -49,6 +52,13 @@ def files_on_disk(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
 
+def committed():
+    """Ends where the change would commit: what waits for the commit runs then, the
+    jobs it queues included (at once, as with no broker). The test's own transaction
+    never commits."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
 def post_upload(client, content, name="photo.jpg", content_type="image/jpeg", **fields):
     data = form_values(client.get(ADD_URL).content.decode(), "image_form")
     data.update({"alt_text": "Delegates at the table", "credit": "Jane Doe/Agency"})
@@ -58,9 +68,14 @@ def post_upload(client, content, name="photo.jpg", content_type="image/jpeg", **
 
 
 def uploaded(client, content=None, **kwargs) -> Image:
-    response = post_upload(client, content or photo(), **kwargs)
+    with committed():
+        response = post_upload(client, content or photo(), **kwargs)
     assert response.status_code == 302, response.context["adminform"].errors
     return Image.objects.latest("created_at")
+
+
+def rendition_files(image) -> list[str]:
+    return images.rendition_names(image.renditions)
 
 
 def opened(name):
@@ -298,6 +313,113 @@ def test_story_form_offers_a_searchable_picture_chooser_with_a_preview(editor_cl
     assert image.thumbnail_url() in page
 
 
+def test_until_its_renditions_are_made_a_picture_is_left_out_everywhere(editor_client, client):
+    # Uploaded, but the change has not committed: its job has not run.
+    response = post_upload(editor_client, photo(), alt_text="Riyadh talks table")
+    assert response.status_code == 302
+    image = Image.objects.get()
+    assert not image.ready
+    story = StoryFactory(lead_image=image, section=SectionFactory(slug="world"))
+    BylineFactory(story=story, person=PersonFactory(slug="ada", photo=image))
+
+    for url in (story.get_absolute_url(), "/", "/sections/world/", "/people/ada/", "/feed/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "<img" not in page.text and "renditions/" not in page.text, url
+        assert "has-image" not in page.text and "lead-image" not in page.text, url
+    # Shared meanwhile with the drawn card, which is there.
+    html = client.get(story.get_absolute_url()).text
+    assert share_image(html).startswith(f"/cards/{story.pk}-")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    article = next(data for data in map(json.loads, blocks) if "headline" in data)
+    assert article["image"] == [f"http://testserver{share_image(html)}"]
+    assert client.get(share_image(html)).status_code == 200
+    for url in (
+        f"/admin/articles/image/{image.pk}/change/",
+        "/admin/articles/image/",
+        f"/admin/articles/story/{story.pk}/change/",
+    ):
+        page = editor_client.get(url).text
+        assert "Being prepared" in page and "renditions/" not in page, url
+
+
+def test_a_set_made_for_a_file_replaced_meanwhile_is_thrown_away(monkeypatch, media_on_disk):
+    image = Image(alt_text="First picture", credit="Desk")
+    image.file.save("first.jpg", ContentFile(photo((700, 500))))  # its job waits
+    first = image.file.name
+    make = images.make_renditions
+
+    def replaced_while_resizing(picture, storage):
+        made = make(picture, storage)
+        # Meanwhile an editor uploads another file, whose own job runs.
+        monkeypatch.setattr(images, "make_renditions", make)
+        with committed():
+            Image.objects.get(pk=image.pk).file.save("second.jpg", ContentFile(photo((800, 500))))
+        return made
+
+    monkeypatch.setattr(images, "make_renditions", replaced_while_resizing)
+    assert images.store_renditions(image.pk, first) is False
+
+    image.refresh_from_db()
+    assert image.renditions["source"] == image.file.name != first
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_files(image)}
+
+
+def test_the_job_does_nothing_for_a_deleted_picture_or_one_already_done(media_on_disk):
+    image = Image(alt_text="Soon gone", credit="Desk")
+    image.file.save("gone.jpg", ContentFile(photo((700, 500))))
+    name = image.file.name
+    Image.objects.get(pk=image.pk).delete()
+    assert images.store_renditions(image.pk, name) is False
+
+    image = Image(alt_text="Kept", credit="Desk")
+    with committed():
+        image.file.save("kept.jpg", ContentFile(photo((700, 500))))
+    kept = files_on_disk(media_on_disk)
+    assert images.store_renditions(image.pk, image.file.name) is False
+    assert files_on_disk(media_on_disk) == kept
+
+
+def test_two_runs_of_one_job_at_once_keep_one_set(monkeypatch, media_on_disk):
+    image = Image(alt_text="Twice", credit="Desk")
+    image.file.save("twice.jpg", ContentFile(photo((700, 500))))
+    make = images.make_renditions
+
+    def other_run_finishes_first(picture, storage):
+        monkeypatch.setattr(images, "make_renditions", make)
+        assert images.store_renditions(picture.pk, picture.file.name) is True
+        return make(picture, storage)
+
+    monkeypatch.setattr(images, "make_renditions", other_run_finishes_first)
+    assert images.store_renditions(image.pk, image.file.name) is False
+    image.refresh_from_db()
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_files(image)}
+
+
+def test_deleting_an_old_copy_of_a_picture_removes_what_its_job_stored_since(media_on_disk):
+    image = Image(alt_text="Loaded before its job ran", credit="Desk")
+    image.file.save("old.jpg", ContentFile(photo((700, 500))))
+    assert images.store_renditions(image.pk, image.file.name)
+    assert image.renditions == {}
+    with committed():
+        image.delete()
+    assert files_on_disk(media_on_disk) == []
+
+
+def test_a_save_from_an_old_copy_keeps_the_renditions_its_job_stored(media_on_disk):
+    image = Image(alt_text="Loaded before its job ran", credit="Desk")
+    image.file.save("old.jpg", ContentFile(photo((700, 500))))
+    assert images.store_renditions(image.pk, image.file.name)
+    stored = Image.objects.get(pk=image.pk).renditions
+
+    image.alt_text = "Edited"
+    with committed():
+        image.save()
+    image.refresh_from_db()
+    assert (image.alt_text, image.renditions) == ("Edited", stored)
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_files(image)}
+
+
 # Share cards
 
 
@@ -335,6 +457,43 @@ def test_card_is_redrawn_when_the_headline_changes(client):
     assert new != old
     assert client.get(old)["Location"] == new
     assert b"".join(client.get(new).streaming_content) != first
+
+
+def cards_on_disk(root):
+    return [name for name in files_on_disk(root) if name.startswith("cards/")]
+
+
+def test_a_story_going_public_has_its_card_drawn_by_a_job(client, media_on_disk, monkeypatch):
+    with committed():
+        story = StoryFactory(headline="Talks begin", draft=True)
+    assert cards_on_disk(media_on_disk) == []
+    story.status = Story.Status.PUBLISHED
+    with committed():
+        story.save()
+    [card] = cards_on_disk(media_on_disk)
+
+    def no_drawing(**kwargs):
+        raise AssertionError("a reader's request drew the card")
+
+    monkeypatch.setattr(views, "draw_card", no_drawing)
+    response = client.get(share_image(client.get(story.get_absolute_url()).text))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == (media_on_disk / card).read_bytes()
+
+    story.headline = "Talks begin in Riyadh"
+    with committed():
+        story.save()
+    assert len(cards_on_disk(media_on_disk)) == 2
+    assert client.get(story.share_image_url).status_code == 200
+
+
+def test_no_card_is_drawn_ahead_of_time_or_for_a_story_sharing_its_picture(
+    editor_client, media_on_disk
+):
+    with committed():
+        StoryFactory(scheduled=True)
+        StoryFactory(lead_image=uploaded(editor_client))
+    assert cards_on_disk(media_on_disk) == []
 
 
 def test_unpublished_story_has_no_card(client):
@@ -391,13 +550,15 @@ def test_story_page_queries_do_not_grow_with_a_lead_image(editor_client, client)
 def test_renditions_are_made_however_the_file_was_saved():
     image = Image(alt_text="Saved from code", credit="Desk")
     image.file.save("from-code.jpg", ContentFile(photo((700, 500))), save=False)
-    image.save()
+    with committed():
+        image.save()
     image.refresh_from_db()
     assert [w for w, _, _ in image.renditions["jpeg"]] == [320, 640, 700]
     names = [name for _, _, name in image.renditions["jpeg"]]
 
     image.alt_text = "Only the words changed"
-    image.save()
+    with committed():
+        image.save()
     image.refresh_from_db()
     assert [name for _, _, name in image.renditions["jpeg"]] == names
 

@@ -3,6 +3,7 @@ processes production has: one that saves content and hands jobs to the broker,
 and workers that do them, sharing a database of their own."""
 
 import contextlib
+import json
 import os
 import sqlite3
 import subprocess
@@ -44,6 +45,8 @@ def environment(tmp_path_factory):
         CELERY_QUEUE=queue,
         # A job taken by a worker that dies is given to another after this long.
         CELERY_VISIBILITY_TIMEOUT="2",
+        # Pictures on disk, shared by the processes as object storage would be.
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
     )
     with contextlib.ExitStack() as stack:
         if ON_POSTGRES:
@@ -64,6 +67,32 @@ def manage(env, *args):
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def editor(env, script: str):
+    """Run ``script`` in a process of the site (``desk``, ``upload_picture`` and the models
+    at hand); what it assigns to ``result`` comes back."""
+    prelude = (
+        "import json\n"
+        "from django.utils import timezone\n"
+        "from articles.models import Image, Story\n"
+        "from tests.jobs import desk, upload_picture\n"
+        "from tests.pictures import photo\n"
+    )
+    output = manage(
+        env, "shell", "--verbosity=0", "-c", f"{prelude}{script}\nprint(json.dumps(result))"
+    )
+    return json.loads(output.splitlines()[-1])
+
+
+def media_files(env, folder: str) -> set[str]:
+    root = Path(env["MEDIA_ROOT"])
+    return {str(p.relative_to(root)) for p in (root / folder).rglob("*") if p.is_file()}
+
+
+def stored_renditions(env, image_id: int) -> dict:
+    [(stored,)] = query(env, "SELECT renditions FROM articles_image WHERE id = ?", image_id)
+    return json.loads(stored) if isinstance(stored, str) else stored  # text on SQLite
 
 
 def query(env, sql, *params):
@@ -101,39 +130,6 @@ def start_worker(environment, tmp_path):
         worker.wait(timeout=20)
 
 
-def test_related_stories_are_counted_by_a_worker_after_the_save(
-    environment, start_worker, tmp_path
-):
-    start_worker()
-    # An editor's process: it saves two stories on one topic and hands the
-    # counting of their related stories to the queue.
-    created = manage(
-        environment,
-        "shell",
-        "--verbosity=0",
-        "-c",
-        "from django.utils import timezone\n"
-        "from articles.models import Section, Story\n"
-        "world, _ = Section.objects.get_or_create(slug='world', defaults={'name': 'World'})\n"
-        "ids = []\n"
-        "for n in (1, 2):\n"
-        "    story = Story.objects.create(headline=f'Talks {n}', slug=f'talks-{n}',\n"
-        "        section=world, status='published', published_at=timezone.now())\n"
-        "    story.tags.add('Diplomacy')\n"
-        "    ids.append(story.pk)\n"
-        "print(*ids)",
-    )
-    first, second = map(int, created.split())
-
-    def suggested():
-        return query(
-            environment, "SELECT suggested_id FROM articles_suggestion WHERE story_id = ?", second
-        )
-
-    assert wait_for(lambda: suggested() == [(first,)])
-    assert "recount_suggestions" in (tmp_path / "worker-0.log").read_text()
-
-
 def test_a_job_whose_worker_is_killed_is_done_by_another(environment, start_worker, tmp_path):
     done = tmp_path / "done"
     first = start_worker()
@@ -154,3 +150,68 @@ def test_a_job_whose_worker_is_killed_is_done_by_another(environment, start_work
     time.sleep(2.5)
     start_worker()
     assert wait_for(done.exists, 40), (tmp_path / "worker-1.log").read_text()
+
+
+def test_pictures_uploaded_in_the_admin_are_resized_by_a_worker(environment, start_worker):
+    # The editor uploads a picture and publishes two stories: no worker is running yet.
+    before = editor(
+        environment,
+        "client = desk()\n"
+        "image = upload_picture(client, photo((1000, 600)))\n"
+        "now = timezone.now()\n"
+        "story = Story.objects.create(headline='Talks in Riyadh', slug='riyadh',\n"
+        "    status='published', published_at=now, lead_image=image)\n"
+        "plain = Story.objects.create(headline='Talks end', slug='talks-end',\n"
+        "    status='published', published_at=now)\n"
+        "page = client.get(story.get_absolute_url())\n"
+        "admin = client.get(f'/admin/articles/image/{image.pk}/change/').text\n"
+        "result = dict(image=image.pk, file=image.file.name, path=story.get_absolute_url(),\n"
+        "    card=f'cards/{plain.pk}-{plain.card_digest()}.png', status=page.status_code,\n"
+        "    page=page.text, preparing='Being prepared' in admin)",
+    )
+    image = before["image"]
+    # Saved at once, without its renditions; readers get the story without it meanwhile.
+    assert before["status"] == 200 and "<img" not in before["page"]
+    assert before["preparing"]
+    assert stored_renditions(environment, image) == {}
+    assert media_files(environment, f"renditions/{image}") == set()
+
+    start_worker()
+
+    assert wait_for(lambda: stored_renditions(environment, image).get("source") == before["file"])
+    made = stored_renditions(environment, image)
+    names = {name for kind in ("webp", "jpeg") for _, _, name in made[kind]} | {made["share"]}
+    assert media_files(environment, f"renditions/{image}") == names
+    after = editor(environment, f"result = desk().get({before['path']!r}).text")
+    assert f"/media/renditions/{image}/" in after and "<picture" in after
+    # The story without a picture has its share card drawn by the worker too.
+    assert wait_for(lambda: (Path(environment["MEDIA_ROOT"]) / before["card"]).exists())
+
+
+def test_a_worker_skips_the_jobs_of_replaced_and_deleted_pictures(
+    environment, start_worker, tmp_path
+):
+    before = editor(
+        environment,
+        "client = desk()\n"
+        "replaced = upload_picture(client, photo((900, 600)))\n"
+        "old = replaced.file.name\n"
+        "deleted = upload_picture(client, photo((700, 500)))\n"
+        "response = client.post(f'/admin/articles/image/{deleted.pk}/delete/', {'post': 'yes'})\n"
+        "assert response.status_code == 302\n"
+        "upload_picture(client, photo((800, 500)), image=replaced)\n"
+        "replaced.refresh_from_db()\n"
+        "result = dict(replaced=replaced.pk, old=old, new=replaced.file.name,\n"
+        "    deleted=deleted.pk)",
+    )
+    replaced, deleted = before["replaced"], before["deleted"]
+    start_worker()
+
+    # Jobs are taken in the order they were sent: this one was sent last.
+    assert wait_for(lambda: stored_renditions(environment, replaced).get("source") == before["new"])
+    log = (tmp_path / "worker-0.log").read_text()
+    assert log.count("make_image_renditions") >= 3 and "Traceback" not in log, log
+    assert media_files(environment, f"renditions/{deleted}") == set()
+    assert len(media_files(environment, f"renditions/{replaced}")) == 1 + 2 * 3
+    root = Path(environment["MEDIA_ROOT"])
+    assert not (root / before["old"]).exists() and (root / before["new"]).exists()
