@@ -13,17 +13,25 @@ static file; figures are read as ratios to those. It also counts SQL queries
 per page, worker memory, and how long a story published during the run takes
 to reach readers. Results: bench/results/latest.json and latest.md.
 
+Every name it makes is its own: the working database (dropped at the end),
+the Redis keys (a prefix of the run's, deleted at the end), the ports. Only
+the generated archives are kept, as snapshots named by their size and by the
+project's migrations, for the next run.
+
 The machine is shared and noisy: compare figures of one run only.
 """
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
 import re
+import secrets
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -44,9 +52,26 @@ RESULTS = HERE / "results"
 PROFILES = HERE / "profiles.md"
 PYTHON = sys.executable
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-DATABASE = "newsroom_bench"
-REDIS_URL = "redis://127.0.0.1:6379/14"
-APP_PORT, PROXY_PORT, STATIC_PORT = 8701, 8702, 8703
+# This run's own names: others may be benchmarking or testing on the same servers.
+RUN = f"{os.getpid()}_{secrets.token_hex(3)}"
+SNAPSHOTS = "newsroom_bench"
+DATABASE = f"{SNAPSHOTS}_run_{RUN}"
+# A database nothing flushes, shared with the tests: this run's keys are under its prefix.
+REDIS_URL = "redis://127.0.0.1:6379/0"
+CACHE_PREFIX = f"newsroom_bench_{RUN}"
+
+
+def free_ports(count: int) -> list[int]:
+    sockets = [socket.socket() for _ in range(count)]
+    for each in sockets:
+        each.bind(("127.0.0.1", 0))
+    ports = [each.getsockname()[1] for each in sockets]
+    for each in sockets:
+        each.close()
+    return ports
+
+
+APP_PORT, PROXY_PORT, STATIC_PORT = free_ports(3)
 WORKERS = 4
 THREADS, CONNECTIONS = 2, 16
 SEED = 1
@@ -102,10 +127,59 @@ def drop_database(name: str) -> None:
 def copy_database(source: str, target: str) -> None:
     drop_database(target)
     with admin_connection() as conn:
-        conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [source]
-        )
-        conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+        for attempt in range(10):
+            # A template must have no connections, not even one just closing.
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                [source],
+            )
+            try:
+                conn.execute(f'CREATE DATABASE "{target}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == 9:
+                    raise
+                time.sleep(1)
+
+
+def schema_hash() -> str:
+    """The project's migrations, by file name: a snapshot made before a new one is not reused."""
+    names = sorted(path.relative_to(ROOT).as_posix() for path in ROOT.glob("*/migrations/*.py"))
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:10]
+
+
+def snapshot_name(size: int) -> str:
+    return f"{SNAPSHOTS}_{size}_{schema_hash()}"
+
+
+def smaller_snapshot(size: int) -> tuple[int, str] | None:
+    """The largest complete snapshot of fewer stories and the same migrations, to start from."""
+    pattern = re.compile(rf"{SNAPSHOTS}_(\d+)_{schema_hash()}")
+    with admin_connection() as conn:
+        names = [row[0] for row in conn.execute("SELECT datname FROM pg_database")]
+    found = sorted(
+        (int(match[1]), name)
+        for name in names
+        if (match := pattern.fullmatch(name)) and int(match[1]) < size
+    )
+    for count, name in reversed(found):
+        if generated_stories(name) == count:
+            return count, name
+    return None
+
+
+def save_snapshot(source: str, snapshot: str) -> None:
+    """``source`` copied to ``snapshot``, made under a name of this run's, then renamed:
+    another run reading the old snapshot, or making the same one, never sees half a copy."""
+    made = f"{snapshot}_new_{RUN}"
+    copy_database(source, made)
+    with admin_connection() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{snapshot}" WITH (FORCE)')
+        try:
+            conn.execute(f'ALTER DATABASE "{made}" RENAME TO "{snapshot}"')
+        except psycopg.errors.DuplicateDatabase:
+            # Another run saved the same archive a moment before: theirs is as good.
+            conn.execute(f'DROP DATABASE IF EXISTS "{made}" WITH (FORCE)')
 
 
 def generated_stories(name: str) -> int:
@@ -128,11 +202,14 @@ def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
 
 
 def prepare_database(size: int, env: dict, rebuild: bool) -> dict:
-    """newsroom_bench with `size` generated stories, from its snapshot when there is one.
+    """This run's database (DATABASE) with `size` generated stories, from its snapshot
+    when there is one.
 
-    Each size is kept as a snapshot (newsroom_bench_<size>) for the next run.
+    Each size is kept as a snapshot named by its size and the migrations
+    (newsroom_bench_<size>_<hash>), for the next run; a larger archive is
+    generated from the largest smaller snapshot there is.
     """
-    snapshot = f"{DATABASE}_{size}"
+    snapshot = snapshot_name(size)
     started = time.monotonic()
     info = {"database": DATABASE, "snapshot": snapshot}
     if not rebuild and generated_stories(snapshot) == size:
@@ -144,12 +221,13 @@ def prepare_database(size: int, env: dict, rebuild: bool) -> dict:
             conn.execute("ANALYZE")
         info.update(reused=True, seconds=round(time.monotonic() - started, 1))
         return info
-    if rebuild:
+    smaller = None if rebuild else smaller_snapshot(size)
+    if smaller:
+        log(f"Starting from the {smaller[0]:,}-story snapshot {smaller[1]}")
+        copy_database(smaller[1], DATABASE)
+        info["started_from"] = smaller[1]
+    else:
         drop_database(DATABASE)
-    if generated_stories(DATABASE) > size:
-        # Starting again is quicker than removing stories.
-        drop_database(DATABASE)
-    if not database_exists(DATABASE):
         with admin_connection() as conn:
             conn.execute(f'CREATE DATABASE "{DATABASE}"')
     manage(env, "migrate", "--noinput", "-v0")
@@ -161,9 +239,28 @@ def prepare_database(size: int, env: dict, rebuild: bool) -> dict:
     # Fresh statistics, as autovacuum would have them on a real archive.
     with psycopg.connect(f"{POSTGRES}/{DATABASE}", autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
-    copy_database(DATABASE, snapshot)
+    save_snapshot(DATABASE, snapshot)
     info.update(reused=False, seconds=round(time.monotonic() - started, 1))
     return info
+
+
+def clean_up() -> None:
+    """What this run made on the shared servers, but the snapshots: its database, its keys."""
+    with admin_connection() as conn:
+        names = [
+            row[0]
+            for row in conn.execute(
+                "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+                [DATABASE, f"%\\_new\\_{RUN}"],
+            )
+        ]
+    for name in names:
+        drop_database(name)
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = 0
+    for key in client.scan_iter(match=f"*{CACHE_PREFIX}*", count=1000):
+        keys += client.delete(key)
+    log(f"Dropped {', '.join(names) or 'no database'}; deleted {keys:,} Redis keys")
 
 
 # Servers ----------------------------------------------------------------------------------
@@ -497,6 +594,8 @@ def time_to_visible(env: dict, work: Path) -> dict:
 def run_size(size: int, args, env: dict, work: Path) -> dict:
     log(f"== {size:,} stories")
     result = {"database": prepare_database(size, env, args.rebuild)}
+    # The page cache's keys of this size, under the run's prefix (deleted by clean_up).
+    env = {**env, "CACHE_KEY_PREFIX": f"{CACHE_PREFIX}_{size}"}
     rendered_env = {**env, "PAGE_CACHE": "0"}
     cached_env = {**env, "PAGE_CACHE": "1"}
     setup = probe(rendered_env, "setup", "", work)
@@ -528,7 +627,6 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
     }
     log(f"  floor {[run['rps'] for run in floor]} req/s, page {len(page):,} bytes")
 
-    redis.Redis.from_url(REDIS_URL).flushdb()
     with Gunicorn(cached_env, work, f"{size}-cached") as server:
         # The floor view is never cached: measured around each page here too.
         cached_floor = []
@@ -870,6 +968,8 @@ def main() -> int:
     sizes = [int(size) for size in args.sizes.split(",")]
 
     ensure_tools()
+    # Stopped with SIGTERM, the run still drops its database and deletes its keys.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
     # nginx's workers (www-data) read the static file and write the cache under it.
     work.chmod(0o755)
@@ -886,7 +986,7 @@ def main() -> int:
         "BENCH_FLOOR_FILE": str(work / "floor.html"),
     }
     env.pop("PORT", None)
-    log(f"Work files in {work}")
+    log(f"Work files in {work}; database {DATABASE}, Redis keys {CACHE_PREFIX}_*")
     started = datetime.datetime.now(datetime.UTC)
     results = {
         "started": started.isoformat(timespec="seconds"),
@@ -902,14 +1002,17 @@ def main() -> int:
         "settings": {"threads": THREADS, "connections": CONNECTIONS, "workers": WORKERS},
         "sizes": {},
     }
-    manage(env, "collectstatic", "--noinput", "-v0")
     failed = False
-    for size in sizes:
-        data = run_size(size, args, env, work)
-        results["sizes"][str(size)] = data
-        failed = failed or any(
-            "error" in page for layer in data["layers"].values() for page in layer.values()
-        )
+    try:
+        manage(env, "collectstatic", "--noinput", "-v0")
+        for size in sizes:
+            data = run_size(size, args, env, work)
+            results["sizes"][str(size)] = data
+            failed = failed or any(
+                "error" in page for layer in data["layers"].values() for page in layer.values()
+            )
+    finally:
+        clean_up()
     finished = datetime.datetime.now(datetime.UTC)
     results["finished"] = finished.isoformat(timespec="seconds")
     results["minutes"] = round((finished - started).total_seconds() / 60, 1)
