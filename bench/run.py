@@ -14,8 +14,9 @@ Django project of one URL with no middleware (bench/floor/), and the project's
 floor view, through the site's own middleware. Around each page of the first
 two layers it loads both, and nginx serving those bytes as a static file once;
 figures are read as ratios to those, the bare floor first. It also counts SQL
-queries per page, worker memory, and how long a story published during the
-run takes to reach readers. Results: bench/results/latest.json and latest.md.
+queries per page, worker memory, how long a story published during the run
+takes to reach readers, and how long an editor waits for the admin to save a
+published story. Results: bench/results/latest.json and latest.md.
 
 Every name it makes is its own: the working database (dropped at the end),
 the Redis keys (a prefix of the run's, deleted at the end), the ports. Only
@@ -29,6 +30,7 @@ import argparse
 import contextlib
 import datetime
 import hashlib
+import http.cookies
 import json
 import os
 import platform
@@ -44,6 +46,7 @@ import tempfile
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -53,6 +56,8 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 HERE = ROOT / "bench"
 RESULTS = HERE / "results"
+# The admin's forms are read as the tests read them (tests/forms.py).
+sys.path.insert(0, str(ROOT))
 # Written by hand after profiling the pages a run found slow; shown under the results.
 PROFILES = HERE / "profiles.md"
 PYTHON = sys.executable
@@ -621,6 +626,108 @@ def time_to_visible(env: dict, work: Path) -> dict:
     }
 
 
+class Editor:
+    """An editor's browser on the admin, over plain HTTP on loopback.
+
+    Cookies are kept by hand: the site marks them Secure (DEBUG off), which a
+    cookie jar would never send to an http:// address.
+    """
+
+    def __init__(self, base: str):
+        self.base, self.cookies = base, {}
+
+    def request(self, path: str, form: dict | None = None) -> tuple[int, dict, bytes]:
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        data = None
+        if form is not None:
+            data = urllib.parse.urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        request = urllib.request.Request(self.base + path, data=data, headers=headers)
+        try:
+            response = urllib.request.build_opener(NoRedirect).open(request, timeout=60)
+        except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            body = response.read()
+            for line in response.headers.get_all("Set-Cookie") or []:
+                for name, morsel in http.cookies.SimpleCookie(line).items():
+                    self.cookies[name] = morsel.value
+            return response.status, dict(response.headers), body
+
+    def form(self, path: str, form_id: str) -> dict:
+        from tests.forms import form_values
+
+        status, _, body = self.request(path)
+        if status != 200:
+            raise PageError(f"{path} answered {status}")
+        return form_values(body.decode(), form_id)
+
+    def sign_in(self, path: str, username: str, password: str) -> None:
+        """Through the admin's sign-in form, CSRF token and all, as a person does."""
+        form = self.form(path, "login-form")
+        status, _, _ = self.request(path, {**form, "username": username, "password": password})
+        if status != 302 or "sessionid" not in self.cookies:
+            raise PageError(f"signing in answered {status}, not a redirect with a session")
+
+
+def errors_in(page: bytes) -> str:
+    """The messages of a form the admin sent back."""
+    found = re.findall(rb'class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S)
+    text = b" ".join(re.sub(rb"<[^>]+>", b" ", item) for item in found).decode(errors="replace")
+    return " ".join(text.split())[:300] or "no message"
+
+
+def admin_saves(base: str, editor: dict, story: dict, count: int) -> dict:
+    """An editor saving a published story's change form ``count`` times, one after another.
+
+    Each time the form is opened (not timed: it carries the story's edit token,
+    new after each save), the body given one more paragraph than it had when
+    first opened, and posted; what is timed is the POST's round trip through
+    gunicorn, until the admin's redirect is back.
+    """
+    browser = Editor(base)
+    browser.sign_in(editor["login_url"], editor["username"], editor["password"])
+    path = story["admin_url"]
+    body = browser.form(path, "story_form")["body"]
+    seconds = []
+    for number in range(1, count + 1):
+        form = browser.form(path, "story_form")
+        form["body"] = f"{body}<p>Correction number {number}.</p>"
+        started = time.perf_counter()
+        status, headers, page = browser.request(path, form)
+        seconds.append(time.perf_counter() - started)
+        if status != 302:
+            raise PageError(f"saving {path} answered {status}: {errors_in(page)}")
+    ms = sorted(round(s * 1000, 1) for s in seconds)
+    cut = statistics.quantiles(ms, n=20, method="inclusive")
+    return {
+        "saves": count,
+        "story": story,
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(cut[18], 1),
+        "max_ms": ms[-1],
+        "mean_ms": round(statistics.mean(ms), 1),
+        "ms": [round(s * 1000, 1) for s in seconds],
+    }
+
+
+def timed_saves(app: str, setup: dict, count: int, label: str) -> dict:
+    try:
+        saved = admin_saves(app, setup["editor"], setup["save_story"], count)
+    except PageError as error:
+        log(f"ERROR {error}")
+        return {"error": str(error)}
+    log(
+        f"  admin save, {label}, x{saved['saves']}: p50 {saved['p50_ms']} ms, "
+        f"p95 {saved['p95_ms']} ms, max {saved['max_ms']} ms"
+    )
+    return saved
+
+
 def floor_summary(runs: list[dict]) -> dict:
     return {"runs": runs, "rps": round(statistics.mean(run["rps"] for run in runs), 1)}
 
@@ -710,6 +817,15 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
                 result["publish"] = time_to_visible(cached_env, work)
                 log(f"  published story visible: {result['publish']}")
             memory["proxy"], boots["proxy"] = server.worker_rss_mb(), server.worker_boots()
+            # Last: each save changes the content, and so empties the page cache.
+            result["admin_save"] = timed_saves(app, setup, args.saves, "jobs queued")
+    # The same saves where no job queue is set up (CELERY_BROKER_URL unset, as on a
+    # bare host by default): the related stories are counted again before the answer.
+    in_request = {
+        name: value for name, value in cached_env.items() if not name.startswith("CELERY")
+    }
+    with Gunicorn(in_request, work, f"{size}-saves"):
+        result["admin_save_in_request"] = timed_saves(app, setup, args.saves, "jobs in request")
     result.update(layers=layers, memory=memory, worker_boots=boots)
     result["memory_max_mb"] = max(max(sizes) for sizes in memory.values() if sizes)
     return result
@@ -763,6 +879,7 @@ APP_CACHE_MIN = 0.35  # every public page from the app's page cache, warm
 PROXY_MIN = 0.7  # every public page through the caching nginx, × nginx static
 P50_GROWTH_MAX = 1.3  # p50 at the largest size against the smallest, rendered
 QUERY_LIMITS = {"story": 8, **dict.fromkeys(PUBLIC_LISTINGS, 6)}
+ADMIN_SAVE_P95_MS = 150
 
 
 def evaluate(results: dict) -> list[dict]:
@@ -868,6 +985,16 @@ def evaluate(results: dict) -> list[dict]:
             app_s is not None and app_s <= 1 and proxy_s is not None and proxy_s <= 31,
             f"app {app_s} s, proxy {proxy_s} s ({publish['proxy_cache_control']})",
         )
+        saved = data.get("admin_save")
+        if saved:
+            add(
+                f"Admin: saving a published story, p95 ≤ {ADMIN_SAVE_P95_MS} ms",
+                size,
+                saved.get("p95_ms", float("inf")) <= ADMIN_SAVE_P95_MS,
+                saved.get("error")
+                or f"p95 {saved['p95_ms']:,.0f} ms, p50 {saved['p50_ms']:,.0f} ms, "
+                f"max {saved['max_ms']:,.0f} ms ({saved['saves']} saves)",
+            )
     if len(sizes) >= 2:
         small, large = sorted(sizes, key=int)[0], sorted(sizes, key=int)[-1]
         slower = {}
@@ -912,6 +1039,36 @@ def rps(page: dict) -> str:
     if "rps" not in page:
         return "**error**" if "error" in page else "–"
     return f"{page['rps']:,.0f}"
+
+
+SAVES = {
+    "admin_save": "jobs queued, as deployed",
+    "admin_save_in_request": "jobs run in the request, with no queue set up",
+}
+
+
+def admin_save_line(data: dict) -> str:
+    figures, count = [], "the"
+    for key, label in SAVES.items():
+        saved = data.get(key)
+        if saved is None:
+            continue
+        if "p95_ms" not in saved:
+            figures.append(f"{label}: **error**: {saved['error']}")
+            continue
+        figures.append(
+            f"{label}: p50 {saved['p50_ms']:,.0f} ms, **p95 {saved['p95_ms']:,.0f} ms**, "
+            f"max {saved['max_ms']:,.0f} ms"
+        )
+        count = saved["saves"]
+    if not figures:
+        return "Admin save of a published story: not measured."
+    return (
+        f"Admin save of a published story ({count} saves one after another by a signed-in "
+        "editor, each the change form's POST through gunicorn until its redirect): "
+        + "; ".join(figures)
+        + "."
+    )
 
 
 def summary(results: dict) -> list[str]:
@@ -964,7 +1121,7 @@ def summary(results: dict) -> list[str]:
                 else:
                     row += " | –"
             lines.append(row + f" | {'–' if queries is None else queries} |")
-        lines.append("")
+        lines += ["", admin_save_line(data), ""]
     return lines
 
 
@@ -1053,7 +1210,18 @@ def markdown(results: dict) -> str:
             f"{publish['app_seconds']} s through the app and {publish['proxy_seconds']} s "
             f"through the proxy (`Cache-Control: {publish['proxy_cache_control']}`).",
             "",
+            admin_save_line(data),
+            "",
         ]
+        for key, label in SAVES.items():
+            saved = data.get(key, {})
+            if "ms" in saved:
+                lines += [
+                    f"Each save, {label}, in order (ms): "
+                    + ", ".join(f"{ms:,.0f}" for ms in saved["ms"])
+                    + ".",
+                    "",
+                ]
     lines += ["## Targets", "", "| target | stories | result | figure |", "|---|---|---|---|"]
     for target in results["targets"]:
         verdict = "met" if target["met"] else "**missed**"
@@ -1074,6 +1242,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,100000", help="Archive sizes, comma-separated.")
     parser.add_argument("--duration", type=float, default=5, help="Seconds of load per page.")
+    parser.add_argument(
+        "--saves", type=int, default=40, help="Admin saves of a published story, per size."
+    )
     parser.add_argument(
         "--rebuild", action="store_true", help="Generate the archives again, ignoring snapshots."
     )
@@ -1105,6 +1276,11 @@ def main() -> int:
         "REDIS_URL": REDIS_URL,
         "WEB_CONCURRENCY": str(WORKERS),
         "BENCH_FLOOR_FILE": str(work / "floor.html"),
+        # Background jobs to a queue, as deployed (docker-compose.yml), of this run's
+        # own (the name prefixes its keys). No worker takes them: the benchmark
+        # measures what readers and editors wait for.
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_QUEUE": f"{CACHE_PREFIX}_jobs",
     }
     env.pop("PORT", None)
     log(f"Work files in {work}; database {DATABASE}, Redis keys {CACHE_PREFIX}_*")
@@ -1120,7 +1296,12 @@ def main() -> int:
                 [nginx_binary(), "-v"], capture_output=True, text=True
             ).stderr.strip(),
         },
-        "settings": {"threads": THREADS, "connections": CONNECTIONS, "workers": WORKERS},
+        "settings": {
+            "threads": THREADS,
+            "connections": CONNECTIONS,
+            "workers": WORKERS,
+            "admin_saves": args.saves,
+        },
         "sizes": {},
     }
     failed = False
@@ -1129,8 +1310,12 @@ def main() -> int:
         for size in sizes:
             data = run_size(size, args, env, work)
             results["sizes"][str(size)] = data
-            failed = failed or any(
-                "error" in page for layer in data["layers"].values() for page in layer.values()
+            failed = (
+                failed
+                or any("error" in data.get(key, {}) for key in SAVES)
+                or any(
+                    "error" in page for layer in data["layers"].values() for page in layer.values()
+                )
             )
     finally:
         clean_up()
