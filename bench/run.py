@@ -16,7 +16,7 @@ two layers it loads both, and nginx serving those bytes as a static file once;
 figures are read as ratios to those, the bare floor first. It also counts SQL
 queries per page, worker memory, how long a story published during the run
 takes to reach readers, and how long an editor waits for the admin to save a
-published story. Results: bench/results/latest.json and latest.md.
+published story. Results: bench/results/latest.json and latest.md (--name).
 
 Every name it makes is its own: the working database (dropped at the end),
 the Redis keys (a prefix of the run's, deleted at the end), the ports. Only
@@ -1232,10 +1232,10 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
-def write_results(results: dict) -> None:
+def write_results(results: dict, name: str) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / "latest.md").write_text(markdown(results))
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    (RESULTS / f"{name}.md").write_text(markdown(results))
 
 
 def main() -> int:
@@ -1246,16 +1246,19 @@ def main() -> int:
         "--saves", type=int, default=40, help="Admin saves of a published story, per size."
     )
     parser.add_argument(
+        "--name", default="latest", help="Results in bench/results/NAME.md and NAME.json."
+    )
+    parser.add_argument(
         "--rebuild", action="store_true", help="Generate the archives again, ignoring snapshots."
     )
     parser.add_argument(
-        "--report", action="store_true", help="Only write latest.md again from latest.json."
+        "--report", action="store_true", help="Only write NAME.md again from NAME.json."
     )
     args = parser.parse_args()
     if args.report:
-        results = json.loads((RESULTS / "latest.json").read_text())
+        results = json.loads((RESULTS / f"{args.name}.json").read_text())
         results["targets"] = evaluate(results)
-        write_results(results)
+        write_results(results, args.name)
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
 
@@ -1323,9 +1326,9 @@ def main() -> int:
     results["finished"] = finished.isoformat(timespec="seconds")
     results["minutes"] = round((finished - started).total_seconds() / 60, 1)
     results["targets"] = evaluate(results)
-    write_results(results)
+    write_results(results, args.name)
     print(markdown(results))
-    log(f"Wrote {RESULTS / 'latest.md'} and latest.json in {results['minutes']} minutes")
+    log(f"Wrote {RESULTS / args.name}.md and .json in {results['minutes']} minutes")
     if failed:
         log("FAILED: some pages answered errors (see above); their figures are worthless.")
         return 1
