@@ -1013,11 +1013,16 @@ def evaluate(results: dict) -> list[dict]:
             + (f"; errors at {int(large):,}: " + ", ".join(failed) if failed else "")
             or f"worst {max(slower.values()):.2f}×",
         )
+        # Each page at the sizes that have it (a section has no page 50 at 1,000 stories).
         counts = {
-            name: [sizes[size]["queries"].get(name, {}).get("queries") for size in sizes]
+            name: [
+                sizes[size]["queries"][name]["queries"]
+                for size in sorted(sizes, key=int)
+                if name in sizes[size]["urls"]
+            ]
             for name in QUERY_LIMITS
-            if name in sizes[large]["urls"]
         }
+        counts = {name: n for name, n in counts.items() if len(n) >= 2}
         changed = {name: n for name, n in counts.items() if len(set(n)) > 1 or None in n}
         add(
             "SQL queries the same at every size (story, listings)",
