@@ -1,6 +1,8 @@
 """The benchmark's work inside Django, against the benchmark database (see run.py).
 
-    probe.py setup OUT.json      pick the URLs, make a signed-in session, count SQL queries
+    probe.py setup OUT.json      pick the URLs, make a signed-in session, count SQL queries,
+                                 make an editor who signs in with a password, pick the
+                                 published story they save
     probe.py publish OUT.json    publish a new story now (as an editor would, through save())
     probe.py remove STORY_ID     delete that story again
 
@@ -10,6 +12,7 @@ Results go to OUT.json: the app's own log lines go to standard output.
 import json
 import math
 import os
+import secrets
 import sys
 import time
 import uuid
@@ -23,7 +26,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.auth.models import User  # noqa: E402
+from django.contrib.auth.models import Group, User  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
@@ -41,6 +44,7 @@ from articles.models import Byline, Person, Section, Story  # noqa: E402
 from articles.search import story_search  # noqa: E402
 
 ADMIN_USERNAME = "bench-admin"
+EDITOR_USERNAME = "bench-editor"
 PAGE_SIZE = 20
 DEEP_PAGE = 50
 
@@ -56,6 +60,30 @@ def signed_in_session() -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
+
+
+def editor_with_password() -> dict:
+    """An editor of the Editor group (the roles' migration makes it), with a new password."""
+    user, _ = User.objects.get_or_create(
+        username=EDITOR_USERNAME, defaults={"is_staff": True, "first_name": "Bench"}
+    )
+    password = secrets.token_urlsafe(16)
+    user.set_password(password)
+    user.save()
+    user.groups.add(Group.objects.get(name="Editor"))
+    return {"username": user.username, "password": password, "login_url": reverse("admin:login")}
+
+
+def story_to_save() -> dict:
+    """A published story like the one measured, but not that one: its page stays as it was."""
+    story = Story.objects.published().order_by("-published_at")[6:7].get()
+    return {
+        "id": story.pk,
+        "admin_url": reverse("admin:articles_story_change", args=[story.pk]),
+        "bylines": story.bylines.count(),
+        "tags": story.tags.count(),
+        "body_bytes": len(story.body.encode()),
+    }
 
 
 def pick_urls() -> tuple[dict, list[str], dict]:
@@ -165,6 +193,8 @@ def setup(out: Path) -> None:
         "facts": facts,
         "session": session_key,
         "queries": count_queries(urls, session_key),
+        "editor": editor_with_password(),
+        "save_story": story_to_save(),
     }
     out.write_text(json.dumps(result, indent=2))
 
