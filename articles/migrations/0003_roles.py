@@ -30,10 +30,16 @@ EDITOR_MODELS = [
 
 def create_roles(apps, schema_editor):
     # Permissions are normally made after all migrations; the groups need them now.
+    # create_permissions skips apps without a models module, as a migration's
+    # app configs are; each is put back as it was (the project's own when called
+    # with the live registry).
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        models_module = getattr(app_config, "models_module", None)
+        app_config.models_module = models_module or True
+        try:
+            create_permissions(app_config, apps=apps, verbosity=0)
+        finally:
+            app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

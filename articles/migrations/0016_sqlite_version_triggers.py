@@ -4,7 +4,8 @@ from django.db import migrations
 # a trigger SQLite applies the outer statement's conflict clause instead, and
 # Django adds many-to-many rows with INSERT OR IGNORE: the replace was ignored,
 # so adding a person, a tag or a related story left the version as it was.
-# An UPDATE has no conflict to resolve. (PostgreSQL's triggers are not affected.)
+# An UPDATE has no conflict to resolve; the row is first made if a flush or a
+# hand emptied the table. (PostgreSQL's triggers are not affected.)
 TABLES = [
     "articles_story",
     "articles_byline",
@@ -24,6 +25,8 @@ EVENTS = ["insert", "update", "delete"]
 TRIGGER = """
 CREATE TRIGGER {table}_content_{event} AFTER {event} ON {table}
 BEGIN
+  INSERT OR IGNORE INTO articles_contentversion (id, token, changed_at)
+  VALUES (1, '', strftime('%Y-%m-%d %H:%M:%f', 'now'));
   UPDATE articles_contentversion
   SET token = lower(hex(randomblob(8))), changed_at = strftime('%Y-%m-%d %H:%M:%f', 'now')
   WHERE id = 1;
