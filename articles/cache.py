@@ -3,11 +3,11 @@
 The database keeps one ``ContentVersion`` row whose token its own triggers
 change whenever anything a public page shows is written, however it is
 written: the admin, ``QuerySet.update()``, ``bulk_create``, ``loaddata``, a
-restore, raw SQL. Each request reads that token together with the newest
-moment a story went out and the next scheduled one, in one query, and the
-page cache files pages under them (the cache framework's ``version``). So a
-change, or a scheduled story's moment arriving, is seen by the next request on
-every web server sharing the database, and no signal can be missed.
+restore, raw SQL. Each request reads that token (one query) and, once per
+token, when the scheduled stories go out; the page cache files pages under them
+(the cache framework's ``version``). So a change, or a scheduled story's moment
+arriving, is seen by the next request on every web server sharing the database,
+and no signal can be missed.
 """
 
 import contextlib
@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import django
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Subquery
 from django.utils import timezone
 
 
@@ -42,27 +41,51 @@ class ContentState:
 
 
 def content_state() -> ContentState:
-    """The content's state now, in one query."""
-    from articles.models import ContentVersion, Story
+    """The content's state now: one query of the version row, on most requests.
 
-    now = timezone.now()
-    out = Story.objects.published(at=now).order_by("-published_at")
-    upcoming = Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=now)
+    Between two writes only a scheduled story reaching its moment changes what
+    readers see, so the moments still ahead when the token was set are read
+    once per token (any write gives a new one) and kept in this process.
+    """
+    from articles.models import ContentVersion
+
     found = (
         ContentVersion.objects.filter(pk=ContentVersion.SINGLETON)
-        .annotate(
-            last_out=Subquery(out.values("published_at")[:1]),
-            next_out=Subquery(upcoming.order_by("published_at").values("published_at")[:1]),
-        )
-        .values_list("token", "changed_at", "last_out", "next_out")
+        .values_list("token", "changed_at")
         .first()
     )
     if found is None:
         # No row yet (a database emptied by hand or restored without it).
         bump()
         return content_state()
-    token, changed_at, last_out, next_out = found
-    return ContentState(token, max(filter(None, [changed_at, last_out])), next_out)
+    token, changed_at = found
+    now = timezone.now()
+    moments = publication_moments(token, changed_at)
+    passed = [moment for moment in moments if moment <= now]
+    upcoming = moments[len(passed)] if len(passed) < len(moments) else None
+    return ContentState(token, max([changed_at, *passed[-1:]]), upcoming)
+
+
+# Token and version time -> the publication moments after that time, in order.
+_moments: dict[tuple[str, datetime.datetime], tuple[datetime.datetime, ...]] = {}
+
+
+def publication_moments(token: str, changed_at: datetime.datetime):
+    """When published stories go out after ``changed_at``: the scheduled ones."""
+    key = (token, changed_at)
+    moments = _moments.get(key)
+    if moments is None:
+        from articles.models import Story
+
+        moments = tuple(
+            Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=changed_at)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+        )
+        if len(_moments) >= 16:
+            _moments.clear()  # only the newest token is asked for again
+        _moments[key] = moments
+    return moments
 
 
 def bump() -> None:

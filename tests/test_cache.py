@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
+import articles.cache
 from articles.models import Person, Story
 from articles.views import StoryListView
 from tests.factories import CorrectionFactory, PersonFactory, StoryFactory
@@ -263,6 +264,25 @@ def test_scheduled_story_appears_on_cached_pages_at_its_time(client):
         assert "s-maxage=0" in remaining or "s-maxage=1" in remaining
     with time_machine.travel(at, tick=False):
         assert "Embargoed until ten" in client.get("/").text
+
+
+def test_stories_scheduled_before_the_last_edit_still_go_out_at_their_times(client):
+    now = timezone.now().replace(microsecond=0)
+    # Within the cache's lifetime of a page, so that a kept copy could be served.
+    first, second = now + datetime.timedelta(minutes=2), now + datetime.timedelta(minutes=4)
+    StoryFactory(headline="Out at two", published_at=first)
+    StoryFactory(headline="Out at four", published_at=second)
+    # An edit after both were scheduled: the content's last change is now.
+    Story.objects.filter(headline="Out at two").update(kicker="Edited")
+    assert "Out at two" not in client.get("/").text
+    # The next request, after the first moment, goes to another web server that
+    # has not read this content's schedule yet.
+    articles.cache._moments.clear()
+    with time_machine.travel(first + datetime.timedelta(seconds=30), tick=False):
+        page = client.get("/").text
+        assert "Out at two" in page and "Out at four" not in page
+    with time_machine.travel(second, tick=False):
+        assert "Out at four" in client.get("/").text
 
 
 def test_different_queries_are_different_pages_and_huge_ones_are_not_cached(client):

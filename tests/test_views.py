@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 from django.utils import timezone
 
+from articles.cache import content_state
 from articles.models import Source
 from tests.factories import (
     BylineFactory,
@@ -266,6 +267,9 @@ def test_healthz_answers_ok_when_the_database_answers(client):
 
 
 def count_queries(client, url):
+    # When scheduled stories go out is read once per change of the content, by
+    # the first request after it: read here, so that each page counts its own.
+    content_state()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
@@ -284,7 +288,8 @@ def public_urls(story, person, source):
 
 
 # Fixed budgets: a page that needs more has an N+1 or forgot a prefetch.
-# The page cache reads the content's state (one query) before rendering a miss.
+# The page cache reads the content's state (one query) before rendering a miss
+# (and once per change of the content, when its scheduled stories go out).
 PAGE_CACHE_QUERIES = 1
 QUERY_BUDGET = {
     name: render + PAGE_CACHE_QUERIES for name, render in {"/": 3, "story": 8, "listing": 4}.items()
@@ -304,14 +309,17 @@ def test_query_counts_do_not_grow_with_relations_or_stories(client):
         story.tags.add("Shared tag")
         return story
 
+    def page_counts(story):
+        return [count_queries(client, url) for url in public_urls(story, person, source)]
+
     small = add_story()
-    small_counts = [count_queries(client, url) for url in public_urls(small, person, source)]
+    small_counts = page_counts(small)
 
     big = add_story(n_people=8, n_sources=6, n_tags=7, n_authors=4)
     big.related.add(small)
     for _ in range(15):
         add_story(n_people=3, n_sources=3, n_tags=3, n_authors=3)
-    big_counts = [count_queries(client, url) for url in public_urls(big, person, source)]
+    big_counts = page_counts(big)
 
     assert big_counts == small_counts
     front, story, *listings = big_counts
