@@ -31,7 +31,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from taggit.models import Tag  # noqa: E402
@@ -148,8 +148,10 @@ def pick_urls() -> tuple[dict, list[str], dict]:
     return urls, notes, facts
 
 
+@override_settings(PAGE_CACHE=False, FRAGMENT_CACHE=False)
 def count_queries(urls: dict, session_key: str) -> dict:
-    """SQL queries of each page, rendered in this process with the caches off.
+    """SQL queries of each page, rendered in this process with the caches off
+    (the page cache and its fragments: a page's own queries).
 
     The first request warms up what every process loads once; the second is counted.
     A query gets as long as gunicorn gives a whole request (GUNICORN_TIMEOUT).
