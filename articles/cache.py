@@ -62,8 +62,8 @@ def content_state() -> ContentState:
     now = timezone.now()
     moments = publication_moments(token, changed_at)
     passed = [moment for moment in moments if moment <= now]
-    upcoming = moments[len(passed)] if len(passed) < len(moments) else None
-    return ContentState(token, max([changed_at, *passed[-1:]]), upcoming)
+    upcoming = next((moment for moment in moments if moment > now), None)
+    return ContentState(token, max([changed_at, *passed]), upcoming)
 
 
 # Token and version time -> the publication moments after that time, in order.
@@ -78,7 +78,7 @@ def publication_moments(token: str, changed_at: datetime.datetime):
         from articles.models import Story
 
         moments = tuple(
-            Story.objects.filter(status=Story.Status.PUBLISHED, published_at__gt=changed_at)
+            Story.objects.scheduled(after=changed_at)
             .order_by("published_at")
             .values_list("published_at", flat=True)
         )

@@ -112,8 +112,11 @@ class Image(models.Model):
                     self.renditions = before["renditions"]
                     kwargs["update_fields"] = [
                         field.name
-                        for field in self._meta.concrete_fields
-                        if not field.primary_key and field.name != "renditions"
+                        for field in self._meta.get_fields()
+                        if field.concrete
+                        and not field.many_to_many
+                        and not field.primary_key
+                        and field.name != "renditions"
                     ]
                 super().save(*args, **kwargs)
         except BaseException:
@@ -294,8 +297,9 @@ class StoryQuerySet(models.QuerySet):
     def drafts(self):
         return self.filter(status__in=[Story.Status.DRAFT, Story.Status.REVIEW])
 
-    def scheduled(self):
-        return self.filter(status=Story.Status.PUBLISHED, published_at__gt=timezone.now())
+    def scheduled(self, after=None):
+        """Published stories still to go out (after ``after``, by default now)."""
+        return self.filter(status=Story.Status.PUBLISHED, published_at__gt=after or timezone.now())
 
     def withdrawn(self):
         """Stories that were public and have been taken down (their URL answers 410)."""
