@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.generic import (
     DayArchiveView,
@@ -44,33 +45,63 @@ class StoryCardsMixin:
     """A list view whose page is story cards (``StoryQuerySet.cards()``), 20 a page,
     never counted.
 
-    A page's stories are kept as a fragment (``articles.cache.fragment``) under the
-    page's address and number, until the content changes.
+    A page's story ids are kept as a fragment (``articles.cache.fragment``) under
+    the page's address and number, and its cards as markup (the templates'
+    ``{% cache %}``), until the content changes: a page whose markup is kept
+    reads no story.
     """
 
     paginate_by = 20
     paginator_class = NextPagePaginator
 
     def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset.cards(), page_size)
+        cards = queryset.cards()
+        paginator = self.get_paginator(cards, page_size)
         number = self.kwargs.get(self.page_kwarg) or self.request.GET.get(self.page_kwarg) or 1
         try:
             number = paginator.validate_number(paginator.num_pages if number == "last" else number)
         except InvalidPage as error:
             raise Http404("No such page.") from error
 
+        read = {}
+
         def build():
             try:
                 page = paginator.page(number)
             except InvalidPage:
                 return None
-            return list(page.object_list), page.has_more
+            read["stories"] = page.object_list
+            return [story.pk for story in page.object_list], page.has_more
 
-        found = fragment(self.request, f"cards:{self.request.path}:{number}", build)
+        found = fragment(self.request, f"card-ids:{self.request.path}:{number}", build)
         if found is None:
             raise Http404("No such page.")
-        page = NextPage(found[0], number, paginator, found[1])
+        ids, has_more = found
+        stories = read.get("stories") or PageStories(cards, ids)
+        page = NextPage(stories, number, paginator, has_more)
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+class PageStories:
+    """A page's stories by their ids, read when first iterated: not at all when
+    the page's cards are kept as markup."""
+
+    def __init__(self, queryset, ids):
+        self.queryset, self.ids = queryset, ids
+
+    @cached_property
+    def stories(self):
+        found = {story.pk: story for story in self.queryset.filter(pk__in=self.ids)}
+        return [found[pk] for pk in self.ids if pk in found]
+
+    def __iter__(self):
+        return iter(self.stories)
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        return self.stories[index]
 
 
 class StoryListView(StoryCardsMixin, ListView):
@@ -160,14 +191,19 @@ class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Called by the template, only when the page's cards are not kept as markup.
+        context["story_groups"] = lambda: self.story_groups(context["object_list"])
+        return context
+
+    def story_groups(self, cards):
+        """The page's stories by the person, and the others (about them)."""
         stories_by, stories_about = [], []
-        for card in context["object_list"]:
+        for card in cards:
             if any(line.person_id == self.object.pk for line in card.bylines.all()):
                 stories_by.append(card)
             else:
                 stories_about.append(card)
-        context.update(stories_by=stories_by, stories_about=stories_about)
-        return context
+        return stories_by, stories_about
 
 
 def story_detail(request, year, month, day, slug):

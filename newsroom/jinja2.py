@@ -10,9 +10,10 @@ import datetime
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, nodes, pass_context
+from jinja2.ext import Extension
 
 from articles import jsonld
 from articles.cache import fragment
@@ -64,7 +65,42 @@ def person_structured_data(context, person):
     return jsonld.script(jsonld.person_profile(context["request"], person))
 
 
+class FragmentCacheExtension(Extension):
+    """``{% cache "name", part, ... %}...{% endcache %}``: the markup between, made
+    once and kept as a fragment (``articles.cache.fragment``) for every request
+    with the same template, name and parts.
+
+    Django's ``{% cache %}`` tag for the readers' Jinja2 templates, built as
+    Jinja's documentation shows, but filed under the content's state instead of
+    a timeout: a change to the content makes the markup again on the next
+    request. The parts name all the block shows that is not content (the
+    address, a page number); they must come from a bounded set, such as pages
+    that exist.
+    """
+
+    tags = {"cache"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        parts = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            parts.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        call = self.call_method("_cached", [nodes.ContextReference(), nodes.List(parts)])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    @staticmethod
+    def _cached(context, parts, caller):
+        request = context.get("request")
+        if request is None:
+            return caller()
+        # Links in the markup follow the script prefix the site is served under.
+        name = ":".join(["html", get_script_prefix(), context.name or "", *map(str, parts)])
+        return fragment(request, name, caller)
+
+
 def environment(**options) -> Environment:
+    options["extensions"] = [*options.get("extensions", ()), FragmentCacheExtension]
     env = Environment(**options)
     env.globals.update(
         url=url,

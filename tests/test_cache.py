@@ -10,12 +10,20 @@ from django.core.cache import cache
 from django.db import connection, connections, transaction
 from django.http import HttpResponse
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import articles.cache
-from articles.models import Person, Story
+from articles.models import Person, Section, Story
 from articles.views import StoryListView
-from tests.factories import CorrectionFactory, PersonFactory, StoryFactory
+from tests.factories import (
+    BylineFactory,
+    CitationFactory,
+    CorrectionFactory,
+    PersonFactory,
+    SourceFactory,
+    StoryFactory,
+)
 from tests.names import run_name
 
 HOUR = datetime.timedelta(hours=1)
@@ -488,16 +496,94 @@ def test_people_tags_and_related_stories_added_reach_a_cached_page(client):
     assert "Chosen by the desk" in client.get(url).text
 
 
+def listed_story(headline="Old headline"):
+    """A story on every kind of public page: its section, tag, author, source and day."""
+    story = StoryFactory(headline=headline, section__name="World", section__slug="world")
+    BylineFactory(story=story, person=PersonFactory(name="Ada Reporter", slug="ada"))
+    CitationFactory(story=story, source=SourceFactory(name="Ministry", slug="ministry"))
+    story.tags.add("Harvest")
+    day = timezone.localtime(story.published_at)
+    urls = [
+        "/",
+        story.get_absolute_url(),
+        "/sections/world/",
+        "/tags/harvest/",
+        "/people/ada/",
+        "/sources/ministry/",
+        f"/{day:%Y}/{day:%m}/{day:%d}/",
+    ]
+    return story, urls
+
+
 def test_fragments_kept_for_uncached_pages_never_outlive_a_change(client, settings):
     settings.PAGE_CACHE = False
-    story = StoryFactory(headline="Old headline")
-    story.tags.add("Harvest")
-    urls = [story.get_absolute_url(), "/", "/tags/harvest/"]
+    story, urls = listed_story()
     for url in urls:
-        assert "Old headline" in client.get(url).text
+        assert "Old headline" in client.get(url).text, url
 
     Story.objects.filter(pk=story.pk).update(headline="New headline")
 
     for url in urls:
         html = client.get(url).text
         assert "New headline" in html and "Old headline" not in html, url
+
+
+def test_the_sections_in_every_header_follow_a_rename(client, settings):
+    settings.PAGE_CACHE = False
+    story, urls = listed_story()
+    StoryFactory(section__name="Sport", section__slug="sport")
+    urls = ["/sections/sport/", *urls]
+    for url in urls:
+        assert ">World<" in client.get(url).text, url
+
+    Section.objects.filter(slug="world").update(name="Abroad")
+
+    for url in urls:
+        nav = client.get(url).text.split('class="site-nav"', 1)[1].split("</nav>", 1)[0]
+        assert ">Abroad<" in nav and ">World<" not in nav, url
+        assert ('aria-current="page">Abroad<' in nav) == (url == "/sections/world/"), url
+        assert ('aria-current="page">Sport<' in nav) == (url == "/sections/sport/"), url
+
+
+def test_a_page_whose_cards_are_kept_as_markup_reads_no_story_again(client, settings):
+    settings.PAGE_CACHE = False
+    story, urls = listed_story()
+    for _ in range(4):
+        other = StoryFactory(section=story.section, published_at=story.published_at)
+        BylineFactory(story=other, person=Person.objects.get(slug="ada"))
+        CitationFactory(story=other, source=story.citations.get().source)
+        other.tags.add("Harvest")
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200, url
+        return len(captured)
+
+    first = [queries(url) for url in urls]
+    again = [queries(url) for url in urls]
+
+    # Again: the content's state, and for a listing the section, tag, person or
+    # source it lists (not its stories, bylines or pictures); a story, nothing
+    # more. A day's archive still asks Django's date views for its neighbours.
+    front, story_page, *listings, _day = again
+    assert (front, story_page) == (1, 1)
+    assert listings == [2, 2, 2, 2]
+    assert all(then > now for then, now in zip(first, again, strict=True))
+
+
+def test_kept_markup_is_the_page_as_rendered_without_it(client, settings):
+    settings.PAGE_CACHE = False
+    story, urls = listed_story()
+    BylineFactory(story=StoryFactory(headline="About her"), person=PersonFactory(slug="bo"))
+    Story.objects.get(headline="About her").people.add(Person.objects.get(slug="ada"))
+    for url in urls:
+        client.get(url)
+
+    kept = {url: client.get(url).content for url in urls}
+    settings.FRAGMENT_CACHE = False
+    rendered = {url: client.get(url).content for url in urls}
+
+    assert kept == rendered
+    person_page = kept["/people/ada/"].decode()
+    assert person_page.index("Stories by Ada Reporter") < person_page.index("Old headline")
+    assert person_page.index("Stories about Ada Reporter") < person_page.index("About her")
