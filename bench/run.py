@@ -1,18 +1,19 @@
 """make bench: the site under load, at each archive size, against its own floor.
 
 For each size (1,000 then 100,000 stories by default) it builds or reuses the
-database, then measures every page with wrk on loopback, in four layers:
+database, then measures every page with wrk on loopback, in five layers:
 
-1. rendered: gunicorn as in production, the page cache off;
-2. app cache: the page cache on, in Redis, warm;
-3. proxy: the caching nginx of deploy/nginx in front of layer 2;
-4. proxy, gzip: the same, asking for gzip as browsers do.
+1. rendered: gunicorn as in production, the page cache off (fragments warm);
+2. cold: the page cache and the fragments off, every page from the database;
+3. app cache: the page cache on, in Redis, warm;
+4. proxy: the caching nginx of deploy/nginx in front of layer 3;
+5. proxy, gzip: the same, asking for gzip as browsers do.
 
 In the same run it measures two floors, each serving the story page's bytes
 with no database and no template from the same gunicorn: the bare floor, a
 Django project of one URL with no middleware (bench/floor/), and the project's
 floor view, through the site's own middleware. Around each page of the first
-two layers it loads both, and nginx serving those bytes as a static file once;
+three layers it loads both, and nginx serving those bytes as a static file once;
 figures are read as ratios to those, the bare floor first. It also counts SQL
 queries per page, worker memory, how long a story published during the run
 takes to reach readers, and how long an editor waits for the admin to save a
@@ -88,11 +89,14 @@ SEED = 1
 GENERATOR_USERNAME = "generated-stories"
 
 LAYERS = {
-    "rendered": "1. every request rendered (PAGE_CACHE=0)",
-    "app_cache": "2. the app's page cache warm (Redis)",
-    "proxy": "3. through the caching nginx",
-    "proxy_gzip": "4. through the caching nginx, asking for gzip as browsers and feed readers do",
+    "rendered": "1. every request rendered (PAGE_CACHE=0), its fragments warm",
+    "cold": "2. every cache cold (PAGE_CACHE=0, FRAGMENT_CACHE=0): each page from the database",
+    "app_cache": "3. the app's page cache warm (Redis)",
+    "proxy": "4. through the caching nginx",
+    "proxy_gzip": "5. through the caching nginx, asking for gzip as browsers and feed readers do",
 }
+# Layers measured with both floors loaded around each page.
+AROUND = ("rendered", "cold", "app_cache")
 # What Chrome and Firefox send; crawlers and feed readers ask for gzip too.
 GZIP = {"Accept-Encoding": "gzip, deflate, br"}
 
@@ -749,7 +753,7 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
     bare = f"http://127.0.0.1:{BARE_PORT}"
     layers, memory, boots = {}, {}, {}
 
-    # The bare floor runs beside the site's gunicorn through the first two layers.
+    # The bare floor runs beside the site's gunicorn through the first three layers.
     with contextlib.ExitStack() as bare_floor:
         with Gunicorn(rendered_env, work, f"{size}-rendered") as server:
             # Both floors serve the story page's own bytes.
@@ -766,6 +770,7 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
             if get(bare + FLOOR_PATH)[2] != page:
                 raise PageError("the bare floor does not serve the story page's bytes")
             floors = {"bare": (bare + FLOOR_PATH, []), "floor": (app + FLOOR_PATH, [])}
+            rendered_floors = floors
             for url, runs in floors.values():
                 runs.append(measure(url, "", args.duration))
             layers["rendered"] = measure_all(
@@ -774,8 +779,20 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
             for url, runs in floors.values():
                 runs.append(measure(url, "", args.duration))
             memory["rendered"], boots["rendered"] = server.worker_rss_mb(), server.worker_boots()
-        result["bare_floor"] = floor_summary(floors["bare"][1])
-        result["floor"] = {**floor_summary(floors["floor"][1]), "page_bytes": len(page)}
+        cold_env = {**rendered_env, "FRAGMENT_CACHE": "0"}
+        with Gunicorn(cold_env, work, f"{size}-cold") as server:
+            floors = {"bare": (bare + FLOOR_PATH, []), "floor": (app + FLOOR_PATH, [])}
+            layers["cold"] = measure_all(app, urls, args.duration, session, "cold", floors=floors)
+            memory["cold"], boots["cold"] = server.worker_rss_mb(), server.worker_boots()
+        result["bare_floor"] = {
+            **floor_summary(rendered_floors["bare"][1]),
+            "cold_runs": floors["bare"][1],
+        }
+        result["floor"] = {
+            **floor_summary(rendered_floors["floor"][1]),
+            "cold_runs": floors["floor"][1],
+            "page_bytes": len(page),
+        }
         log(
             f"  bare floor {[run['rps'] for run in floors['bare'][1]]} req/s, floor view "
             f"{[run['rps'] for run in floors['floor'][1]]} req/s, page {len(page):,} bytes"
@@ -1160,11 +1177,12 @@ def markdown(results: dict) -> str:
             f"## {int(size):,} stories",
             "",
             f"Bare floor: {bare:,.0f} req/s; floor view: {floor:,.0f} req/s. Their runs, one "
-            "before and after each page of the first two layers, which is compared with the "
+            "before and after each page of the first three layers, which is compared with the "
             "mean of the two around it: bare floor, rendered "
-            f"{runs(data['bare_floor'], 'runs')}; app cache "
-            f"{runs(data['bare_floor'], 'app_cache_runs')}. Floor view, rendered "
-            f"{runs(data['floor'], 'runs')}; app cache {runs(data['floor'], 'app_cache_runs')}. "
+            f"{runs(data['bare_floor'], 'runs')}; cold {runs(data['bare_floor'], 'cold_runs')}; "
+            f"app cache {runs(data['bare_floor'], 'app_cache_runs')}. Floor view, rendered "
+            f"{runs(data['floor'], 'runs')}; cold {runs(data['floor'], 'cold_runs')}; app cache "
+            f"{runs(data['floor'], 'app_cache_runs')}. "
             f"nginx static file: {static:,.0f} req/s; story page "
             f"{data['floor']['page_bytes']:,} bytes. Worker memory after each layer (MB): "
             + "; ".join(f"{layer} {', '.join(map(str, mb))}" for layer, mb in memory.items())
@@ -1195,7 +1213,7 @@ def markdown(results: dict) -> str:
                 if "error" in page:
                     lines.append(f"| {name} | **error**: {page['error']} |")
                     continue
-                around = layer in ("rendered", "app_cache")
+                around = layer in AROUND
                 row = (
                     f"| {name} | {page['rps']:,.1f}"
                     f" | {cell(page, bare_for(page, data) if around else bare)}"
