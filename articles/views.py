@@ -130,8 +130,13 @@ class ListingView(StoryCardsMixin, ListView):
         return [f"articles/{self.model._meta.model_name}_detail.html"]
 
     def get_queryset(self):
-        self.object = get_object_or_404(
-            self.object_queryset(), **{self.slug_field: self.kwargs["slug"]}
+        slug = self.kwargs["slug"]
+        # Kept with the page's other fragments until the content changes; a listing
+        # that does not exist raises Http404 in the making, and nothing is kept.
+        self.object = fragment(
+            self.request,
+            f"listed:{self.model._meta.label_lower}:{slug}",
+            lambda: get_object_or_404(self.object_queryset(), **{self.slug_field: slug}),
         )
         return self.stories()
 

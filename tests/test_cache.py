@@ -562,12 +562,12 @@ def test_a_page_whose_cards_are_kept_as_markup_reads_no_story_again(client, sett
     first = [queries(url) for url in urls]
     again = [queries(url) for url in urls]
 
-    # Again: the content's state, and for a listing the section, tag, person or
-    # source it lists (not its stories, bylines or pictures); a story, nothing
-    # more. A day's archive still asks Django's date views for its neighbours.
+    # Again: the content's state alone (not the section, tag, person or source
+    # listed, nor stories, bylines or pictures). A day's archive still asks
+    # Django's date views for its neighbours.
     front, story_page, *listings, _day = again
     assert (front, story_page) == (1, 1)
-    assert listings == [2, 2, 2, 2]
+    assert listings == [1, 1, 1, 1]
     assert all(then > now for then, now in zip(first, again, strict=True))
 
 
