@@ -106,9 +106,27 @@ class CitationInline(XmlTextAdminMixin, admin.TabularInline):
     verbose_name_plural = "sources cited"
 
 
+class CorrectionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Once made, a correction stands as readers saw it: a disabled field
+            # keeps its stored text whatever a form sends.
+            self.fields["text"].disabled = True
+            self.fields[
+                "text"
+            ].help_text = (
+                "Corrections are never changed or removed: to correct this one, add another."
+            )
+
+
 class CorrectionInline(XmlTextAdminMixin, admin.StackedInline):
+    """Corrections are append-only: added here, never changed, removed or reverted."""
+
     model = Correction
+    form = CorrectionForm
     extra = 0
+    can_delete = False
     fields = ["text", "created_at"]
     readonly_fields = ["created_at"]
 
@@ -192,12 +210,21 @@ class TransitionForm(forms.Form):
         help_text="In the newsroom’s time zone.",
     )
 
-    def __init__(self, *args, schedule=False, **kwargs):
+    reason = forms.CharField(
+        label="Why is it withdrawn?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Readers see this at the story’s address, and it is kept in its history.",
+    )
+
+    def __init__(self, *args, schedule=False, withdraw=False, **kwargs):
         super().__init__(*args, **kwargs)
         if schedule:
             self.fields["publish_at"].required = True
         else:
             del self.fields["publish_at"]
+        if not withdraw:
+            del self.fields["reason"]
 
     def clean_publish_at(self):
         value = self.cleaned_data["publish_at"]
@@ -210,6 +237,7 @@ class TransitionForm(forms.Form):
 class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
     form = StoryAdminForm
     change_form_template = "admin/articles/story/change_form.html"
+    revision_form_template = "admin/articles/story/revision_form.html"
     object_history_template = "admin/articles/story/object_history.html"
     list_display = ["headline", "state", "section", "byline", "published_at", "is_public"]
     list_filter = ["status", "story_type", "section", "tags", "published_at"]
@@ -376,7 +404,10 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             workflow_transitions=transitions,
             preview_url=obj.get_preview_url() if previewable else None,
             revoke_previews_url=self.revoke_previews_url(obj) if previewable else None,
-            story_state=story_state(obj) if obj is not None else None,
+            # During a revert the form holds the old revision; the story's state stays.
+            story_state=story_state(getattr(request, "story_before_revert", None) or obj)
+            if obj is not None
+            else None,
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -384,7 +415,12 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         return self.after_save(request, obj) or super().response_add(request, obj)
 
     def response_change(self, request, obj):
-        return self.after_save(request, obj) or super().response_change(request, obj)
+        response = self.after_save(request, obj)
+        if response is None and hasattr(request, "story_before_revert"):
+            # Back to the story reverted, not the list.
+            self.message_user(request, f"“{obj}” was reverted. Its status and corrections stay.")
+            return HttpResponseRedirect(reverse("admin:articles_story_change", args=[obj.pk]))
+        return response or super().response_change(request, obj)
 
     def after_save(self, request, obj):
         """Run the workflow button the user pressed with Save, if any."""
@@ -438,7 +474,10 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         if story.is_scheduled():
             initial["publish_at"] = timezone.localtime(story.published_at)
         form = TransitionForm(
-            request.POST or None, initial=initial, schedule=transition.name == "schedule"
+            request.POST or None,
+            initial=initial,
+            schedule=transition.name == "schedule",
+            withdraw=transition.name == "withdraw",
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -448,6 +487,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                     name=transition.name,
                     token=form.cleaned_data["edit_token"],
                     publish_at=form.cleaned_data.get("publish_at"),
+                    reason=form.cleaned_data.get("reason", ""),
                 )
             except WorkflowError as error:
                 form.add_error(None, str(error))
@@ -500,14 +540,19 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 
     # List actions
 
-    def run_transition(self, request, queryset, name, publish_at=None, tokens=None):
+    def run_transition(self, request, queryset, name, publish_at=None, tokens=None, reason=""):
         transition = TRANSITIONS[name]
         done, refused = [], []
         for story in queryset:
             token = (tokens or {}).get(story.pk)
             try:
                 story_transition(
-                    story=story, user=request.user, name=name, token=token, publish_at=publish_at
+                    story=story,
+                    user=request.user,
+                    name=name,
+                    token=token,
+                    publish_at=publish_at,
+                    reason=reason,
                 )
             except WorkflowError as error:
                 refused.append(str(error))
@@ -523,7 +568,9 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         transition = TRANSITIONS[name]
         stories = list(queryset)
         form = TransitionForm(
-            request.POST if "confirm" in request.POST else None, schedule=name == "schedule"
+            request.POST if "confirm" in request.POST else None,
+            schedule=name == "schedule",
+            withdraw=name == "withdraw",
         )
         if "confirm" in request.POST and form.is_valid():
             tokens = {}
@@ -531,7 +578,12 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 token = request.POST.get(f"token-{story.pk}")
                 tokens[story.pk] = token or "missing"
             self.run_transition(
-                request, queryset, name, form.cleaned_data.get("publish_at"), tokens=tokens
+                request,
+                queryset,
+                name,
+                form.cleaned_data.get("publish_at"),
+                tokens=tokens,
+                reason=form.cleaned_data.get("reason", ""),
             )
             return None
         return self.render_confirmation(request, transition, stories, form, action=action)
@@ -566,7 +618,20 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             raise PermissionDenied
         # What the editor saw before the old revision was loaded into the form.
         request.story_before_revert = story
+        # Corrections are never taken back: the revert keeps every one made since.
+        request.corrections_before_revert = list(story.corrections.all())
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        kept = getattr(request, "corrections_before_revert", None)
+        if kept is not None:
+            # Inside the revert's transaction, after the old revision was applied.
+            Correction.objects.filter(story_id=unquote(object_id)).exclude(
+                pk__in=[correction.pk for correction in kept]
+            ).delete()
+            for correction in kept:
+                correction.save()
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         # A recovered story comes back in its old status, which may be public.

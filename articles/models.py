@@ -409,6 +409,11 @@ class Story(models.Model):
     seo_description = models.CharField(
         max_length=160, blank=True, help_text="Summary for search engines, if not the standfirst."
     )
+    withdrawal_reason = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why the story was withdrawn: readers see it at the story's address.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -368,15 +368,15 @@ def robots_txt(request):
 
 
 class CorrectionListView(ListView):
-    """Every correction to a public story, newest first, at /corrections/."""
+    """Every correction to a public or withdrawn story, newest first, at /corrections/."""
 
     paginate_by = 50
     paginator_class = NextPagePaginator
 
     def get_queryset(self):
-        return Correction.objects.filter(story__in=Story.objects.published()).select_related(
-            "story"
-        )
+        # A withdrawn story's corrections stay listed, marked withdrawn.
+        shown = Q(story__in=Story.objects.published()) | Q(story__in=Story.objects.withdrawn())
+        return Correction.objects.filter(shown).select_related("story")
 
 
 class StoryArchiveMixin(StoryCardsMixin):

@@ -184,15 +184,20 @@ def story_transition(
     name: str,
     token=None,
     publish_at: datetime.datetime | None = None,
+    reason: str = "",
 ) -> Story:
     """Move ``story`` through transition ``name`` on behalf of ``user``; returns the saved story.
 
     ``token`` is the story's edit token as the user last saw it: if the story
-    changed since, nothing is written and ``StoryConflict`` is raised.
+    changed since, nothing is written and ``StoryConflict`` is raised. A
+    withdrawal needs a ``reason``: readers see it at the story's address.
     """
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise WorkflowError(f"Unknown action “{name}”.")
+    reason = " ".join(reason.split())
+    if name == "withdraw" and not reason:
+        raise WorkflowError("Say why the story is withdrawn: readers see the reason.")
     with transaction.atomic():
         lock_for_change()
         current = (
@@ -231,10 +236,16 @@ def story_transition(
         elif name == "withdraw":
             current.status = Story.Status.WITHDRAWN
             current.preview_key = uuid.uuid4()
+            current.withdrawal_reason = reason
+        if name != "withdraw":
+            # Out again, or back on the desk: the notice is kept in the history only.
+            current.withdrawal_reason = ""
 
         message = transition.done.capitalize()
         if name == "schedule":
             message += f" for {date_format(timezone.localtime(publish_at), 'j F Y, H:i')}"
+        elif name == "withdraw":
+            message += f": {reason}"
         current.updated_by = user
         with reversion.create_revision():
             current.save()

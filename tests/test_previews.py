@@ -34,7 +34,8 @@ def transition(client, story, name):
     page = client.get(f"/admin/articles/story/{story.pk}/transition/{name}/")
     token = page.context["form"]["edit_token"].value()
     response = client.post(
-        f"/admin/articles/story/{story.pk}/transition/{name}/", {"edit_token": token}
+        f"/admin/articles/story/{story.pk}/transition/{name}/",
+        {"edit_token": token, "reason": "Taken down."},
     )
     assert response.status_code == 302
     story.refresh_from_db()

@@ -124,7 +124,7 @@ def test_reporter_cannot_reach_a_publishing_action_by_address(reporter_client, r
     story = own_draft(reporter)
     assert reporter_client.get(transition_url(story, name)).status_code == 403
     response = reporter_client.post(
-        transition_url(story, name), {"edit_token": str(story.edit_token)}
+        transition_url(story, name), {"edit_token": str(story.edit_token), "reason": "Mine."}
     )
     assert response.status_code == 403
     story.refresh_from_db()
@@ -141,6 +141,7 @@ def test_reporter_cannot_run_a_publishing_list_action(reporter_client, reporter,
             "_selected_action": [story.pk],
             "confirm": "yes",
             f"token-{story.pk}": str(story.edit_token),
+            "reason": "Mine.",
             **split(timezone.now() + datetime.timedelta(days=1)),
         },
     )
@@ -243,7 +244,7 @@ def test_schedule_refuses_bad_times_with_a_message(editor_client, fields, messag
 def test_withdraw_makes_the_page_answer_410(editor_client, client):
     story = StoryFactory()
     url = story.get_absolute_url()
-    confirm(editor_client, story, "withdraw")
+    confirm(editor_client, story, "withdraw", reason="Wrongly published.")
     story.refresh_from_db()
     assert story.status == Story.Status.WITHDRAWN
     assert client.get(url).status_code == 410
