@@ -137,6 +137,13 @@ def https_url_fields(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
+class LabelledSplitDateTime(AdminSplitDateTime):
+    """The admin's date and time boxes, each with a label of its own: the admin's
+    template names them in plain text, which screen readers do not tie to a box."""
+
+    template_name = "articles/widgets/split_datetime.html"
+
+
 class StoryAdminForm(forms.ModelForm):
     # The edit token of the story as the user opened it; see StoryAdmin.revision_view.
     opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -152,6 +159,7 @@ class StoryAdminForm(forms.ModelForm):
         ]
         formfield_callback = https_url_fields
         widgets = {
+            "published_at": LabelledSplitDateTime,
             "dek": forms.Textarea(attrs={"rows": 3}),
             "seo_description": forms.Textarea(attrs={"rows": 2}),
         }
@@ -201,12 +209,23 @@ class StoryAdminForm(forms.ModelForm):
             )
 
 
+def zone_name() -> str:
+    """The newsroom's time zone as the desk reads it: "Europe/London, GMT+0"."""
+    now = timezone.localtime()
+    offset = now.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    gmt = f"GMT{sign}{hours}" + (f":{rest:02d}" if rest else "")
+    return f"{timezone.get_current_timezone_name()}, {gmt}"
+
+
 class TransitionForm(forms.Form):
     edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     publish_at = forms.SplitDateTimeField(
         label="Publish at",
         required=False,
-        widget=AdminSplitDateTime,
+        widget=LabelledSplitDateTime,
         help_text="In the newsroom’s time zone.",
     )
 
@@ -221,6 +240,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if schedule:
             self.fields["publish_at"].required = True
+            self.fields["publish_at"].help_text = f"In the newsroom’s time zone: {zone_name()}."
         else:
             del self.fields["publish_at"]
         if not withdraw:

@@ -430,6 +430,15 @@ class Story(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Changes on every save: a form that opened another token is out of date.
     edit_token = models.UUIDField(default=uuid.uuid4, editable=False)
     # Carried in preview links; a new one revokes them all. Random rather than a counter,

@@ -34,6 +34,18 @@ def draw_share_card(story_id: int) -> None:
         store_card(story)
 
 
+@shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
+def send_transition_notice(story_id: int, name: str, actor_id: int | None) -> None:
+    """E-mail the desk about a story's transition (``articles.notifications``).
+
+    A notice is sent at least once: a retry after the mail server failed part
+    way may send it again to some, never lose it for any.
+    """
+    from articles.notifications import send_transition_notice as send
+
+    send(story_id, name, actor_id)
+
+
 # What a share card shows, and what makes a story public.
 CARD_FIELDS = {"headline", "kicker", "section", "section_id", "status", "published_at"}
 

@@ -21,6 +21,7 @@ from taggit.models import Tag
 
 from articles.cache import lock_for_change
 from articles.models import Image, Person, Source, Story
+from articles.tasks import run_in_background, send_transition_notice
 
 PUBLISH_PERMISSION = "articles.publish_story"
 
@@ -218,6 +219,7 @@ def story_transition(
         now = timezone.now()
         if name == "submit":
             current.status = Story.Status.REVIEW
+            current.submitted_by, current.submitted_at = user, now
         elif name == "publish":
             current.status = Story.Status.PUBLISHED
             # The first publication time stays; a scheduled or new story goes out now.
@@ -252,6 +254,11 @@ def story_transition(
             reversion.set_user(user)
             reversion.set_comment(message)
         log_change(user, current, message)
+        story_id, actor_id = current.pk, user.pk
+        transaction.on_commit(
+            lambda: run_in_background(send_transition_notice, story_id, name, actor_id),
+            robust=True,
+        )
     return current
 
 

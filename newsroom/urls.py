@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from newsroom.views import bench_floor, healthz, media_file
 
@@ -11,6 +13,8 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers, feed readers and crawlers ask for it on pages that name no icon.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     path("", include("articles.urls")),
 ]
 

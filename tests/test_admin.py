@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -262,3 +263,20 @@ def test_story_list_opens_with_a_fixed_number_of_queries(editor_client):
     with CaptureQueriesContext(connection) as many:
         editor_client.get("/admin/articles/story/")
     assert len(many) == len(few)
+
+
+def test_the_site_s_icon_is_named_on_admin_pages_and_answers_at_favicon_ico(editor_client):
+    page = editor_client.get("/admin/").text
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in page
+
+    response = Client().get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+
+
+def test_the_schedule_page_loads_the_calendar_s_catalogue_and_names_the_time_zone(editor_client):
+    story = StoryFactory(draft=True)
+    page = editor_client.get(f"/admin/articles/story/{story.pk}/transition/schedule/").text
+    assert '<script src="/admin/jsi18n/"></script>' in page
+    assert "In the newsroom’s time zone: " in page
+    assert '<label for="id_publish_at_1">Time:</label>' in page

@@ -1,5 +1,5 @@
 from django import template
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from articles.models import Story
@@ -16,9 +16,13 @@ def desk_dashboard(context, limit=10):
     now = timezone.now()
     counts = dict(Story.objects.values_list("status").annotate(n=Count("pk")).order_by())
     scheduled = Story.objects.scheduled().order_by("published_at")
+    in_review = Story.objects.filter(status="review").select_related("submitted_by")
+    # Your own stories still on the desk: ones you started or carry your byline.
+    own = Story.objects.drafts().filter(Q(created_by=user) | Q(bylines__person__user=user))
     return {
         "show": True,
-        "in_review": Story.objects.filter(status="review").order_by("updated_at")[:limit],
+        "in_review": in_review.order_by("submitted_at", "updated_at")[:limit],
+        "own_drafts": own.distinct().order_by("-updated_at")[:limit],
         "scheduled": scheduled[:limit],
         "recent": Story.objects.published().order_by("-published_at")[:limit],
         "counts": [

@@ -1,3 +1,5 @@
+import django.db.models.deletion
+from django.conf import settings
 from django.db import migrations, models
 
 # SQLite adds a NOT NULL column by rebuilding the table, which drops the
@@ -25,6 +27,7 @@ def restore_version_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0017_listing_entries_by_triggers"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -35,6 +38,23 @@ class Migration(migrations.Migration):
                 blank=True,
                 editable=False,
                 help_text="Why the story was withdrawn: readers see it at the story's address.",
+            ),
+        ),
+        migrations.AddField(
+            model_name="story",
+            name="submitted_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="story",
+            name="submitted_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
             ),
         ),
         migrations.RunPython(restore_version_triggers, migrations.RunPython.noop),

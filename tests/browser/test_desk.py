@@ -1,0 +1,68 @@
+"""The desk's own pages in a real browser: no script errors, calendars that work."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from articles.models import Story
+from tests.browser.test_journeys import serious_violations, sign_in
+from tests.factories import StoryFactory
+
+pytestmark = pytest.mark.browser
+
+
+def script_errors(page) -> list[str]:
+    """Every error the page's scripts report, from now on."""
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    return errors
+
+
+def test_scheduling_uses_the_admin_s_calendar_and_names_the_time_zone(page, transactional_db):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    story = StoryFactory(headline="Budget day", draft=True)
+    errors = script_errors(page)
+    sign_in(page, "chief", "a-long-password")
+
+    page.goto(f"/admin/articles/story/{story.pk}/change/")
+    page.get_by_role("button", name="Schedule…").click()
+    expect(page.get_by_role("heading", name="Schedule: are you sure?")).to_be_visible()
+    # The admin's calendar and clock, built by its scripts.
+    expect(page.locator(".datetimeshortcuts a", has_text="Today")).to_be_visible()
+    expect(page.locator(".datetimeshortcuts a", has_text="Now")).to_be_visible()
+    expect(page.locator(".help")).to_contain_text(timezone.get_current_timezone_name())
+    assert serious_violations(page) == []
+
+    when = timezone.localtime() + datetime.timedelta(days=2)
+    page.locator("#id_publish_at_0").fill(when.strftime("%Y-%m-%d"))
+    page.locator("#id_publish_at_1").fill("09:00:00")
+    page.get_by_role("button", name="Yes, schedule").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("scheduled")
+    story.refresh_from_db()
+    assert story.status == Story.Status.PUBLISHED and story.is_scheduled()
+    assert timezone.localtime(story.published_at).strftime("%Y-%m-%d %H:%M") == (
+        f"{when:%Y-%m-%d} 09:00"
+    )
+    assert errors == []
+
+
+def test_withdrawing_asks_why_in_the_browser_and_readers_see_it(page, transactional_db):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    story = StoryFactory(headline="A story to take down")
+    errors = script_errors(page)
+    sign_in(page, "chief", "a-long-password")
+
+    page.goto(f"/admin/articles/story/{story.pk}/transition/withdraw/")
+    assert serious_violations(page) == []
+    page.get_by_label("Why is it withdrawn?").fill("It relied on a forged document.")
+    page.get_by_role("button", name="Yes, withdraw").click()
+    expect(page.locator(".messagelist")).to_contain_text("withdrawn")
+    assert errors == []
+
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".withdrawal-reason")).to_contain_text("It relied on a forged document.")
