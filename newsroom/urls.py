@@ -1,10 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
-from newsroom.views import bench_floor, healthz, media_file
+from newsroom.views import bench_floor, favicon, healthz, media_file
 
 admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
@@ -13,8 +11,7 @@ admin.site.index_title = "Content"
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
-    # Browsers, feed readers and crawlers ask for it on pages that name no icon.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("articles.urls")),
 ]
 

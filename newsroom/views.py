@@ -5,7 +5,9 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from articles.images import SAFE_MEDIA_PATH
@@ -65,3 +67,10 @@ def bench_floor(request):
         with open(settings.BENCH_FLOOR_FILE, "rb") as page:
             bench_floor.page = page.read()
     return HttpResponse(bench_floor.page, content_type="text/html; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers, feed readers and crawlers ask for on pages that
+    name no icon: the site's icon, at its address of the current release."""
+    # Looked up per request: the static files' manifest exists only once collected.
+    return redirect(static("img/favicon.svg"))

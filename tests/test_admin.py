@@ -270,7 +270,7 @@ def test_the_site_s_icon_is_named_on_admin_pages_and_answers_at_favicon_ico(edit
     assert '<link rel="icon" href="/static/img/favicon.svg"' in page
 
     response = Client().get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
 
 
