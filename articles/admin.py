@@ -5,7 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -129,6 +129,12 @@ class CorrectionInline(XmlTextAdminMixin, admin.StackedInline):
     can_delete = False
     fields = ["text", "created_at"]
     readonly_fields = ["created_at"]
+
+    def has_view_permission(self, request, obj=None):
+        # Those who only read corrections (reporters) see the section when there are some.
+        if obj is not None and not self.has_add_permission(request, obj):
+            return super().has_view_permission(request, obj) and obj.corrections.exists()
+        return super().has_view_permission(request, obj)
 
 
 def https_url_fields(db_field, **kwargs):
@@ -723,8 +729,30 @@ class ShownByStoriesAdmin(admin.ModelAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 
+class NameMatchesFirst:
+    """Search results, the pickers' too, with matches on the name first: typing
+    "Putin" offers Vladimir Putin before his spokesman, whose title names him.
+
+    The changelist still sorts by the column chosen; the pickers keep this order.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            rank = Case(
+                When(name__iexact=term, then=Value(0)),
+                When(name__istartswith=term, then=Value(1)),
+                When(name__icontains=term, then=Value(2)),
+                default=Value(3),
+                output_field=models.IntegerField(),
+            )
+            queryset = queryset.annotate(name_rank=rank).order_by("name_rank", "name", "pk")
+        return queryset, may_have_duplicates
+
+
 @admin.register(Person)
-class PersonAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
+class PersonAdmin(NameMatchesFirst, XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display = ["name", "title", "user"]
     search_fields = ["name", "title"]
     prepopulated_fields = {"slug": ["name"]}
@@ -762,7 +790,7 @@ class PersonAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
+class SourceAdmin(NameMatchesFirst, XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display = ["name", "kind", "url", "person"]
     list_filter = ["kind"]
     list_select_related = ["person"]

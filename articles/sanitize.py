@@ -45,6 +45,8 @@ BODY_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "HorizontalRule": True,
     "History": True,
+    # The browser's spelling check, which the editor turns off by default.
+    "NoSpellCheck": False,
 }
 
 

@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
-    "taggit",
+    "articles.apps.TagsConfig",
     "axes",
     "articles",
 ]
@@ -261,6 +261,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-gb")
+# Times on the 24-hour clock everywhere, the admin included (newsroom/formats/).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

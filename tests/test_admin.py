@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.models import Story
 from tests.factories import (
     BylineFactory,
+    CorrectionFactory,
     PersonFactory,
     SectionFactory,
     SourceFactory,
@@ -280,3 +281,56 @@ def test_the_schedule_page_loads_the_calendar_s_catalogue_and_names_the_time_zon
     assert '<script src="/admin/jsi18n/"></script>' in page
     assert "In the newsroom’s time zone: " in page
     assert '<label for="id_publish_at_1">Time:</label>' in page
+
+
+@pytest.mark.parametrize(
+    ("field", "make", "term", "first"),
+    [
+        ("person", "person", "Putin", "Vladimir Putin"),
+        ("source", "source", "Kremlin", "Kremlin"),
+    ],
+)
+def test_pickers_offer_a_name_match_before_a_match_elsewhere(
+    editor_client, field, make, term, first
+):
+    if make == "person":
+        PersonFactory(name="Dmitry Peskov", title="Spokesman for President Putin")
+        PersonFactory(name="Vladimir Putin", title="President of Russia")
+        model = "byline"
+    else:
+        SourceFactory(name="Interfax", description="Reports the Kremlin's briefings")
+        SourceFactory(name="Kremlin", description="The Russian presidency")
+        model = "citation"
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": term, "app_label": "articles", "model_name": model, "field_name": field},
+    )
+
+    assert response.status_code == 200
+    names = [result["text"] for result in response.json()["results"]]
+    assert names[0] == first and len(names) == 2
+
+
+def test_the_admin_names_apps_for_the_desk_and_shows_reporters_no_empty_sections(
+    editor_client, reporter_client, reporter
+):
+    assert "Taggit" not in editor_client.get("/admin/").text
+    assert ">Tags<" in editor_client.get("/admin/").text
+
+    draft = StoryFactory(draft=True, created_by=reporter)
+    form = reporter_client.get(f"/admin/articles/story/{draft.pk}/change/").text
+    assert 'id="corrections-group"' not in form
+
+    CorrectionFactory(story=draft, text="A fix the desk made.")
+    form = reporter_client.get(f"/admin/articles/story/{draft.pk}/change/").text
+    assert 'id="corrections-group"' in form and "A fix the desk made." in form
+
+
+def test_the_admin_reads_times_on_the_24_hour_clock_as_the_site_does(editor_client):
+    morning = timezone.make_aware(datetime.datetime(2025, 2, 12, 5, 28))
+    StoryFactory(headline="Early story", published_at=morning)
+
+    page = editor_client.get("/admin/articles/story/").text
+
+    assert "05:28" in page
+    assert "a.m." not in page

@@ -66,3 +66,20 @@ def test_withdrawing_asks_why_in_the_browser_and_readers_see_it(page, transactio
 
     page.goto(story.get_absolute_url())
     expect(page.locator(".withdrawal-reason")).to_contain_text("It relied on a forged document.")
+
+
+def test_the_body_is_spellchecked_and_an_empty_one_has_no_reading_time(page, transactional_db):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    errors = script_errors(page)
+    sign_in(page, "chief", "a-long-password")
+
+    page.goto("/admin/articles/story/add/")
+    body = page.get_by_role("textbox", name="Body")
+    expect(body).to_be_visible()
+    assert body.get_attribute("spellcheck") != "false"
+    expect(page.locator(".word-count")).to_have_text("No words yet")
+
+    body.click()
+    body.type("Delegations met in Geneva on Monday.")
+    expect(page.locator(".word-count")).to_have_text("6 words · about 1 min read")
+    assert errors == []

@@ -30,7 +30,10 @@
     const update = function () {
       const words = countWords(bodyText(row));
       const minutes = Math.max(1, Math.round(words / WORDS_PER_MINUTE));
-      const text = words + (words === 1 ? " word" : " words") + " · about " + minutes + " min read";
+      // An empty body has no reading time.
+      const text = words === 0
+        ? "No words yet"
+        : words + (words === 1 ? " word" : " words") + " · about " + minutes + " min read";
       if (output.textContent !== text) {
         output.textContent = text;
       }
