@@ -334,3 +334,24 @@ def test_the_admin_reads_times_on_the_24_hour_clock_as_the_site_does(editor_clie
 
     assert "05:28" in page
     assert "a.m." not in page
+
+
+def test_the_story_list_filters_by_the_most_used_tags_not_every_tag(editor_client):
+    from django.core.cache import cache
+
+    cache.clear()
+    for number in range(20):
+        for story in StoryFactory.create_batch(20 - number):
+            story.tags.add(f"Topic {number:02d}")
+    rare = StoryFactory(headline="The one rare story")
+    rare.tags.add("Rare topic")
+
+    page = editor_client.get("/admin/articles/story/").text
+    tag_filter = page.split("By tag", 1)[1].split("</ul>", 1)[0]
+    assert "Topic 00" in tag_filter and "Topic 14" in tag_filter
+    assert "Topic 15" not in tag_filter and "Rare topic" not in tag_filter
+
+    chosen = editor_client.get("/admin/articles/story/", {"tag": "rare-topic"}).text
+    assert "The one rare story" in chosen
+    assert "Rare topic" in chosen.split("By tag", 1)[1].split("</ul>", 1)[0]
+    assert "1 story" in chosen
