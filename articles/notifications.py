@@ -73,4 +73,4 @@ def send_transition_notice(story_id: int, name: str, actor_id: int | None) -> in
     if story is None or name not in NOTICES:
         return 0
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    return send_mass_mail(messages_for(story, name, actor), fail_silently=False)
+    return send_mass_mail(messages_for(story, name, actor))

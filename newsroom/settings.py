@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -205,17 +206,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # E-mail (the desk's notices): printed to the console unless an SMTP server is set.
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_BACKEND = (
+_smtp_host = os.environ.get("EMAIL_HOST", "")
+_smtp = {
+    "host": _smtp_host,
+    "port": int(os.environ.get("EMAIL_PORT", "587")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+    "timeout": 10,
+}
+_mail_backend = (
     "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
+    if _smtp_host
     else "django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-EMAIL_TIMEOUT = 10
+if django.VERSION >= (6, 1):
+    # Django 6.1's MAILERS replaces the EMAIL_* settings it deprecates.
+    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _smtp if _smtp_host else {}}}
+else:
+    EMAIL_BACKEND = _mail_backend
+    EMAIL_HOST, EMAIL_PORT = _smtp["host"], _smtp["port"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _smtp["username"], _smtp["password"]
+    EMAIL_USE_TLS, EMAIL_TIMEOUT = _smtp["use_tls"], _smtp["timeout"]
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
 # The address links in e-mails point to (the admin's), e.g. https://news.example.com.
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -100,3 +100,34 @@ def test_the_desk_shows_who_submitted_what_and_each_reporter_s_own_drafts(
     assert "My draft on the harvest" in own
     assert "the port" not in own
     assert mine.pk and "draft, changed" in own
+
+
+def test_an_smtp_server_set_in_the_environment_is_the_one_mail_goes_through():
+    # In a fresh process, with Django's pending deprecations as errors: on Django
+    # 6.1 the settings use MAILERS, not the EMAIL_* settings it deprecates.
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django; django.setup(); from django.core import mail; "
+        "c = (mail.mailers.default if hasattr(mail, 'mailers') else mail.get_connection()); "
+        "print(type(c).__name__, c.host, c.port, c.username, c.use_tls)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "x" * 50,
+        "EMAIL_HOST": "smtp.example.com",
+        "EMAIL_PORT": "2525",
+        "EMAIL_HOST_USER": "desk",
+        "EMAIL_USE_TLS": "1",
+    }
+    out = subprocess.run(
+        [sys.executable, "-W", "error::PendingDeprecationWarning", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["EmailBackend", "smtp.example.com", "2525", "desk", "True"]
