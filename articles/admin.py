@@ -438,7 +438,36 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             obj.status, obj.published_at = before.status, before.published_at
             obj.created_by_id = before.created_by_id
             obj.address_when_loaded = before.address()
+        elif change:
+            # Saved with its inlines in save_related, once they are known: a save
+            # that changes nothing writes nothing, and leaves no empty revision.
+            request.story_to_save = obj
+            return
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        obj = getattr(request, "story_to_save", None)
+        if obj is not None:
+            del request.story_to_save
+            if not form.has_changed() and not any(formset.has_changed() for formset in formsets):
+                request.story_unchanged = True
+                # The inlines save nothing; the form's relations are left alone, as
+                # taggit would signal a change of tags even when they are the same.
+                for formset in formsets:
+                    self.save_formset(request, form, formset, change=change)
+                return
+            super().save_model(request, obj, form, change)
+        super().save_related(request, form, formsets, change)
+
+    def log_change(self, request, obj, message):
+        if getattr(request, "story_unchanged", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if getattr(request, "story_unchanged", False) and level == messages.SUCCESS:
+            message = "Nothing had changed, so nothing was saved."
+        return super().message_user(request, message, level, *args, **kwargs)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is None:

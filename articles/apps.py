@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from taggit.apps import TaggitAppConfig
 
 
 class ArticlesConfig(AppConfig):
@@ -15,9 +14,3 @@ class ArticlesConfig(AppConfig):
         pre_migrate.connect(triggers.before_migrate, sender=self)
         post_migrate.connect(triggers.after_migrate, sender=self)
         tasks.connect_signals()
-
-
-class TagsConfig(TaggitAppConfig):
-    """django-taggit, named for the desk: its tags are listed under "Tags", not "Taggit"."""
-
-    verbose_name = "Tags"

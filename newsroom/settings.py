@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_prose_editor",
     "reversion",
-    "articles.apps.TagsConfig",
+    "newsroom.apps.TagsConfig",
     "axes",
     "articles",
 ]

@@ -26,7 +26,7 @@ def add_correction(client, story, text):
 
 
 def test_reverting_keeps_every_correction_and_the_story_s_state(client, editor_client):
-    story = StoryFactory(headline="Talks begin in Riyadh", body="<p>First words.</p>")
+    story = StoryFactory(headline="Talks begin", body="<p>First words.</p>")
     edit(editor_client, story, headline="Talks begin in Riyadh")
     first = Version.objects.get_for_object(story).get()
     edit(editor_client, story, headline="Talks begin in Jeddah", body="<p>Second words.</p>")
@@ -52,7 +52,7 @@ def test_reverting_keeps_every_correction_and_the_story_s_state(client, editor_c
 
 
 def test_opening_a_revision_changes_nothing(editor_client):
-    story = StoryFactory(headline="Kept")
+    story = StoryFactory(headline="To be kept")
     edit(editor_client, story, headline="Kept")
     first = Version.objects.get_for_object(story).get()
     add_correction(editor_client, story, "Made after the first revision.")
@@ -141,3 +141,24 @@ def test_publishing_a_withdrawn_story_again_takes_its_notice_down(client, editor
     story.refresh_from_db()
     assert story.is_published() and story.withdrawal_reason == ""
     assert "Under legal review." not in client.get(story.get_absolute_url()).text
+
+
+def test_a_save_that_changes_nothing_leaves_no_empty_revision(editor_client):
+    story = StoryFactory(draft=True, headline="Budget day")
+    edit(editor_client, story, headline="Budget day in Westminster")
+    assert Version.objects.get_for_object(story).count() == 1
+    logged = LogEntry.objects.count()
+
+    unchanged = editor_client.post(change_url(story), story_form(editor_client, change_url(story)))
+    assert unchanged.status_code == 302
+    assert "Nothing had changed" in editor_client.get(unchanged["Location"]).text
+    # "Schedule…" pressed, then "No, go back": nothing was changed, nothing recorded.
+    data = {**story_form(editor_client, change_url(story)), "_transition": "schedule"}
+    scheduling = editor_client.post(change_url(story), data)
+    assert scheduling["Location"].endswith("/transition/schedule/")
+
+    assert Version.objects.get_for_object(story).count() == 1
+    assert LogEntry.objects.count() == logged
+    changed = edit(editor_client, story, kicker="Analysis")
+    assert changed.kicker == "Analysis"
+    assert Version.objects.get_for_object(story).count() == 2

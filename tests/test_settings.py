@@ -62,3 +62,13 @@ def test_postgresql_uses_prepared_statements_unless_turned_off_for_a_pooler():
     assert "'server_side_binding': True" in database_options()
     assert "'prepare_threshold': 5" in database_options()
     assert "server_side_binding" not in database_options(DATABASE_PREPARED_STATEMENTS="0")
+
+
+def test_the_articles_app_runs_its_own_configuration():
+    # Its ready() connects the triggers' migrate hooks and the jobs' signals.
+    from django.apps import apps
+
+    from articles.apps import ArticlesConfig
+
+    assert type(apps.get_app_config("articles")) is ArticlesConfig
+    assert apps.get_app_config("taggit").verbose_name == "Tags"

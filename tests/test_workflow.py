@@ -469,7 +469,7 @@ def test_revert_refuses_when_someone_saved_after_it_was_opened(editor_client, ed
 
 
 def test_deleted_story_is_recovered_with_its_relations(editor_client):
-    story = StoryFactory(headline="Deleted by mistake")
+    story = StoryFactory(headline="Deleted by mistake, first draft")
     BylineFactory(story=story, person=PersonFactory(name="Ada Reporter"))
     story.tags.add("Diplomacy")
     edit(editor_client, story, headline="Deleted by mistake")
