@@ -83,3 +83,39 @@ def test_the_body_is_spellchecked_and_an_empty_one_has_no_reading_time(page, tra
     body.type("Delegations met in Geneva on Monday.")
     expect(page.locator(".word-count")).to_have_text("6 words · about 1 min read")
     assert errors == []
+
+
+def test_leaving_a_story_with_changes_not_saved_asks_first(page, transactional_db):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    sign_in(page, "chief", "a-long-password")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.goto("/admin/articles/story/add/")
+    page.get_by_label("Headline").fill("Talks open in Geneva")
+    page.get_by_role("textbox", name="Body").click()
+    page.keyboard.type("Delegations met on Monday.")
+
+    # The sidebar's link to the pictures, as a reporter would click it mid-story.
+    page.locator("#nav-sidebar").get_by_role("link", name="Images").click()
+
+    expect(page.get_by_label("Headline")).to_have_value("Talks open in Geneva")
+    assert page.url.endswith("/admin/articles/story/add/")
+
+
+def test_saving_a_story_leaves_without_asking(page, transactional_db):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    sign_in(page, "chief", "a-long-password")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+
+    page.goto("/admin/articles/story/add/")
+    page.get_by_label("Headline").fill("Talks open in Geneva")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("added successfully")
+    assert asked == []

@@ -1,5 +1,6 @@
-// The story form: a live word count and reading time under the body, and
-// character counters on the fields that have a length limit.
+// The story form: a live word count and reading time under the body,
+// character counters on the fields that have a length limit, and a prompt
+// before leaving with changes not saved.
 (function () {
   "use strict";
 
@@ -58,7 +59,31 @@
     update();
   }
 
+  // Leaving the form with changes not yet saved asks first (the browser's own
+  // prompt): a click on another admin page must not throw away a story.
+  function warnBeforeLeaving(form) {
+    let unsaved = false;
+    const changed = function () {
+      unsaved = true;
+    };
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () {
+      unsaved = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (unsaved) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const form = document.getElementById("story_form");
+    if (form) {
+      warnBeforeLeaving(form);
+    }
     COUNTED_FIELDS.forEach(function (name) {
       const field = document.getElementById("id_" + name);
       if (field && field.hasAttribute("maxlength")) {
