@@ -205,24 +205,26 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
-# E-mail (the desk's notices): printed to the console unless an SMTP server is set.
+# E-mail (the desk's notices) goes through an SMTP server: EMAIL_HOST, or one on
+# this host. In development, with none named, it is printed to the console.
 _smtp_host = os.environ.get("EMAIL_HOST", "")
 _smtp = {
-    "host": _smtp_host,
+    "host": _smtp_host or "localhost",
     "port": int(os.environ.get("EMAIL_PORT", "587")),
     "username": os.environ.get("EMAIL_HOST_USER", ""),
     "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
     "use_tls": env_bool("EMAIL_USE_TLS", default=True),
     "timeout": 10,
 }
+_smtp_used = bool(_smtp_host) or not DEBUG
 _mail_backend = (
     "django.core.mail.backends.smtp.EmailBackend"
-    if _smtp_host
+    if _smtp_used
     else "django.core.mail.backends.console.EmailBackend"
 )
 if django.VERSION >= (6, 1):
     # Django 6.1's MAILERS replaces the EMAIL_* settings it deprecates.
-    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _smtp if _smtp_host else {}}}
+    MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _smtp if _smtp_used else {}}}
 else:
     EMAIL_BACKEND = _mail_backend
     EMAIL_HOST, EMAIL_PORT = _smtp["host"], _smtp["port"]
