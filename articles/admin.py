@@ -114,12 +114,9 @@ class CorrectionForm(forms.ModelForm):
         if self.instance.pk:
             # Once made, a correction stands as readers saw it: a disabled field
             # keeps its stored text whatever a form sends.
-            self.fields["text"].disabled = True
-            self.fields[
-                "text"
-            ].help_text = (
-                "Corrections are never changed or removed: to correct this one, add another."
-            )
+            text = self.fields["text"]
+            text.disabled = True
+            text.help_text = "Corrections are never changed or removed: add another instead."
 
 
 class CorrectionInline(XmlTextAdminMixin, admin.StackedInline):
@@ -135,7 +132,10 @@ class CorrectionInline(XmlTextAdminMixin, admin.StackedInline):
     def has_view_permission(self, request, obj=None):
         # Those who only read corrections (reporters) see the section when there are some.
         if obj is not None and not self.has_add_permission(request, obj):
-            return super().has_view_permission(request, obj) and obj.corrections.exists()
+            # Asked several times a request: the story's answer is kept on it.
+            if not hasattr(obj, "has_corrections"):
+                obj.has_corrections = obj.corrections.exists()
+            return super().has_view_permission(request, obj) and obj.has_corrections
         return super().has_view_permission(request, obj)
 
 

@@ -77,7 +77,7 @@ class StoryCardsMixin:
         if found is None:
             raise Http404("No such page.")
         ids, has_more = found
-        stories = read.get("stories") or PageStories(cards, ids)
+        stories = read["stories"] if "stories" in read else PageStories(cards, ids)
         page = NextPage(stories, number, paginator, has_more)
         return paginator, page, page.object_list, page.has_other_pages()
 
@@ -99,9 +99,6 @@ class PageStories:
 
     def __len__(self):
         return len(self.ids)
-
-    def __getitem__(self, index):
-        return self.stories[index]
 
 
 class StoryListView(StoryCardsMixin, ListView):
