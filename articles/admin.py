@@ -33,6 +33,7 @@ from articles.models import (
     Source,
     Story,
     StoryRedirect,
+    address_clash,
 )
 from articles.pagination import EstimatedCountPaginator
 from articles.sanitize import sanitized_body
@@ -198,6 +199,14 @@ class StoryAdminForm(forms.ModelForm):
             raise ValidationError(conflict_message(current), code="conflict")
         if "published_at" in self.fields:
             self.check_published_at(current, cleaned.get("published_at"))
+        if current.status in {Story.Status.PUBLISHED, Story.Status.WITHDRAWN}:
+            clash = address_clash(
+                current.pk,
+                cleaned.get("slug", current.slug),
+                cleaned.get("published_at", current.published_at),
+            )
+            if clash:
+                self.add_error("slug", clash)
         return cleaned
 
     def check_published_at(self, current: Story, new):

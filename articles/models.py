@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -288,6 +289,28 @@ def story_path(published_at, slug: str, zone=None) -> str:
     )
 
 
+def address_clash(story_pk: int | None, slug: str, published_at) -> str | None:
+    """Why a story cannot have ``slug`` with a publication time of ``published_at``
+    (another story with an address has it that day), with a free slug to use
+    instead; None when the address is free."""
+    if not slug or published_at is None:
+        return None
+    day = timezone.localdate(published_at)
+    that_day = Story.objects.filter(
+        status__in=[Story.Status.PUBLISHED, Story.Status.WITHDRAWN], published_at__date=day
+    ).exclude(pk=story_pk)
+    if not that_day.filter(slug=slug).exists():
+        return None
+    taken = set(that_day.filter(slug__startswith=slug).values_list("slug", flat=True))
+    number = 2
+    while (free := f"{slug[: 250 - len(str(number))]}-{number}") in taken:
+        number += 1
+    return (
+        f"Another story published on {day:%-d %B %Y} has the address "
+        f"{story_path(published_at, slug)}; “{free}” is free."
+    )
+
+
 class StoryQuerySet(models.QuerySet):
     def published(self, at=None):
         """Stories readers may see (``at`` a given moment): published, and not
@@ -335,7 +358,8 @@ class Story(models.Model):
     headline = models.CharField(max_length=255)
     slug = models.SlugField(
         max_length=255,
-        unique=True,
+        # The constraint below is unique per publication date; its index serves lookups.
+        db_index=False,
         help_text="The last part of the story's web address. Keep it short.",
     )
     story_type = models.CharField(
@@ -480,6 +504,15 @@ class Story(models.Model):
                 condition=Q(status__in=["draft", "review"]) | Q(published_at__isnull=False),
                 name="story_published_needs_published_at",
                 violation_error_message="A published or withdrawn story needs a publication time.",
+            ),
+            # Addresses carry the date (in the site's time zone, as TruncDate takes it
+            # when migrating): one slug per day among the stories that have an address.
+            models.UniqueConstraint(
+                "slug",
+                TruncDate("published_at"),
+                condition=Q(status__in=["published", "withdrawn"]),
+                name="story_slug_unique_per_day",
+                violation_error_message="Another story published that day has this address.",
             ),
         ]
 

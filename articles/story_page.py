@@ -78,11 +78,13 @@ def page_stories():
     )
 
 
-def story_page(*, slug: str | None = None, pk: int | None = None) -> StoryPage | None:
-    """The public story at ``slug``, or any story by ``pk`` (a preview), with all
-    its page shows; None if there is none."""
+def story_page(
+    *, slug: str | None = None, day: datetime.date | None = None, pk: int | None = None
+) -> StoryPage | None:
+    """The public story published on ``day`` (in the site's time zone) at ``slug``,
+    or any story by ``pk`` (a preview), with all its page shows; None if there is none."""
     if slug is not None:
-        stories = page_stories().published().filter(slug=slug)
+        stories = page_stories().published().filter(slug=slug, published_at__date=day)
     else:
         stories = page_stories().filter(pk=pk)
     story = stories.first()

@@ -216,13 +216,17 @@ def story_detail(request, year, month, day, slug):
     410 with ``articles/story_withdrawn.html``.
     """
     try:
-        datetime.date(year, month, day)
+        published_on = datetime.date(year, month, day)
     except (ValueError, OverflowError) as error:
         raise Http404("No such date.") from error
 
-    page = fragment(request, f"story:{request.path}", lambda: story_page(slug=slug))
+    page = fragment(
+        request, f"story:{request.path}", lambda: story_page(slug=slug, day=published_on)
+    )
     if page is None:
-        withdrawn = Story.objects.withdrawn().filter(slug=slug).first()
+        withdrawn = (
+            Story.objects.withdrawn().filter(slug=slug, published_at__date=published_on).first()
+        )
         if withdrawn is not None:
             return render(
                 request, "articles/story_withdrawn.html", {"story": withdrawn}, status=410
@@ -235,12 +239,12 @@ def story_detail(request, year, month, day, slug):
         )
         if moved is not None:
             return redirect(moved.story.get_absolute_url(), permanent=True)
+        # A mistyped date: the slug alone finds the story only if no other day has it.
+        namesakes = list(Story.objects.published().filter(slug=slug).order_by()[:2])
+        if len(namesakes) == 1:
+            return redirect(namesakes[0].get_absolute_url(), permanent=True)
         raise Http404("No such story.")
 
-    # The date in the address is for readers; the slug finds the story.
-    url = page.story.get_absolute_url()
-    if request.path != url:
-        return redirect(url, permanent=True)
     return render_story(request, page)
 
 

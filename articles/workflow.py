@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from taggit.models import Tag
 
 from articles.cache import lock_for_change
-from articles.models import Image, Person, Source, Story
+from articles.models import Image, Person, Source, Story, address_clash
 from articles.tasks import run_in_background, send_transition_notice
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -239,6 +239,10 @@ def story_transition(
             current.status = Story.Status.WITHDRAWN
             current.preview_key = uuid.uuid4()
             current.withdrawal_reason = reason
+        if name in {"publish", "schedule"}:
+            clash = address_clash(current.pk, current.slug, current.published_at)
+            if clash:
+                raise WorkflowError(f"{clash} Change this story’s slug, then try again.")
         if name != "withdraw":
             # Out again, or back on the desk: the notice is kept in the history only.
             current.withdrawal_reason = ""

@@ -102,3 +102,19 @@ def test_story_url_uses_the_date_in_the_site_time_zone(settings):
 
 def test_draft_has_no_public_url():
     assert StoryFactory(draft=True).get_absolute_url() is None
+
+
+def test_database_refuses_a_second_public_story_with_the_slug_on_the_same_day():
+    first = StoryFactory(slug="the-call")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Story.objects.create(
+            headline="Again",
+            slug="the-call",
+            status=Story.Status.PUBLISHED,
+            published_at=first.published_at + datetime.timedelta(minutes=1),
+        )
+    # Another day, a draft, or a story taken off the site may carry it.
+    StoryFactory(slug="the-call", published_at=first.published_at - datetime.timedelta(days=1))
+    StoryFactory(slug="the-call", draft=True)
+    StoryFactory(slug="the-call", status=Story.Status.DRAFT, published_at=first.published_at)
+    assert Story.objects.filter(slug="the-call").count() == 4

@@ -468,3 +468,21 @@ def test_a_person_source_or_tag_only_drafts_use_has_no_public_page(client, kind)
     story.save()
     assert client.get(url).status_code == 200
     assert client.get(f"{url}feed/").status_code == 200
+
+
+def test_stories_sharing_a_slug_on_two_days_each_have_their_page(client):
+    first = StoryFactory(
+        slug="summit",
+        headline="First summit",
+        published_at=datetime.datetime(2025, 2, 12, 9, tzinfo=datetime.UTC),
+    )
+    second = StoryFactory(
+        slug="summit",
+        headline="Second summit",
+        published_at=datetime.datetime(2025, 8, 1, 9, tzinfo=datetime.UTC),
+    )
+    assert first.get_absolute_url() == "/2025/02/12/summit/"
+    assert "First summit" in client.get("/2025/02/12/summit/").text
+    assert "Second summit" in client.get(second.get_absolute_url()).text
+    # A wrong date cannot tell which of them was meant.
+    assert client.get("/2025/03/01/summit/").status_code == 404

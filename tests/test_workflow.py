@@ -333,8 +333,9 @@ def test_public_story_time_cannot_be_moved_into_the_future_from_the_form(editor_
     assert Story.objects.published().filter(pk=story.pk).exists()
 
 
-def test_slug_clash_gets_a_form_error_and_nothing_is_saved(editor_client):
-    StoryFactory(slug="same-day")
+def test_slug_clash_on_the_same_day_gets_a_free_slug_and_nothing_is_saved(editor_client):
+    taken = StoryFactory(slug="same-day")
+    StoryFactory(slug="same-day-2", published_at=taken.published_at)
     story = StoryFactory(slug="other", headline="Original headline")
     data = story_form(editor_client, change_url(story))
     data.update(slug="same-day", headline="New headline")
@@ -342,9 +343,46 @@ def test_slug_clash_gets_a_form_error_and_nothing_is_saved(editor_client):
     response = editor_client.post(change_url(story), data)
 
     assert response.status_code == 200
-    assert "Story with this Slug already exists." in response.text
+    assert f"has the address {taken.get_absolute_url()}" in response.text
+    assert "“same-day-3” is free." in response.text
     story.refresh_from_db()
     assert story.headline == "Original headline"
+
+
+def test_same_slug_on_another_day_is_saved(editor_client):
+    StoryFactory(slug="same-slug", published_at=timezone.now() - datetime.timedelta(days=3))
+    story = StoryFactory(slug="other")
+    data = story_form(editor_client, change_url(story))
+    data.update(slug="same-slug")
+
+    response = editor_client.post(change_url(story), data)
+
+    assert response.status_code == 302
+    story.refresh_from_db()
+    assert story.slug == "same-slug"
+
+
+def test_publishing_onto_a_taken_address_is_refused_with_a_free_slug(editor_client):
+    StoryFactory(slug="call", published_at=timezone.now() - datetime.timedelta(minutes=5))
+    draft = StoryFactory(draft=True, slug="call")
+
+    response = confirm(editor_client, draft, "publish")
+
+    assert "“call-2” is free. Change this story’s slug, then try again." in response.text
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.DRAFT
+
+
+def test_scheduling_onto_a_taken_address_is_refused(editor_client):
+    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    StoryFactory(slug="embargo", published_at=tomorrow, status=Story.Status.PUBLISHED)
+    draft = StoryFactory(draft=True, slug="embargo")
+
+    response = confirm(editor_client, draft, "schedule", **split(tomorrow))
+
+    assert "“embargo-2” is free." in response.text
+    draft.refresh_from_db()
+    assert draft.status == Story.Status.DRAFT
 
 
 # Preview
