@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, Prefetch, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
 
+from articles import autosave
 from articles.cache import lock_for_change
 from articles.diff import compare_versions
 from articles.images import SafeImageField, read_metadata
@@ -45,6 +46,7 @@ from articles.workflow import (
     can_edit,
     can_publish,
     conflict_message,
+    last_change,
     story_revoke_previews,
     story_transition,
     transitions_for,
@@ -173,11 +175,19 @@ class StoryAdminForm(forms.ModelForm):
             "seo_description": forms.Textarea(attrs={"rows": 2}),
         }
 
+    # The writer's autosaved copy, when they chose to restore it.
+    autosaved = None
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             opened = self.story_before_revert or self.instance
             self.fields["opened_token"].initial = opened.edit_token
+        if self.autosaved is not None and not self.is_bound:
+            self.initial.update(self.autosaved.fields)
+            if self.instance.pk:
+                # Saved as if from the moment the copy was begun: the conflict rule holds.
+                self.fields["opened_token"].initial = self.autosaved.opened_token
 
     def clean_body(self):
         return sanitized_body(self.cleaned_data["body"])
@@ -338,7 +348,11 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 
     class Media:
         css = {"all": ["articles/admin/story_form.css"]}
-        js = ["articles/admin/story_form.js", "articles/admin/accessible_widgets.js"]
+        js = [
+            "articles/admin/story_form.js",
+            "articles/admin/autosave.js",
+            "articles/admin/accessible_widgets.js",
+        ]
 
     # Permissions
 
@@ -364,7 +378,13 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.story_before_revert = getattr(request, "story_before_revert", None)
+        form.autosaved = self.restored_autosave(request, obj)
         return form
+
+    def restored_autosave(self, request, obj):
+        if request.method != "GET" or request.GET.get("autosave") != "restore":
+            return None
+        return autosave.offered(request.user, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -495,6 +515,23 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         previewable = (
             obj is not None and obj.pk and obj.is_previewable() and can_edit(request.user, obj)
         )
+        editable = not hasattr(request, "story_before_revert") and (
+            self.has_change_permission(request, obj) if obj else self.has_add_permission(request)
+        )
+        if editable:
+            context["autosave_url"] = self.autosave_url(obj)
+            copy = autosave.offered(request.user, obj) if request.method == "GET" else None
+            if copy is not None:
+                restored = self.restored_autosave(request, obj) is not None
+                context.update(
+                    autosave=copy,
+                    autosave_restored=restored,
+                    autosave_saved_at=autosave.saved_at(copy),
+                    # Someone saved the story after the copy was begun.
+                    autosave_overtaken=obj is not None
+                    and str(copy.opened_token) != str(obj.edit_token)
+                    and last_change(obj),
+                )
         context.update(
             workflow_transitions=transitions,
             preview_url=obj.get_preview_url() if previewable else None,
@@ -507,9 +544,11 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
+        autosave.forget(request.user, None)
         return self.after_save(request, obj) or super().response_add(request, obj)
 
     def response_change(self, request, obj):
+        autosave.forget(request.user, obj)
         response = self.after_save(request, obj)
         if response is None and hasattr(request, "story_before_revert"):
             # Back to the story reverted, not the list.
@@ -547,6 +586,16 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 name="articles_story_compare",
             ),
             path(
+                "autosave/",
+                self.admin_site.admin_view(self.autosave_view),
+                name="articles_story_autosave_new",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                self.admin_site.admin_view(self.autosave_view),
+                name="articles_story_autosave",
+            ),
+            path(
                 "<path:object_id>/revoke-previews/",
                 self.admin_site.admin_view(self.revoke_previews_view),
                 name="articles_story_revoke_previews",
@@ -556,6 +605,32 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 
     def transition_url(self, story, name):
         return reverse("admin:articles_story_transition", args=[story.pk, name])
+
+    def autosave_url(self, story):
+        if story is None:
+            return reverse("admin:articles_story_autosave_new")
+        return reverse("admin:articles_story_autosave", args=[story.pk])
+
+    def autosave_view(self, request, object_id=None):
+        """POST: keep the writer's copy of the story form; with ``discard``, throw it away."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        story = None
+        if object_id is not None:
+            story = self.get_object(request, unquote(object_id))
+            if story is None:
+                raise Http404("No such story.")
+            if not self.has_change_permission(request, story):
+                raise PermissionDenied
+        elif not self.has_add_permission(request):
+            raise PermissionDenied
+        if "discard" in request.POST:
+            autosave.forget(request.user, story)
+            self.message_user(request, "Your unsaved work was discarded.")
+            back = reverse("admin:articles_story_change", args=[story.pk]) if story else None
+            return HttpResponseRedirect(back or reverse("admin:articles_story_add"))
+        form = self.get_form(request, story, change=story is not None)
+        return autosave.store(user=request.user, story=story, form_class=form, data=request.POST)
 
     def transition_view(self, request, object_id, name):
         """Confirm one transition of one story; the story must not have changed meanwhile."""

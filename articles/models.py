@@ -686,6 +686,35 @@ class Correction(models.Model):
         )
 
 
+class Autosave(models.Model):
+    """A writer's unsaved work on a story, kept by the story form while they type:
+    their own copy, apart from the story, until they save the story or discard it.
+    It never changes the story, so it can neither publish it nor write over anyone's save."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # None: a story not saved yet, from the add form.
+    story = models.ForeignKey(
+        Story, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    # Form field name → what was typed, as the form shows it again.
+    fields = models.JSONField(default=dict)
+    # The story's edit token as the writer opened it: saving their copy later is
+    # refused if the story has changed since (the conflict rule).
+    opened_token = models.UUIDField(null=True, blank=True)
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "story"], name="autosave_one_per_story"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(story__isnull=True), name="autosave_one_new_story"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Autosave of {self.story or 'a new story'} by {self.user}"
+
+
 class StoryRedirect(models.Model):
     """An old address of a published story, answered with a permanent redirect."""
 

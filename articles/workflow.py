@@ -147,16 +147,26 @@ def transitions_for(user, story: Story) -> list[Transition]:
     ]
 
 
-def conflict_message(story: Story) -> str:
+def desk_time(moment: datetime.datetime) -> str:
+    """"12:04" today, "12:04 on 3 December 2026" another day."""
+    moment = timezone.localtime(moment)
+    text = date_format(moment, "H:i")
+    if moment.date() != timezone.localdate():
+        text = f"{text} on {date_format(moment, 'j F Y')}"
+    return text
+
+
+def last_change(story: Story) -> str:
+    """Who changed the story last and when: "Jane Doe at 12:04"."""
     who = "someone"
     if story.updated_by:
         who = story.updated_by.get_full_name() or story.updated_by.get_username()
-    changed = timezone.localtime(story.updated_at)
-    when = date_format(changed, "H:i")
-    if changed.date() != timezone.localdate():
-        when = f"{when} on {date_format(changed, 'j F Y')}"
+    return f"{who} at {desk_time(story.updated_at)}"
+
+
+def conflict_message(story: Story) -> str:
     return (
-        f"This story was changed by {who} at {when}, after you opened it. "
+        f"This story was changed by {last_change(story)}, after you opened it. "
         "Nothing of yours was saved: copy what you need, reload the story and apply it again."
     )
 

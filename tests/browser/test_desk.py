@@ -1,6 +1,7 @@
 """The desk's own pages in a real browser: no script errors, calendars that work."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -119,3 +120,34 @@ def test_saving_a_story_leaves_without_asking(page, transactional_db):
 
     expect(page.locator(".messagelist")).to_contain_text("added successfully")
     assert asked == []
+
+
+def test_a_new_story_is_autosaved_and_comes_back_after_the_browser_closes(
+    page, browser, live_server, transactional_db
+):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    sign_in(page, "chief", "a-long-password")
+    page.goto("/admin/articles/story/add/")
+    page.get_by_label("Headline").fill("Talks open in Geneva")
+    page.get_by_role("textbox", name="Body").click()
+    page.keyboard.type("Delegations met on Monday.")
+
+    expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved \d\d:\d\d$"))
+    assert not Story.objects.exists()
+
+    # The tab is gone; the writer signs in again elsewhere.
+    page.context.close()
+    context = browser.new_context(base_url=live_server.url)
+    again = context.new_page()
+    errors = script_errors(again)
+    sign_in(again, "chief", "a-long-password")
+    again.goto("/admin/articles/story/add/")
+    again.get_by_role("link", name="Restore it").click()
+
+    expect(again.get_by_label("Headline")).to_have_value("Talks open in Geneva")
+    expect(again.get_by_role("textbox", name="Body")).to_have_text("Delegations met on Monday.")
+    again.get_by_role("button", name="Save", exact=True).click()
+    expect(again.locator(".messagelist")).to_contain_text("added successfully")
+    assert Story.objects.get().body == "<p>Delegations met on Monday.</p>"
+    assert errors == []
+    context.close()

@@ -62,7 +62,8 @@
   // Leaving the form with changes not yet saved asks first (the browser's own
   // prompt): a click on another admin page must not throw away a story.
   function warnBeforeLeaving(form) {
-    let unsaved = false;
+    // Restored autosaved work is not on the story until it is saved.
+    let unsaved = Boolean(document.querySelector(".autosave-offer[data-restored]"));
     const changed = function () {
       unsaved = true;
     };
