@@ -148,7 +148,7 @@ def transitions_for(user, story: Story) -> list[Transition]:
 
 
 def desk_time(moment: datetime.datetime) -> str:
-    """"12:04" today, "12:04 on 3 December 2026" another day."""
+    """The time as the desk reads it: 12:04 today, 12:04 on 3 December 2026 another day."""
     moment = timezone.localtime(moment)
     text = date_format(moment, "H:i")
     if moment.date() != timezone.localdate():
