@@ -790,7 +790,20 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         request.story_before_revert = story
         # Corrections are never taken back: the revert keeps every one made since.
         request.corrections_before_revert = list(story.corrections.all())
+        if request.method == "GET":
+            extra_context = {**(extra_context or {}), **self.revert_context(story, version_id)}
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def revert_context(self, story, version_id):
+        """What reverting to revision ``version_id`` would change, from the latest revision."""
+        versions = Version.objects.get_for_object(story).select_related("revision")
+        chosen = versions.filter(pk=version_id).first()
+        latest = versions.first()
+        if chosen is None or latest is None:
+            return {}
+        kept = {"Corrections", "Publication time"}  # a revert leaves them as they are
+        changes = [c for c in compare_versions(latest, chosen) if c["label"] not in kept]
+        return {"revert_changes": [change for change in changes if change["changed"]]}
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         kept = getattr(request, "corrections_before_revert", None)
@@ -824,7 +837,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         return super().history_view(request, object_id, context)
 
     def compare_view(self, request, object_id):
-        """Two revisions of a story side by side: what changed in headline, dek and body."""
+        """Two revisions of a story side by side: what changed in every field and relation."""
         story = self.get_object(request, unquote(object_id))
         if story is None:
             raise Http404("No such story.")
@@ -838,6 +851,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             raise Http404("Choose two revisions of this story.") from error
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
+        changes = compare_versions(older, newer)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -845,7 +859,8 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             "title": f"Compare revisions of “{story}”",
             "older": older,
             "newer": newer,
-            "changes": compare_versions(older.field_dict, newer.field_dict),
+            "changed": [change for change in changes if change["changed"]],
+            "unchanged": [change["label"] for change in changes if not change["changed"]],
         }
         return TemplateResponse(request, "admin/articles/story/compare.html", context)
 

@@ -188,6 +188,17 @@ def log_change(user, story: Story, message: str) -> None:
     )
 
 
+def revision_comment(message: str) -> str:
+    """``message``, after what the admin's save said when a transition rides on it
+    ("Save and submit"): both happen in one revision, and the history keeps both."""
+    earlier = reversion.get_comment() if reversion.is_active() else ""
+    if not earlier:
+        return message
+    # The admin's change message is kept as JSON; the history reads it as text.
+    said = LogEntry(change_message=earlier).get_change_message().rstrip(".")
+    return f"{said}. {message}" if said else message
+
+
 def story_transition(
     *,
     story: Story,
@@ -266,7 +277,7 @@ def story_transition(
         with reversion.create_revision():
             current.save()
             reversion.set_user(user)
-            reversion.set_comment(message)
+            reversion.set_comment(revision_comment(message))
         log_change(user, current, message)
         story_id, actor_id = current.pk, user.pk
         transaction.on_commit(

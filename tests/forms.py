@@ -73,3 +73,14 @@ def story_form(client, url: str) -> dict:
     response = client.get(url)
     assert response.status_code == 200, url
     return form_values(response.content.decode(), "story_form")
+
+
+def edit(client, story, **fields):
+    """Save the story's admin form as it opens, with ``fields`` changed; the story reloaded."""
+    url = f"/admin/articles/story/{story.pk}/change/"
+    data = story_form(client, url)
+    data.update(fields)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].errors
+    story.refresh_from_db()
+    return story

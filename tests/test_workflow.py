@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.models import Story
 from tests.factories import BylineFactory, PersonFactory, SourceFactory, StoryFactory
-from tests.forms import form_values, story_form
+from tests.forms import edit, form_values, story_form
 
 pytestmark = pytest.mark.django_db
 
@@ -413,15 +413,6 @@ def test_tampered_or_expired_preview_link_answers_404(client, settings):
 
 
 # Revisions and recovery
-
-
-def edit(client, story, **fields):
-    data = story_form(client, change_url(story))
-    data.update(fields)
-    response = client.post(change_url(story), data)
-    assert response.status_code == 302, response.context["adminform"].errors
-    story.refresh_from_db()
-    return story
 
 
 def test_every_save_is_a_revision_with_its_bylines_citations_corrections_and_tags(
