@@ -586,6 +586,11 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 name="articles_story_compare",
             ),
             path(
+                "agenda/",
+                self.admin_site.admin_view(self.agenda_view),
+                name="articles_story_agenda",
+            ),
+            path(
                 "autosave/",
                 self.admin_site.admin_view(self.autosave_view),
                 name="articles_story_autosave_new",
@@ -610,6 +615,38 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         if story is None:
             return reverse("admin:articles_story_autosave_new")
         return reverse("admin:articles_story_autosave", args=[story.pk])
+
+    def agenda_view(self, request):
+        """The schedule as the desk plans it: stories still to go out, day by day."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        stories = (
+            Story.objects.scheduled()
+            .defer(*HEAVY_FIELDS)
+            .select_related("section")
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("person")))
+            .order_by("published_at", "pk")
+        )
+        today = timezone.localdate()
+        days = []
+        for story in stories:
+            moment = timezone.localtime(story.published_at)
+            if not days or days[-1]["date"] != moment.date():
+                days.append({"date": moment.date(), "stories": []})
+            story.local_time = moment
+            story.may_reschedule = can_publish(request.user)
+            days[-1]["stories"].append(story)
+        for day in days:
+            ahead = (day["date"] - today).days
+            day["name"] = {0: "Today", 1: "Tomorrow"}.get(ahead, date_format(day["date"], "l"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Scheduled stories",
+            "days": days,
+            "zone": zone_name(),
+        }
+        return TemplateResponse(request, "admin/articles/story/agenda.html", context)
 
     def autosave_view(self, request, object_id=None):
         """POST: keep the writer's copy of the story form; with ``discard``, throw it away."""

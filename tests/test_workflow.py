@@ -9,6 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
+from django.utils.formats import date_format
 from reversion.models import Version
 
 from articles.models import Story
@@ -609,3 +610,38 @@ def test_admin_index_shows_the_desk(editor_client):
     assert "<strong>1</strong> drafts" in html
     assert "<strong>2</strong> in review" in html
     assert "<strong>1</strong> scheduled" in html
+
+
+# The schedule
+
+
+def test_the_agenda_lists_scheduled_stories_day_by_day_in_the_newsroom_s_zone(
+    editor_client, reporter, django_assert_max_num_queries
+):
+    now = timezone.now()
+    soon = StoryFactory(headline="Budget statement", published_at=now + datetime.timedelta(hours=1))
+    later = StoryFactory(headline="Summit opens", published_at=now + datetime.timedelta(days=3))
+    for day in range(5):
+        BylineFactory(story=StoryFactory(published_at=now + datetime.timedelta(days=2, hours=day)))
+    StoryFactory(headline="Already out")
+    StoryFactory(headline="Still a draft", draft=True)
+
+    with django_assert_max_num_queries(12):
+        page = editor_client.get("/admin/articles/story/agenda/")
+
+    assert page.status_code == 200
+    text = page.text
+    assert text.index("Budget statement") < text.index("Summit opens")
+    assert local(later.published_at).strftime("%H:%M") in text
+    assert date_format(local(later.published_at).date(), "j F Y") in text
+    assert "Already out" not in text and "Still a draft" not in text
+    assert timezone.get_current_timezone_name() in text
+    assert f"/admin/articles/story/{soon.pk}/transition/schedule/" in text
+    # Reporters see the plan; only editors move a story's time.
+    reporter_client = Client()
+    reporter_client.force_login(reporter)
+    reporter_page = reporter_client.get("/admin/articles/story/agenda/")
+    assert reporter_page.status_code == 200
+    assert "Budget statement" in reporter_page.text
+    assert "/transition/schedule/" not in reporter_page.text
+    assert "/admin/articles/story/agenda/" in editor_client.get("/admin/").text
