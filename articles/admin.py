@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from js_asset import Media as JsMedia
@@ -155,6 +155,28 @@ class LabelledSplitDateTime(AdminSplitDateTime):
     template_name = "articles/widgets/split_datetime.html"
 
 
+def input_pattern(setting: str) -> str:
+    """The first input format of the active language, as people read it: "DD/MM/YYYY"."""
+    pattern = get_format(setting)[0]
+    for code, shown in {"%d": "DD", "%m": "MM", "%Y": "YYYY", "%H": "HH", "%M": "MM"}.items():
+        pattern = pattern.replace(code, shown)
+    return pattern.replace(":%S", "")
+
+
+class DeskDateTimeField(forms.SplitDateTimeField):
+    """The admin's date and time boxes, with errors that say what to type."""
+
+    def __init__(self, **kwargs):
+        kwargs["error_messages"] = {
+            "invalid_date": f"Enter the date as {input_pattern('DATE_INPUT_FORMATS')}, "
+            "or pick it from the calendar.",
+            "invalid_time": f"Enter the time as {input_pattern('TIME_INPUT_FORMATS')} "
+            "on the 24-hour clock, e.g. 09:30, or pick it from the clock.",
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
+
+
 class StoryAdminForm(forms.ModelForm):
     # The edit token of the story as the user opened it; see StoryAdmin.revision_view.
     opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -169,6 +191,7 @@ class StoryAdminForm(forms.ModelForm):
             *["seo_title", "seo_description"],
         ]
         formfield_callback = https_url_fields
+        field_classes = {"published_at": DeskDateTimeField}
         widgets = {
             "published_at": LabelledSplitDateTime,
             "dek": forms.Textarea(attrs={"rows": 3}),
@@ -249,7 +272,7 @@ def zone_name() -> str:
 
 class TransitionForm(forms.Form):
     edit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
-    publish_at = forms.SplitDateTimeField(
+    publish_at = DeskDateTimeField(
         label="Publish at",
         required=False,
         widget=LabelledSplitDateTime,

@@ -227,8 +227,14 @@ def test_scheduled_story_appears_by_itself_at_its_time(editor_client, client):
     ("fields", "message"),
     [
         ({"publish_at_0": "2020-01-01", "publish_at_1": "09:00:00"}, "Choose a time in the future"),
-        ({"publish_at_0": "2099-02-31", "publish_at_1": "09:00:00"}, "Enter a valid date"),
-        ({"publish_at_0": "tomorrow", "publish_at_1": "25:99"}, "Enter a valid"),
+        (
+            {"publish_at_0": "2099-02-31", "publish_at_1": "09:00:00"},
+            "Enter the date as DD/MM/YYYY, or pick it from the calendar.",
+        ),
+        (
+            {"publish_at_0": "tomorrow", "publish_at_1": "9am"},
+            "Enter the time as HH:MM on the 24-hour clock",
+        ),
         ({"publish_at_0": "", "publish_at_1": ""}, "This field is required"),
     ],
 )
@@ -645,3 +651,16 @@ def test_the_agenda_lists_scheduled_stories_day_by_day_in_the_newsroom_s_zone(
     assert "Budget statement" in reporter_page.text
     assert "/transition/schedule/" not in reporter_page.text
     assert "/admin/articles/story/agenda/" in editor_client.get("/admin/").text
+
+
+def test_a_malformed_publication_time_on_the_story_form_says_what_to_type(editor_client):
+    story = StoryFactory()
+    data = story_form(editor_client, change_url(story))
+    data.update(published_at_0="yesterday", published_at_1="noon")
+
+    response = editor_client.post(change_url(story), data)
+
+    assert response.status_code == 200
+    assert "Enter the date as DD/MM/YYYY" in response.text
+    assert "Enter the time as HH:MM" in response.text
+    assert Story.objects.get(pk=story.pk).published_at == story.published_at
