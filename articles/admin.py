@@ -374,7 +374,6 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         js = [
             "articles/admin/story_form.js",
             "articles/admin/autosave.js",
-            "articles/admin/accessible_widgets.js",
         ]
 
     # Permissions
@@ -1025,6 +1024,18 @@ class SectionAdmin(XmlTextAdminMixin, admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        form = super().get_changelist_form(request, **kwargs)
+
+        class PositionForm(form):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                # The list's box has no label of its own: name it after its section.
+                name = self.instance.name if self.instance.pk else "new section"
+                self.fields["position"].widget.attrs["aria-label"] = f"Position of {name}"
+
+        return PositionForm
 
 
 class ImageAdminForm(forms.ModelForm):

@@ -58,6 +58,13 @@
       setName(container.querySelector(".select2-selection__rendered"), name);
       setName(container.querySelector(".select2-search__field"), name);
     });
+    // The "clear all" button select2 puts inside a multiple choice's list, where
+    // only list items belong: moved next to the list, still inside the widget.
+    document.querySelectorAll("ul.select2-selection__rendered > .select2-selection__clear").forEach(
+      function (clear) {
+        clear.parentNode.parentNode.appendChild(clear);
+      }
+    );
     document.querySelectorAll(".tabular td input:not([type=hidden]), .tabular td select").forEach(
       function (field) {
         if (!visibleLabel(field)) {
