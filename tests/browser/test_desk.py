@@ -151,3 +151,95 @@ def test_a_new_story_is_autosaved_and_comes_back_after_the_browser_closes(
     assert Story.objects.get().body == "<p>Delegations met on Monday.</p>"
     assert errors == []
     context.close()
+
+
+def test_an_editor_corrects_compares_and_reverts_and_the_correction_and_status_stay(
+    page, transactional_db
+):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    story = StoryFactory(headline="Talks open in Geneva")
+    errors = script_errors(page)
+    sign_in(page, "chief", "a-long-password")
+    change = f"/admin/articles/story/{story.pk}/change/"
+
+    page.goto(change)
+    page.get_by_label("Headline").fill("Talks resume in Geneva")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    page.get_by_label("Headline").fill("Talks collapse in Geneva")
+    page.locator("#corrections-group .add-row a").click()
+    page.locator("#id_corrections-0-text").fill("An earlier version misnamed the city.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+
+    page.get_by_role("link", name="History").click()
+    page.get_by_role("button", name="Compare the two revisions").click()
+    diff = page.locator(".story-diff")
+    expect(diff).to_contain_text("An earlier version misnamed the city.")
+    expect(diff.locator("del", has_text="resume")).to_be_visible()
+    assert serious_violations(page) == []
+
+    page.go_back()
+    # The older revision: the last of the list, which is newest first.
+    page.locator("#change-history tbody th a").last.click()
+    expect(page.locator(".story-state")).to_contain_text("Published")
+    restore = page.locator(".revert-changes")
+    expect(restore.locator("ins", has_text="resume")).to_be_visible()
+    expect(restore).not_to_contain_text("misnamed")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".messagelist")).to_contain_text("Its status and corrections stay")
+    assert page.url.endswith(change)
+    story.refresh_from_db()
+    assert story.headline == "Talks resume in Geneva"
+    assert story.status == Story.Status.PUBLISHED
+    page.goto(story.get_absolute_url())
+    expect(page.locator("h1")).to_have_text("Talks resume in Geneva")
+    expect(page.get_by_text("An earlier version misnamed the city.")).to_be_visible()
+    page.goto("/corrections/")
+    expect(page.get_by_text("An earlier version misnamed the city.")).to_be_visible()
+    assert errors == []
+
+
+def test_a_slug_taken_that_day_is_refused_with_a_free_one_to_use(page, transactional_db):
+    User.objects.create_superuser("chief", "chief@example.com", "a-long-password")
+    StoryFactory(headline="Budget passes", slug="budget-passes")
+    second = StoryFactory(headline="Budget passes, again", slug="budget-reaction")
+    errors = script_errors(page)
+    sign_in(page, "chief", "a-long-password")
+
+    page.goto(f"/admin/articles/story/{second.pk}/change/")
+    page.get_by_label("Slug").fill("budget-passes")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.locator(".errorlist")).to_contain_text("“budget-passes-2” is free")
+    assert serious_violations(page) == []
+    page.get_by_label("Slug").fill("budget-passes-2")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    second.refresh_from_db()
+    assert second.slug == "budget-passes-2"
+    assert errors == []
+
+
+def test_the_desk_shows_who_submitted_what(page, transactional_db):
+    from tests.conftest import staff_member
+
+    reporter = staff_member("rita", "Reporter", "Rita")
+    staff_member("eddie", "Editor", "Eddie")
+    story = StoryFactory(headline="Rail strike called off", draft=True, created_by=reporter)
+    errors = script_errors(page)
+    sign_in(page, "rita", "secret-pass")
+    page.goto(f"/admin/articles/story/{story.pk}/change/")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".messagelist")).to_contain_text("submitted for review")
+    page.get_by_role("button", name="Log out").click()
+
+    sign_in(page, "eddie", "secret-pass")
+    desk = page.locator("#desk")
+    expect(desk.locator("li", has_text="Rail strike called off")).to_contain_text(
+        "submitted by Rita"
+    )
+    assert serious_violations(page) == []
+    assert errors == []
