@@ -27,6 +27,8 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 WIDTHS = (320, 640, 960, 1280, 1600)
 SHARE_SIZE = (1200, 630)
+# Crops kept besides the share card: the shapes search engines ask for.
+CROP_SHAPES = ("16x9", "4x3", "1x1")
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 logger = logging.getLogger(__name__)
@@ -190,15 +192,9 @@ def _encode(picture, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def make_renditions(image, storage=default_storage) -> dict:
-    """Resize the original once, upright and without metadata, in several widths.
-
-    Returns what templates need: for WebP and JPEG a list of [width, height,
-    name], and the 1200×630 share crop.
-    """
-    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
-    folder = f"renditions/{image.pk}"
-    with storage.open(image.file.name) as source, PILImage.open(source) as opened:
+def _upright(storage, name: str):
+    """The picture in ``name`` turned upright, as pixels and colour profile alone."""
+    with storage.open(name) as source, PILImage.open(source) as opened:
         picture = ImageOps.exif_transpose(opened)
         has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
         if picture.mode not in ("RGB", "RGBA") or "transparency" in picture.info:
@@ -207,6 +203,75 @@ def make_renditions(image, storage=default_storage) -> dict:
     # renditions start from the pixels and the colour profile alone.
     icc = picture.info.get("icc_profile")
     picture.info = {"icc_profile": icc} if icc else {}
+    return picture
+
+
+def focal_centering(size: tuple[int, int], shape: tuple[int, int], focal) -> tuple[float, float]:
+    """``ImageOps.fit``'s centering that puts ``focal`` (fractions) mid-crop where it can.
+
+    ``centering`` places the crop within what is cut away (0 keeps the left or top
+    edge, 1 the right or bottom), not the point it is centred on: this converts.
+    """
+    width, height = size
+    ratio = shape[0] / shape[1]
+    crop = (min(width, height * ratio), min(height, width / ratio))
+    centering = []
+    for whole, part, point in zip((width, height), crop, focal, strict=True):
+        spare = whole - part
+        centering.append(min(1.0, max(0.0, (point * whole - part / 2) / spare)) if spare else 0.5)
+    return (centering[0], centering[1])
+
+
+def _crop_size(size: tuple[int, int], shape: tuple[int, int], widest: int) -> tuple[int, int]:
+    """The largest crop of ``shape`` at most ``widest`` wide, never enlarged."""
+    width, height = size
+    across = min(widest, width, round(height * shape[0] / shape[1]))
+    return (across, max(1, round(across * shape[1] / shape[0])))
+
+
+def make_crops(picture, image, stem: str, folder: str, storage=default_storage) -> dict:
+    """The share card and the structured-data crops, around ``image``'s focal point.
+
+    Their names carry the focal point, so a page made after it moves links new files.
+    """
+    focal = [image.focal_x, image.focal_y]
+    tag = hashlib.sha256(repr(focal).encode()).hexdigest()[:6]
+    flat = _flatten(picture)
+    made = {"focal": focal, "crops": {}}
+    try:
+        share = ImageOps.fit(
+            flat,
+            SHARE_SIZE,
+            PILImage.LANCZOS,
+            centering=focal_centering(flat.size, SHARE_SIZE, focal),
+        )
+        made["share"] = storage.save(
+            f"{folder}/{stem}-share-{tag}.jpg", ContentFile(_encode(share, "jpeg"))
+        )
+        for shape in CROP_SHAPES:
+            ratio = tuple(int(side) for side in shape.split("x"))
+            size = _crop_size(flat.size, ratio, SHARE_SIZE[0])
+            centering = focal_centering(flat.size, ratio, focal)
+            crop = ImageOps.fit(flat, size, PILImage.LANCZOS, centering=centering)
+            name = storage.save(
+                f"{folder}/{stem}-{shape}-{tag}.jpg", ContentFile(_encode(crop, "jpeg"))
+            )
+            made["crops"][shape] = [size[0], size[1], name]
+    except BaseException:
+        delete_files(crop_names(made), storage)
+        raise
+    return made
+
+
+def make_renditions(image, storage=default_storage) -> dict:
+    """Resize the original once, upright and without metadata, in several widths.
+
+    Returns what templates need: for WebP and JPEG a list of [width, height,
+    name], and the crops around the focal point (``make_crops``).
+    """
+    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
+    folder = f"renditions/{image.pk}"
+    picture = _upright(storage, image.file.name)
     width, height = picture.size
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     renditions = {
@@ -231,10 +296,7 @@ def make_renditions(image, storage=default_storage) -> dict:
         # For feeds: the JPEG nearest 1,280 pixels wide, with its length in bytes.
         _, _, name = min(renditions["jpeg"], key=lambda entry: abs(entry[0] - 1280))
         renditions["enclosure"] = [name, storage.size(name)]
-        share = ImageOps.fit(_flatten(picture), SHARE_SIZE, PILImage.LANCZOS, centering=(0.5, 0.4))
-        renditions["share"] = storage.save(
-            f"{folder}/{stem}-share.jpg", ContentFile(_encode(share, "jpeg"))
-        )
+        renditions.update(make_crops(picture, image, stem, folder, storage))
     except BaseException:
         delete_renditions(renditions, storage)  # half a set is no use to anyone
         raise
@@ -246,14 +308,19 @@ def store_renditions(image_id: int, name: str) -> bool:
 
     Does nothing for a picture deleted since, one whose file has been replaced since
     (the job for the new file makes its own) or one whose renditions are made already.
+    A picture whose focal point moved since its crops were made gets new crops only.
     Returns whether it stored a set.
     """
     from articles.models import Image
 
     current = Image.objects.filter(pk=image_id, file=name)
     image = current.first()
-    if image is None or image.renditions.get("source") == name:
+    if image is None:
         return False
+    if image.renditions.get("source") == name:
+        if image.renditions.get("focal") == [image.focal_x, image.focal_y]:
+            return False
+        return store_crops(image, current)
     try:
         renditions = make_renditions(image, image.file.storage)
     except Exception:
@@ -268,11 +335,40 @@ def store_renditions(image_id: int, name: str) -> bool:
     return False
 
 
-def rendition_names(renditions: dict) -> list[str]:
-    names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
+def store_crops(image, current) -> bool:
+    """Crop ``image`` again around its focal point, keeping its resized copies."""
+    storage = image.file.storage
+    before = image.renditions
+    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
+    try:
+        picture = _upright(storage, image.file.name)
+        made = make_crops(picture, image, stem, f"renditions/{image.pk}", storage)
+    except Exception:
+        if not current.exists():
+            return False
+        raise
+    # Stored only over the crops they replace and for the focal point they were made
+    # for: a run for an older point, or a second run, throws its own away.
+    still = current.filter(
+        focal_x=image.focal_x, focal_y=image.focal_y, renditions__share=before.get("share")
+    )
+    if still.update(renditions={**before, **made}):
+        delete_files(crop_names(before), storage)
+        return True
+    delete_files(crop_names(made), storage)
+    return False
+
+
+def crop_names(renditions: dict) -> list[str]:
+    names = [entry[2] for entry in renditions.get("crops", {}).values()]
     if renditions.get("share"):
         names.append(renditions["share"])
     return names
+
+
+def rendition_names(renditions: dict) -> list[str]:
+    names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
+    return [*names, *crop_names(renditions)]
 
 
 def delete_files(names, storage=default_storage) -> None:
