@@ -1,9 +1,11 @@
 """Pictures: safe uploads, metadata from wire photos, renditions and share cards (Pillow)."""
 
+import datetime
 import hashlib
 import io
 import logging
 import re
+import secrets
 import warnings
 import weakref
 from pathlib import Path
@@ -11,10 +13,14 @@ from pathlib import Path
 from defusedxml import ElementTree
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFile, ImageFont, ImageOps, IptcImagePlugin
 
@@ -94,6 +100,86 @@ class SafeImageField(forms.ImageField):
         if data not in self.empty_values:
             check_upload(data)
         return super().to_python(data)
+
+
+# Uploads held between tries at a form: a checked file the form refused for another
+# reason (no alt text, no credit) waits here, under a name nobody can guess and a
+# reference signed for the one user, until the form is sent again or it expires.
+HELD_PREFIX = "held"
+HELD_SALT = "articles.image.held"
+HELD_FOR = datetime.timedelta(hours=24)
+HELD_GONE = (
+    "The picture kept from your last try has expired or is not yours. Choose the file again."
+)
+
+
+def upload_hold(upload, user, storage=default_storage) -> str:
+    """Keep ``upload`` (already checked) for ``user``'s next try; its signed reference."""
+    day = timezone.now().date().isoformat()
+    filename = get_valid_filename(Path(upload.name).name)[-80:] or "picture"
+    upload.seek(0)
+    name = storage.save(f"{HELD_PREFIX}/{day}/{secrets.token_hex(16)}-{filename}", upload)
+    upload.seek(0)
+    return signing.dumps({"name": name, "user": user.pk}, salt=HELD_SALT)
+
+
+def upload_held(reference: str, user, storage=default_storage) -> tuple[str, SimpleUploadedFile]:
+    """The held upload ``reference`` names, if it is ``user``'s and still kept.
+
+    Returns its name in storage and the file as if uploaded again (the form checks it
+    again); raises ValidationError for a forged, expired or someone else's reference.
+    """
+    try:
+        held = signing.loads(reference, salt=HELD_SALT, max_age=HELD_FOR)
+    except signing.BadSignature as error:  # expired ones too
+        raise ValidationError(HELD_GONE, code="held_gone") from error
+    name = held.get("name", "") if isinstance(held, dict) else ""
+    if held.get("user") != user.pk or not name.startswith(f"{HELD_PREFIX}/") or ".." in name:
+        raise ValidationError(HELD_GONE, code="held_gone")
+    try:
+        with storage.open(name) as handle:
+            content = handle.read()
+    except OSError as error:  # cleared meanwhile
+        raise ValidationError(HELD_GONE, code="held_gone") from error
+    return name, SimpleUploadedFile(held_filename(name), content)
+
+
+def held_filename(name: str) -> str:
+    """The name the file had on the editor's computer."""
+    return Path(name).name.split("-", 1)[-1]
+
+
+def held_thumbnail(upload, width: int = 320) -> bytes:
+    """A small upright JPEG of a held upload, without its metadata, to show the editor."""
+    upload.seek(0)
+    with PILImage.open(upload) as opened:
+        picture = ImageOps.exif_transpose(opened)
+        picture.thumbnail((width, width * 4))
+        return _encode(picture, "jpeg")
+
+
+def held_uploads_clear(storage=default_storage, now=None) -> int:
+    """Delete held uploads whose references have expired; how many went.
+
+    They are kept in a folder per day, so only the days gone by are listed.
+    """
+    cutoff = ((now or timezone.now()) - HELD_FOR).date()
+    try:
+        days, _ = storage.listdir(HELD_PREFIX)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    names = []
+    for day in days:
+        try:
+            expired = datetime.date.fromisoformat(day) < cutoff
+        except ValueError:
+            continue
+        if expired:
+            names += [
+                f"{HELD_PREFIX}/{day}/{name}" for name in storage.listdir(f"{HELD_PREFIX}/{day}")[1]
+            ]
+    delete_files(names, storage)
+    return len(names)
 
 
 # Wire-photo metadata: IPTC datasets and XMP properties that carry the same facts.

@@ -22,6 +22,15 @@ def make_image_renditions(image_id: int, name: str) -> None:
     store_renditions(image_id, name)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def clear_held_uploads() -> None:
+    """Delete uploads held for a form's next try once they have expired
+    (``articles.images.held_uploads_clear``); queued whenever one is held."""
+    from articles.images import held_uploads_clear
+
+    held_uploads_clear()
+
+
 @shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
 def draw_share_card(story_id: int) -> None:
     """Draw the share card of a public story whose picture has no share crop."""
