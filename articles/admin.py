@@ -13,6 +13,7 @@ from django.http import (
     HttpResponse,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
+    JsonResponse,
 )
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -368,6 +369,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             "articles/admin/story_form.js",
             "articles/admin/autosave.js",
             "articles/admin/accessible_widgets.js",
+            "articles/admin/lead_image_preview.js",
         ]
 
     # Permissions
@@ -457,7 +459,15 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 
     @admin.display(description="Lead image as chosen")
     def lead_image_preview(self, obj):
-        return thumbnail(obj.lead_image if obj and obj.lead_image_id else None, size=240)
+        # lead_image_preview.js swaps the picture in as soon as another is picked.
+        chosen = obj.lead_image if obj and obj.lead_image_id else None
+        return format_html(
+            '<div class="lead-image-preview" data-thumbnail-url="{}" data-image-id="{}" '
+            'aria-live="polite">{}</div>',
+            reverse("admin:articles_image_thumbnail", args=["__id__"]),
+            chosen.pk if chosen else "",
+            thumbnail(chosen, size=240),
+        )
 
     @admin.display(description="Authors")
     def byline(self, obj):
@@ -1092,6 +1102,11 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         view = self.admin_site.admin_view
         return [
             path("held/", view(self.held_view), name="articles_image_held"),
+            path(
+                "<path:object_id>/thumbnail/",
+                view(self.thumbnail_view),
+                name="articles_image_thumbnail",
+            ),
             *super().get_urls(),
         ]
 
@@ -1113,6 +1128,21 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         response = HttpResponse(held_thumbnail(upload), content_type="image/jpeg")
         response["Cache-Control"] = "private, max-age=3600"
         return response
+
+    def thumbnail_view(self, request, object_id):
+        """The picture's admin thumbnail, as JSON, for the story form's chooser."""
+        image = self.get_object(request, unquote(object_id))
+        if image is None or not self.has_view_permission(request, image):
+            raise Http404("No such picture.")
+        return JsonResponse(
+            {
+                "id": image.pk,
+                "ready": image.ready,
+                "url": image.thumbnail_url(),
+                "alt": image.alt_text,
+                "html": str(thumbnail(image, size=240)),
+            }
+        )
 
     @admin.display(description="Picture")
     def thumbnail_column(self, obj):

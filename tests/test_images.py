@@ -788,3 +788,20 @@ def test_the_change_page_marks_the_focal_point_on_the_picture(editor_client):
     page = editor_client.get(f"/admin/articles/image/{image.pk}/change/").text
     assert 'class="focal-picker" data-focal-x="0.25" data-focal-y="0.75"' in page
     assert 'id="id_focal_x"' in page and 'step="0.01"' in page
+
+
+# The story form's chooser
+
+
+def test_the_chooser_gets_a_picked_picture_s_thumbnail_before_saving(editor_client):
+    image = uploaded(editor_client, alt_text="Riyadh talks table")
+
+    answer = editor_client.get(f"/admin/articles/image/{image.pk}/thumbnail/").json()
+    form = editor_client.get("/admin/articles/story/add/").text
+
+    assert answer["ready"] and answer["url"] == image.thumbnail_url()
+    assert f'src="{image.thumbnail_url()}" alt="Riyadh talks table"' in answer["html"]
+    assert 'data-thumbnail-url="/admin/articles/image/__id__/thumbnail/"' in form
+    assert "articles/admin/lead_image_preview.js" in form
+    assert editor_client.get("/admin/articles/image/999999/thumbnail/").status_code == 404
+    assert editor_client.get("/admin/articles/image/x%20y/thumbnail/").status_code == 404

@@ -1,5 +1,5 @@
 """The desk's pictures in a real browser: a file kept through a form error, upload
-progress, the focal point."""
+progress, the focal point, and the story form's chooser previewing at once."""
 
 import re
 
@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Image
 from tests.browser.test_desk import script_errors
-from tests.browser.test_journeys import serious_violations, sign_in
+from tests.browser.test_journeys import choose, serious_violations, sign_in
 from tests.pictures import photo
 
 pytestmark = pytest.mark.browser
@@ -153,4 +153,26 @@ def test_clicking_the_picture_sets_its_focal_point_and_the_crops_follow(page, ch
     # The page shows the point where it was put.
     expect(page.locator(".focal-picker")).to_have_attribute("data-focal-x", "0.25")
     assert page.locator(".focal-marker").evaluate("m => m.style.top") == "75%"
+    assert errors == []
+
+
+def test_picking_a_lead_image_previews_it_before_the_story_is_saved(page, chief):
+    image = stored_picture(alt_text="Riyadh talks table")
+    errors = script_errors(page)
+    sign_in(page, "chief", "a-long-password")
+    page.goto("/admin/articles/story/add/")
+    preview = page.locator(".lead-image-preview")
+    expect(preview).to_have_text("—")
+
+    choose(page, page.locator(".field-lead_image"), "Riyadh talks table")
+
+    thumbnail = preview.get_by_role("img", name="Riyadh talks table")
+    expect(thumbnail).to_be_visible()
+    expect(thumbnail).to_have_attribute("src", image.thumbnail_url())
+    assert thumbnail.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert serious_violations(page) == []
+
+    # Clearing the choice clears the preview.
+    page.locator(".field-lead_image .select2-selection__clear").click()
+    expect(preview).to_have_text("—")
     assert errors == []
