@@ -153,7 +153,9 @@ class Image(models.Model):
         if replaced and before:
             gone = [*rendition_names(before["renditions"]), before["file"]]
             transaction.on_commit(lambda: delete_files(filter(None, gone), storage), using=using)
-        if self.file and (not self.ready or moved):
+        # A picture whose renditions predate its focal point has no crops yet.
+        uncropped = self.ready and "focal" not in self.renditions
+        if self.file and (not self.ready or moved or uncropped):
             from articles.tasks import make_image_renditions, run_in_background
 
             # A job that fails leaves the picture as it is; saving it again asks again.

@@ -16,7 +16,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
 def make_image_renditions(image_id: int, name: str) -> None:
-    """Resize an uploaded picture for readers (``articles.images.store_renditions``)."""
+    """Resize an uploaded picture for readers and crop it around its focal point, or
+    only crop it again when the point has moved (``articles.images.store_renditions``)."""
     from articles.images import store_renditions
 
     store_renditions(image_id, name)

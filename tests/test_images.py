@@ -805,3 +805,21 @@ def test_the_chooser_gets_a_picked_picture_s_thumbnail_before_saving(editor_clie
     assert "articles/admin/lead_image_preview.js" in form
     assert editor_client.get("/admin/articles/image/999999/thumbnail/").status_code == 404
     assert editor_client.get("/admin/articles/image/x%20y/thumbnail/").status_code == 404
+
+
+def test_a_picture_resized_before_focal_points_gets_its_crops_when_next_saved(
+    editor_client, media_on_disk
+):
+    image = uploaded(editor_client, two_ends(), name="ends.png", content_type="image/png")
+    old = {key: value for key, value in image.renditions.items() if key not in {"focal", "crops"}}
+    images.delete_files([name for _, _, name in image.renditions["crops"].values()])
+    Image.objects.filter(pk=image.pk).update(renditions=old)
+
+    with committed():
+        Image.objects.get(pk=image.pk).save()
+
+    image.refresh_from_db()
+    assert image.renditions["focal"] == [0.5, 0.5]
+    assert set(image.renditions["crops"]) == {"16x9", "4x3", "1x1"}
+    assert image.renditions["webp"] == old["webp"]
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_files(image)}
