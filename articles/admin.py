@@ -1093,6 +1093,12 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         css = {"all": ["articles/admin/pictures.css"]}
         js = ["articles/admin/image_form.js"]
 
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # A focal point is set on the picture once it has been uploaded.
+            return self.fieldsets[:1]
+        return super().get_fieldsets(request, obj)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         form.user = request.user

@@ -61,7 +61,7 @@
     reset.addEventListener("click", function () {
       set(0.5, 0.5);
     });
-    inputY.insertAdjacentElement("afterend", reset);
+    picker.insertAdjacentElement("afterend", reset);
   }
 
   // Upload progress
