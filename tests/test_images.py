@@ -681,6 +681,33 @@ def test_a_kept_file_expires_after_a_day_and_is_cleared(editor_client, media_on_
     assert not Image.objects.exists()
 
 
+def test_a_kept_file_stays_one_copy_through_several_tries(editor_client, media_on_disk):
+    first = post_upload(editor_client, photo(), alt_text="", credit="")
+    data = form_values(first.text, "image_form")
+    data["credit"] = "Jane Doe/Agency"  # the alt text is still missing
+
+    second = editor_client.post(ADD_URL, data)
+
+    assert second.status_code == 200
+    assert held_reference(second.text) == held_reference(first.text)
+    assert len([n for n in files_on_disk(media_on_disk) if n.startswith("held/")]) == 1
+
+
+def test_holding_a_file_has_a_job_clear_the_expired_ones(editor_client, media_on_disk):
+    default_storage.save("held/2020-02-02/0123abcd-old.jpg", ContentFile(photo((50, 50))))
+
+    with committed():
+        post_upload(editor_client, photo(), alt_text="")
+
+    held = [name for name in files_on_disk(media_on_disk) if name.startswith("held/")]
+    assert len(held) == 1 and not held[0].startswith("held/2020-02-02/")
+
+
+def test_a_new_picture_s_page_leaves_the_focal_point_for_later(editor_client):
+    page = editor_client.get(ADD_URL).text
+    assert 'name="focal_x"' not in page and 'name="held_file"' in page
+
+
 # Focal point
 
 
