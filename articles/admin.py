@@ -5,14 +5,22 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 from django.db.models import Case, Count, Prefetch, Value, When
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format, get_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from js_asset import Media as JsMedia
 from reversion.admin import VersionAdmin
@@ -22,7 +30,15 @@ from taggit.models import Tag
 from articles import autosave
 from articles.cache import lock_for_change
 from articles.diff import compare_versions
-from articles.images import SafeImageField, read_metadata
+from articles.images import (
+    HELD_GONE,
+    SafeImageField,
+    delete_files,
+    held_thumbnail,
+    read_metadata,
+    upload_held,
+    upload_hold,
+)
 from articles.models import (
     HEAVY_FIELDS,
     Byline,
@@ -38,6 +54,7 @@ from articles.models import (
 )
 from articles.pagination import EstimatedCountPaginator
 from articles.sanitize import sanitized_body
+from articles.tasks import clear_held_uploads, run_in_background
 from articles.text import XmlTextAdminMixin
 from articles.workflow import (
     TRANSITIONS,
@@ -374,6 +391,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         js = [
             "articles/admin/story_form.js",
             "articles/admin/autosave.js",
+            "articles/admin/lead_image_preview.js",
         ]
 
     # Permissions
@@ -463,7 +481,15 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 
     @admin.display(description="Lead image as chosen")
     def lead_image_preview(self, obj):
-        return thumbnail(obj.lead_image if obj and obj.lead_image_id else None, size=240)
+        # lead_image_preview.js swaps the picture in as soon as another is picked.
+        chosen = obj.lead_image if obj and obj.lead_image_id else None
+        return format_html(
+            '<div class="lead-image-preview" data-thumbnail-url="{}" data-image-id="{}" '
+            'aria-live="polite">{}</div>',
+            reverse("admin:articles_image_thumbnail", args=["__id__"]),
+            chosen.pk if chosen else "",
+            thumbnail(chosen, size=240),
+        )
 
     @admin.display(description="Authors")
     def byline(self, obj):
@@ -1038,15 +1064,60 @@ class SectionAdmin(XmlTextAdminMixin, admin.ModelAdmin):
         return PositionForm
 
 
+class HeldUploadWidget(forms.Widget):
+    """An upload kept from the last try: its picture, and a box to keep it (ticked)."""
+
+    template_name = "articles/widgets/held_upload.html"
+    filename = ""
+
+    def id_for_label(self, id_):
+        return f"{id_}_keep" if id_ else id_
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        ref = urlencode({"ref": value})
+        context["preview_url"] = f"{reverse('admin:articles_image_held')}?{ref}"
+        context["filename"] = self.filename
+        return context
+
+
 class ImageAdminForm(forms.ModelForm):
+    # The signed reference to an upload kept from a try the form refused.
+    held_file = forms.CharField(required=False, widget=forms.HiddenInput, label="Chosen file")
+    user = None  # set by ImageAdmin.get_form
+
     class Meta:
         model = Image
-        fields = ["file", "alt_text", "caption", "credit", "copyright"]
+        fields = ["file", "alt_text", "caption", "credit", "copyright", "focal_x", "focal_y"]
         field_classes = {"file": SafeImageField}
-        widgets = {"caption": forms.Textarea(attrs={"rows": 3})}
+        # Steps of 1%: arrow keys move the point, and a click lands on a step.
+        focal = {"step": "0.01", "min": "0", "max": "1", "class": "focal-input"}
+        widgets = {
+            "caption": forms.Textarea(attrs={"rows": 3}),
+            "focal_x": forms.NumberInput(attrs=focal),
+            "focal_y": forms.NumberInput(attrs=focal),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held_name = self.held_error = None
+        reference = self.data.get(self.add_prefix("held_file")) if self.is_bound else None
+        kept = self.data.get(self.add_prefix("held_file_keep"))
+        # A file chosen now wins over the one kept from before.
+        if reference and kept and not self.files.get(self.add_prefix("file")):
+            try:
+                self.held_name, upload = upload_held(reference, self.user)
+            except ValidationError as error:
+                self.held_error = error
+                self.fields["file"].error_messages["required"] = HELD_GONE
+            else:
+                self.files = self.files.copy()
+                self.files[self.add_prefix("file")] = upload
 
     def clean(self):
         cleaned = super().clean()
+        if self.held_error and not self.has_error("file"):
+            self.add_error("file", self.held_error)
         upload = cleaned.get("file")
         if upload and "file" in self.changed_data:
             # Wire photos carry caption, credit and copyright: nobody retypes them.
@@ -1063,6 +1134,26 @@ class ImageAdminForm(forms.ModelForm):
             )
         return cleaned
 
+    def full_clean(self):
+        super().full_clean()
+        upload = getattr(self, "cleaned_data", {}).get("file")
+        if not self._errors or not isinstance(upload, UploadedFile) or self.user is None:
+            return
+        # The file passed its checks but the form did not: keep it for the next try, so
+        # correcting the alt text does not mean choosing the file again.
+        reference = self.data.get(self.add_prefix("held_file")) if self.held_name else None
+        if reference is None:
+            reference = upload_hold(upload, self.user)
+            transaction.on_commit(lambda: run_in_background(clear_held_uploads), robust=True)
+        self.data = self.data.copy()
+        self.data[self.add_prefix("held_file")] = reference
+        self.data[self.add_prefix("held_file_keep")] = "on"
+        widget = HeldUploadWidget()
+        widget.filename = upload.name
+        self.fields["held_file"].widget = widget
+        # The kept file stands in for the empty file box.
+        self.fields["file"].required = False
+
 
 @admin.register(Image)
 class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
@@ -1071,7 +1162,79 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display_links = ["thumbnail_column", "alt_text"]
     search_fields = ["alt_text", "caption", "credit", "copyright"]
     readonly_fields = ["preview", "used_in"]
-    fields = ["file", "preview", "alt_text", "caption", "credit", "copyright", "used_in"]
+    fieldsets = [
+        (None, {"fields": ["file", "held_file", "alt_text", "caption", "credit", "copyright"]}),
+        (
+            "Focal point",
+            {
+                "fields": ["preview", ("focal_x", "focal_y")],
+                "description": "Click the picture on what matters most: every crop keeps it "
+                "in (the share card, and the shapes search engines show).",
+            },
+        ),
+        (None, {"fields": ["used_in"]}),
+    ]
+
+    class Media:
+        css = {"all": ["articles/admin/pictures.css"]}
+        js = ["articles/admin/image_form.js"]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            # A focal point is set on the picture once it has been uploaded.
+            return self.fieldsets[:1]
+        return super().get_fieldsets(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("held/", view(self.held_view), name="articles_image_held"),
+            path(
+                "<path:object_id>/thumbnail/",
+                view(self.thumbnail_view),
+                name="articles_image_thumbnail",
+            ),
+            *super().get_urls(),
+        ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if form.held_name:
+            # Stored under its own name now: the kept copy has done its job.
+            names = [form.held_name]
+            transaction.on_commit(lambda: delete_files(names), robust=True)
+
+    def held_view(self, request):
+        """A small JPEG of an upload kept for this user's next try (HeldUploadWidget)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            _, upload = upload_held(request.GET.get("ref", ""), request.user)
+        except ValidationError as error:
+            raise Http404("No such picture is kept for you.") from error
+        response = HttpResponse(held_thumbnail(upload), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+    def thumbnail_view(self, request, object_id):
+        """The picture's admin thumbnail, as JSON, for the story form's chooser."""
+        image = self.get_object(request, unquote(object_id))
+        if image is None or not self.has_view_permission(request, image):
+            raise Http404("No such picture.")
+        return JsonResponse(
+            {
+                "id": image.pk,
+                "ready": image.ready,
+                "url": image.thumbnail_url(),
+                "alt": image.alt_text,
+                "html": str(thumbnail(image, size=240)),
+            }
+        )
 
     @admin.display(description="Picture")
     def thumbnail_column(self, obj):
@@ -1081,9 +1244,18 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
     def size(self, obj):
         return f"{obj.ratio_width} × {obj.ratio_height}" if obj.ratio_width else "—"
 
-    @admin.display(description="Preview")
+    @admin.display(description="Picture")
     def preview(self, obj):
-        return thumbnail(obj if obj.pk else None, size=320)
+        if not obj.pk or not obj.ready:
+            return thumbnail(obj if obj.pk else None, size=320)
+        # image_form.js marks the focal point on it and lets a click move it.
+        return format_html(
+            '<div class="focal-picker" data-focal-x="{}" data-focal-y="{}">{}'
+            '<span class="focal-marker" aria-hidden="true"></span></div>',
+            obj.focal_x,
+            obj.focal_y,
+            thumbnail(obj, size=320),
+        )
 
     @admin.display(description="Used in")
     def used_in(self, obj):

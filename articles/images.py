@@ -1,9 +1,11 @@
 """Pictures: safe uploads, metadata from wire photos, renditions and share cards (Pillow)."""
 
+import datetime
 import hashlib
 import io
 import logging
 import re
+import secrets
 import warnings
 import weakref
 from pathlib import Path
@@ -11,10 +13,14 @@ from pathlib import Path
 from defusedxml import ElementTree
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
 from PIL import Image as PILImage
 from PIL import ImageDraw, ImageFile, ImageFont, ImageOps, IptcImagePlugin
 
@@ -27,6 +33,8 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 WIDTHS = (320, 640, 960, 1280, 1600)
 SHARE_SIZE = (1200, 630)
+# Crops kept besides the share card: the shapes search engines ask for.
+CROP_SHAPES = ("16x9", "4x3", "1x1")
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 logger = logging.getLogger(__name__)
@@ -92,6 +100,86 @@ class SafeImageField(forms.ImageField):
         if data not in self.empty_values:
             check_upload(data)
         return super().to_python(data)
+
+
+# Uploads held between tries at a form: a checked file the form refused for another
+# reason (no alt text, no credit) waits here, under a name nobody can guess and a
+# reference signed for the one user, until the form is sent again or it expires.
+HELD_PREFIX = "held"
+HELD_SALT = "articles.image.held"
+HELD_FOR = datetime.timedelta(hours=24)
+HELD_GONE = (
+    "The picture kept from your last try has expired or is not yours. Choose the file again."
+)
+
+
+def upload_hold(upload, user, storage=default_storage) -> str:
+    """Keep ``upload`` (already checked) for ``user``'s next try; its signed reference."""
+    day = timezone.now().date().isoformat()
+    filename = get_valid_filename(Path(upload.name).name)[-80:] or "picture"
+    upload.seek(0)
+    name = storage.save(f"{HELD_PREFIX}/{day}/{secrets.token_hex(16)}-{filename}", upload)
+    upload.seek(0)
+    return signing.dumps({"name": name, "user": user.pk}, salt=HELD_SALT)
+
+
+def upload_held(reference: str, user, storage=default_storage) -> tuple[str, SimpleUploadedFile]:
+    """The held upload ``reference`` names, if it is ``user``'s and still kept.
+
+    Returns its name in storage and the file as if uploaded again (the form checks it
+    again); raises ValidationError for a forged, expired or someone else's reference.
+    """
+    try:
+        held = signing.loads(reference, salt=HELD_SALT, max_age=HELD_FOR)
+    except signing.BadSignature as error:  # expired ones too
+        raise ValidationError(HELD_GONE, code="held_gone") from error
+    name = held.get("name", "") if isinstance(held, dict) else ""
+    if held.get("user") != user.pk or not name.startswith(f"{HELD_PREFIX}/") or ".." in name:
+        raise ValidationError(HELD_GONE, code="held_gone")
+    try:
+        with storage.open(name) as handle:
+            content = handle.read()
+    except OSError as error:  # cleared meanwhile
+        raise ValidationError(HELD_GONE, code="held_gone") from error
+    return name, SimpleUploadedFile(held_filename(name), content)
+
+
+def held_filename(name: str) -> str:
+    """The name the file had on the editor's computer."""
+    return Path(name).name.split("-", 1)[-1]
+
+
+def held_thumbnail(upload, width: int = 320) -> bytes:
+    """A small upright JPEG of a held upload, without its metadata, to show the editor."""
+    upload.seek(0)
+    with PILImage.open(upload) as opened:
+        picture = ImageOps.exif_transpose(opened)
+        picture.thumbnail((width, width * 4))
+        return _encode(picture, "jpeg")
+
+
+def held_uploads_clear(storage=default_storage, now=None) -> int:
+    """Delete held uploads whose references have expired; how many went.
+
+    They are kept in a folder per day, so only the days gone by are listed.
+    """
+    cutoff = ((now or timezone.now()) - HELD_FOR).date()
+    try:
+        days, _ = storage.listdir(HELD_PREFIX)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    names = []
+    for day in days:
+        try:
+            expired = datetime.date.fromisoformat(day) < cutoff
+        except ValueError:
+            continue
+        if expired:
+            names += [
+                f"{HELD_PREFIX}/{day}/{name}" for name in storage.listdir(f"{HELD_PREFIX}/{day}")[1]
+            ]
+    delete_files(names, storage)
+    return len(names)
 
 
 # Wire-photo metadata: IPTC datasets and XMP properties that carry the same facts.
@@ -190,15 +278,9 @@ def _encode(picture, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-def make_renditions(image, storage=default_storage) -> dict:
-    """Resize the original once, upright and without metadata, in several widths.
-
-    Returns what templates need: for WebP and JPEG a list of [width, height,
-    name], and the 1200×630 share crop.
-    """
-    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
-    folder = f"renditions/{image.pk}"
-    with storage.open(image.file.name) as source, PILImage.open(source) as opened:
+def _upright(storage, name: str):
+    """The picture in ``name`` turned upright, as pixels and colour profile alone."""
+    with storage.open(name) as source, PILImage.open(source) as opened:
         picture = ImageOps.exif_transpose(opened)
         has_alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
         if picture.mode not in ("RGB", "RGBA") or "transparency" in picture.info:
@@ -207,6 +289,75 @@ def make_renditions(image, storage=default_storage) -> dict:
     # renditions start from the pixels and the colour profile alone.
     icc = picture.info.get("icc_profile")
     picture.info = {"icc_profile": icc} if icc else {}
+    return picture
+
+
+def focal_centering(size: tuple[int, int], shape: tuple[int, int], focal) -> tuple[float, float]:
+    """``ImageOps.fit``'s centering that puts ``focal`` (fractions) mid-crop where it can.
+
+    ``centering`` places the crop within what is cut away (0 keeps the left or top
+    edge, 1 the right or bottom), not the point it is centred on: this converts.
+    """
+    width, height = size
+    ratio = shape[0] / shape[1]
+    crop = (min(width, height * ratio), min(height, width / ratio))
+    centering = []
+    for whole, part, point in zip((width, height), crop, focal, strict=True):
+        spare = whole - part
+        centering.append(min(1.0, max(0.0, (point * whole - part / 2) / spare)) if spare else 0.5)
+    return (centering[0], centering[1])
+
+
+def _crop_size(size: tuple[int, int], shape: tuple[int, int], widest: int) -> tuple[int, int]:
+    """The largest crop of ``shape`` at most ``widest`` wide, never enlarged."""
+    width, height = size
+    across = min(widest, width, round(height * shape[0] / shape[1]))
+    return (across, max(1, round(across * shape[1] / shape[0])))
+
+
+def make_crops(picture, image, stem: str, folder: str, storage=default_storage) -> dict:
+    """The share card and the structured-data crops, around ``image``'s focal point.
+
+    Their names carry the focal point, so a page made after it moves links new files.
+    """
+    focal = [image.focal_x, image.focal_y]
+    tag = hashlib.sha256(repr(focal).encode()).hexdigest()[:6]
+    flat = _flatten(picture)
+    made = {"focal": focal, "crops": {}}
+    try:
+        share = ImageOps.fit(
+            flat,
+            SHARE_SIZE,
+            PILImage.LANCZOS,
+            centering=focal_centering(flat.size, SHARE_SIZE, focal),
+        )
+        made["share"] = storage.save(
+            f"{folder}/{stem}-share-{tag}.jpg", ContentFile(_encode(share, "jpeg"))
+        )
+        for shape in CROP_SHAPES:
+            ratio = tuple(int(side) for side in shape.split("x"))
+            size = _crop_size(flat.size, ratio, SHARE_SIZE[0])
+            centering = focal_centering(flat.size, ratio, focal)
+            crop = ImageOps.fit(flat, size, PILImage.LANCZOS, centering=centering)
+            name = storage.save(
+                f"{folder}/{stem}-{shape}-{tag}.jpg", ContentFile(_encode(crop, "jpeg"))
+            )
+            made["crops"][shape] = [size[0], size[1], name]
+    except BaseException:
+        delete_files(crop_names(made), storage)
+        raise
+    return made
+
+
+def make_renditions(image, storage=default_storage) -> dict:
+    """Resize the original once, upright and without metadata, in several widths.
+
+    Returns what templates need: for WebP and JPEG a list of [width, height,
+    name], and the crops around the focal point (``make_crops``).
+    """
+    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
+    folder = f"renditions/{image.pk}"
+    picture = _upright(storage, image.file.name)
     width, height = picture.size
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     renditions = {
@@ -231,10 +382,7 @@ def make_renditions(image, storage=default_storage) -> dict:
         # For feeds: the JPEG nearest 1,280 pixels wide, with its length in bytes.
         _, _, name = min(renditions["jpeg"], key=lambda entry: abs(entry[0] - 1280))
         renditions["enclosure"] = [name, storage.size(name)]
-        share = ImageOps.fit(_flatten(picture), SHARE_SIZE, PILImage.LANCZOS, centering=(0.5, 0.4))
-        renditions["share"] = storage.save(
-            f"{folder}/{stem}-share.jpg", ContentFile(_encode(share, "jpeg"))
-        )
+        renditions.update(make_crops(picture, image, stem, folder, storage))
     except BaseException:
         delete_renditions(renditions, storage)  # half a set is no use to anyone
         raise
@@ -246,14 +394,19 @@ def store_renditions(image_id: int, name: str) -> bool:
 
     Does nothing for a picture deleted since, one whose file has been replaced since
     (the job for the new file makes its own) or one whose renditions are made already.
+    A picture whose focal point moved since its crops were made gets new crops only.
     Returns whether it stored a set.
     """
     from articles.models import Image
 
     current = Image.objects.filter(pk=image_id, file=name)
     image = current.first()
-    if image is None or image.renditions.get("source") == name:
+    if image is None:
         return False
+    if image.renditions.get("source") == name:
+        if image.renditions.get("focal") == [image.focal_x, image.focal_y]:
+            return False
+        return store_crops(image, current)
     try:
         renditions = make_renditions(image, image.file.storage)
     except Exception:
@@ -268,11 +421,40 @@ def store_renditions(image_id: int, name: str) -> bool:
     return False
 
 
-def rendition_names(renditions: dict) -> list[str]:
-    names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
+def store_crops(image, current) -> bool:
+    """Crop ``image`` again around its focal point, keeping its resized copies."""
+    storage = image.file.storage
+    before = image.renditions
+    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
+    try:
+        picture = _upright(storage, image.file.name)
+        made = make_crops(picture, image, stem, f"renditions/{image.pk}", storage)
+    except Exception:
+        if not current.exists():
+            return False
+        raise
+    # Stored only over the crops they replace and for the focal point they were made
+    # for: a run for an older point, or a second run, throws its own away.
+    still = current.filter(
+        focal_x=image.focal_x, focal_y=image.focal_y, renditions__share=before.get("share")
+    )
+    if still.update(renditions={**before, **made}):
+        delete_files(crop_names(before), storage)
+        return True
+    delete_files(crop_names(made), storage)
+    return False
+
+
+def crop_names(renditions: dict) -> list[str]:
+    names = [entry[2] for entry in renditions.get("crops", {}).values()]
     if renditions.get("share"):
         names.append(renditions["share"])
     return names
+
+
+def rendition_names(renditions: dict) -> list[str]:
+    names = [entry[2] for kind in ("webp", "jpeg") for entry in renditions.get(kind, [])]
+    return [*names, *crop_names(renditions)]
 
 
 def delete_files(names, storage=default_storage) -> None:

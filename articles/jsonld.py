@@ -108,7 +108,10 @@ def story_article(request, page) -> dict:
         data["articleSection"] = story.section.name
     image = getattr(story, "share_image_url", None)
     if image:
-        data["image"] = [request.build_absolute_uri(image)]
+        # The share card first, then the shapes search engines ask for, all cropped
+        # around the picture's focal point.
+        crops = story.lead_image.crop_urls() if story.lead_image_id else []
+        data["image"] = [request.build_absolute_uri(url) for url in [image, *crops]]
     if story.canonical_url:
         data["isBasedOn"] = story.canonical_url
     return data

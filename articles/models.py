@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
 from django.db.models import Prefetch, Q
 from django.db.models.functions import TruncDate
@@ -77,6 +77,19 @@ class Image(models.Model):
         help_text="e.g. “Reuters/Jane Doe”. Filled in from the photo when it has one.",
     )
     copyright = models.CharField(max_length=200, blank=True)
+    # Fractions of the upright picture's width and height: any crop keeps this point in.
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where what matters is, from the left edge (0) to the right (1).",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Where what matters is, from the top (0) to the bottom (1).",
+    )
     width = models.PositiveIntegerField(editable=False, null=True)
     height = models.PositiveIntegerField(editable=False, null=True)
     renditions = models.JSONField(default=dict, editable=False)
@@ -84,6 +97,12 @@ class Image(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
+                name="image_focal_point_inside",
+            )
+        ]
 
     def __str__(self):
         return self.alt_text
@@ -104,8 +123,13 @@ class Image(models.Model):
                     # The job writes this row too, and takes this lock first: it cannot
                     # store a set between this read and this save's write.
                     lock_for_change()
-                    before = Image.objects.filter(pk=self.pk).values("file", "renditions").first()
+                    before = (
+                        Image.objects.filter(pk=self.pk)
+                        .values("file", "renditions", "focal_x", "focal_y")
+                        .first()
+                    )
                 replaced = before is None or self.file.name != before["file"]
+                moved = not replaced and (before["focal_x"], before["focal_y"]) != self.focal
                 if replaced:
                     self.renditions = {}
                 elif kwargs.get("update_fields") is None:
@@ -129,10 +153,13 @@ class Image(models.Model):
         if replaced and before:
             gone = [*rendition_names(before["renditions"]), before["file"]]
             transaction.on_commit(lambda: delete_files(filter(None, gone), storage), using=using)
-        if self.file and not self.ready:
+        # A picture whose renditions predate its focal point has no crops yet.
+        uncropped = self.ready and "focal" not in self.renditions
+        if self.file and (not self.ready or moved or uncropped):
             from articles.tasks import make_image_renditions, run_in_background
 
             # A job that fails leaves the picture as it is; saving it again asks again.
+            # A new focal point has the job crop again; the resized copies stay.
             pk, name = self.pk, self.file.name
             transaction.on_commit(
                 lambda: run_in_background(make_image_renditions, pk, name), using=using, robust=True
@@ -154,6 +181,10 @@ class Image(models.Model):
         names = [*rendition_names(current["renditions"]), current["file"]]
         transaction.on_commit(lambda: delete_files(filter(None, names), storage), using=using)
         return result
+
+    @property
+    def focal(self) -> tuple[float, float]:
+        return (self.focal_x, self.focal_y)
 
     @property
     def ready(self) -> bool:
@@ -181,6 +212,13 @@ class Image(models.Model):
     def share_url(self) -> str | None:
         name = self.renditions.get("share")
         return self.file.storage.url(name) if name else None
+
+    def crop_urls(self) -> list[str]:
+        """The 16:9, 4:3 and 1:1 crops around the focal point, for structured data."""
+        from articles.images import CROP_SHAPES
+
+        crops = self.renditions.get("crops", {})
+        return [self.file.storage.url(crops[shape][2]) for shape in CROP_SHAPES if shape in crops]
 
     @property
     def ratio_height(self) -> int | None:

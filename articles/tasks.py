@@ -16,10 +16,20 @@ logger = logging.getLogger(__name__)
 
 @shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
 def make_image_renditions(image_id: int, name: str) -> None:
-    """Resize an uploaded picture for readers (``articles.images.store_renditions``)."""
+    """Resize an uploaded picture for readers and crop it around its focal point, or
+    only crop it again when the point has moved (``articles.images.store_renditions``)."""
     from articles.images import store_renditions
 
     store_renditions(image_id, name)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def clear_held_uploads() -> None:
+    """Delete uploads held for a form's next try once they have expired
+    (``articles.images.held_uploads_clear``); queued whenever one is held."""
+    from articles.images import held_uploads_clear
+
+    held_uploads_clear()
 
 
 @shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)

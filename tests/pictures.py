@@ -24,6 +24,16 @@ def photo(size=(1800, 1200), format_="JPEG", **options) -> bytes:
     return encode(picture, format_, **options)
 
 
+def two_ends(size=(2000, 600)) -> bytes:
+    """A wide grey PNG, red at its left end and blue at its right: a centred crop
+    shows neither, one around a focal point near an end shows that end's colour."""
+    picture = Image.new("RGB", size, (128, 128, 128))
+    end = size[0] // 8
+    picture.paste((220, 0, 0), (0, 0, end, size[1]))
+    picture.paste((0, 0, 220), (size[0] - end, 0, size[0], size[1]))
+    return encode(picture, "PNG")
+
+
 def noise_jpeg(size=(1200, 1200)) -> bytes:
     """Random pixels: a JPEG that stays large."""
     rng = random.Random(4)

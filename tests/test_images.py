@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles import images, views
@@ -25,6 +27,7 @@ from tests.pictures import (
     noise_jpeg,
     photo,
     png_bomb,
+    two_ends,
     upload,
     wire_photo,
 )
@@ -147,7 +150,8 @@ def test_a_picture_without_any_credit_is_refused_with_a_message(editor_client, m
     assert response.status_code == 200
     assert "Give the picture’s credit" in response.text
     assert not Image.objects.exists()
-    assert files_on_disk(media_on_disk) == []
+    # Only the copy held for the next try, under a name nobody can guess.
+    assert [name.split("/")[0] for name in files_on_disk(media_on_disk)] == ["held"]
 
 
 def truncated_jpeg():
@@ -166,10 +170,11 @@ def truncated_jpeg():
         (photo((300, 200), format_="TIFF"), "scan.jpg", "TIFF pictures are not accepted"),
     ],
 )
+@pytest.mark.parametrize("alt_text", ["Delegates at the table", ""])
 def test_bad_uploads_are_refused_with_a_message_and_nothing_is_kept(
-    editor_client, media_on_disk, content, name, message
+    editor_client, media_on_disk, content, name, message, alt_text
 ):
-    response = post_upload(editor_client, content, name=name)
+    response = post_upload(editor_client, content, name=name, alt_text=alt_text)
 
     assert response.status_code == 200
     assert message in response.text
@@ -570,3 +575,278 @@ def test_person_page_shows_their_photo(editor_client, client):
     html = client.get("/people/ada/").text
     assert 'alt="Portrait of Ada"' in html
     assert f"renditions/{image.pk}/" in html
+
+
+# A file chosen survives the form's other errors
+
+
+def held_reference(html: str) -> str:
+    return re.search(r'name="held_file" value="([^"]+)"', html)[1]
+
+
+def test_the_chosen_file_survives_a_missing_alt_text_and_is_stored_once_corrected(
+    editor_client, media_on_disk
+):
+    content = photo((900, 600))
+    response = post_upload(editor_client, content, name="Riyadh talks.jpg", alt_text="")
+
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert "Keep this file (Riyadh talks.jpg)" in response.text
+    assert not Image.objects.exists()
+    # The editor sees the picture they chose, as a small copy made for them.
+    preview = re.search(r'<img src="([^"]+)" alt="The picture chosen before', response.text)[1]
+    shown = editor_client.get(preview.replace("&amp;", "&"))
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/jpeg"
+    assert PILImage.open(io.BytesIO(shown.content)).size == (320, 213)
+
+    # Corrected, and sent again without choosing the file: the kept one is stored.
+    data = form_values(response.text, "image_form")
+    data["alt_text"] = "Delegates at the table"
+    with committed():
+        saved = editor_client.post(ADD_URL, data)
+
+    assert saved.status_code == 302
+    image = Image.objects.get()
+    assert image.file.name.startswith("originals/")
+    with default_storage.open(image.file.name) as handle:
+        assert handle.read() == content
+    assert image.ready and image.alt_text == "Delegates at the table"
+    # The held copy went once stored.
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_files(image)}
+
+
+def test_a_file_chosen_again_wins_over_the_one_kept(editor_client):
+    first = post_upload(editor_client, photo((900, 600)), alt_text="")
+    data = form_values(first.text, "image_form")
+    data.update({"alt_text": "The second picture", "file": upload(photo((500, 500)))})
+    with committed():
+        assert editor_client.post(ADD_URL, data).status_code == 302
+    assert (Image.objects.get().width, Image.objects.get().height) == (500, 500)
+
+
+def test_unticking_keep_this_file_asks_for_a_file_again(editor_client):
+    first = post_upload(editor_client, photo(), alt_text="")
+    data = form_values(first.text, "image_form")
+    del data["held_file_keep"]
+    data["alt_text"] = "Delegates at the table"
+
+    response = editor_client.post(ADD_URL, data)
+
+    assert response.status_code == 200
+    assert "This field is required." in response.text
+    assert not Image.objects.exists()
+
+
+def test_a_forged_or_someone_else_s_kept_file_is_refused(editor_client, django_user_model):
+    first = post_upload(editor_client, photo(), alt_text="")
+    reference = held_reference(first.text)
+    forged = reference.replace("held", "hela", 1)
+    data = form_values(first.text, "image_form")
+    data["alt_text"] = "Delegates at the table"
+
+    response = editor_client.post(ADD_URL, {**data, "held_file": "held/2026-01-01/x.jpg:abc"})
+    assert response.status_code == 200
+    assert images.HELD_GONE in response.text
+    response = editor_client.post(ADD_URL, {**data, "held_file": forged + "x"})
+    assert images.HELD_GONE in response.text
+
+    # Another editor holding the reference (a shared link, a copied form) cannot use it.
+    other = django_user_model.objects.create_superuser("olga", "olga@example.com", "pw-long-1")
+    other_client = type(editor_client)()
+    other_client.force_login(other)
+    response = other_client.post(ADD_URL, {**data, "held_file": reference})
+    assert response.status_code == 200
+    assert images.HELD_GONE in response.text
+    preview = f"/admin/articles/image/held/?ref={reference}"
+    assert other_client.get(preview).status_code == 404
+    assert not Image.objects.exists()
+
+
+def test_a_kept_file_expires_after_a_day_and_is_cleared(editor_client, media_on_disk):
+    import time_machine
+
+    first = post_upload(editor_client, photo(), alt_text="")
+    data = form_values(first.text, "image_form")
+    data["alt_text"] = "Delegates at the table"
+    assert images.held_uploads_clear() == 0  # today's are kept
+
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        response = editor_client.post(ADD_URL, data)
+        assert response.status_code == 200
+        assert images.HELD_GONE in response.text
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        assert images.held_uploads_clear() == 1
+    assert not [name for name in files_on_disk(media_on_disk) if name.startswith("held/")]
+    assert not Image.objects.exists()
+
+
+def test_a_kept_file_stays_one_copy_through_several_tries(editor_client, media_on_disk):
+    first = post_upload(editor_client, photo(), alt_text="", credit="")
+    data = form_values(first.text, "image_form")
+    data["credit"] = "Jane Doe/Agency"  # the alt text is still missing
+
+    second = editor_client.post(ADD_URL, data)
+
+    assert second.status_code == 200
+    assert held_reference(second.text) == held_reference(first.text)
+    assert len([n for n in files_on_disk(media_on_disk) if n.startswith("held/")]) == 1
+
+
+def test_holding_a_file_has_a_job_clear_the_expired_ones(editor_client, media_on_disk):
+    default_storage.save("held/2020-02-02/0123abcd-old.jpg", ContentFile(photo((50, 50))))
+
+    with committed():
+        post_upload(editor_client, photo(), alt_text="")
+
+    held = [name for name in files_on_disk(media_on_disk) if name.startswith("held/")]
+    assert len(held) == 1 and not held[0].startswith("held/2020-02-02/")
+
+
+def test_a_new_picture_s_page_leaves_the_focal_point_for_later(editor_client):
+    page = editor_client.get(ADD_URL).text
+    assert 'name="focal_x"' not in page and 'name="held_file"' in page
+
+
+# Focal point
+
+
+def pixel(name, xy):
+    return opened(name).convert("RGB").getpixel(xy)
+
+
+def is_red(rgb):
+    return rgb[0] > 180 and rgb[1] < 60 and rgb[2] < 60
+
+
+def is_blue(rgb):
+    return rgb[2] > 180 and rgb[0] < 60 and rgb[1] < 60
+
+
+def change_focal(client, image, x, y):
+    url = f"/admin/articles/image/{image.pk}/change/"
+    data = form_values(client.get(url).text, "image_form")
+    data.update({"focal_x": x, "focal_y": y})
+    with committed():
+        return client.post(url, data)
+
+
+def test_the_share_card_is_cropped_around_the_focal_point(editor_client, client):
+    image = uploaded(editor_client, two_ends(), name="ends.png", content_type="image/png")
+    assert (image.focal_x, image.focal_y) == (0.5, 0.5)
+    # Centred: neither end is in the card.
+    assert not is_red(pixel(image.renditions["share"], (5, 315)))
+    assert not is_blue(pixel(image.renditions["share"], (1194, 315)))
+    story = StoryFactory(lead_image=image)
+    before_page = share_image(client.get(story.get_absolute_url()).text)
+    resized = {kind: image.renditions[kind] for kind in ("webp", "jpeg")}
+
+    assert change_focal(editor_client, image, "0.05", "0.5").status_code == 302
+
+    image.refresh_from_db()
+    assert (image.focal_x, image.focal_y) == (0.05, 0.5)
+    assert image.renditions["focal"] == [0.05, 0.5]
+    assert is_red(pixel(image.renditions["share"], (5, 315)))
+    assert not is_blue(pixel(image.renditions["share"], (1194, 315)))
+    for shape, (width, height) in {
+        "16x9": (1067, 600),
+        "4x3": (800, 600),
+        "1x1": (600, 600),
+    }.items():
+        w, h, name = image.renditions["crops"][shape]
+        assert (w, h) == (width, height) and opened(name).size == (width, height)
+        assert is_red(pixel(name, (3, h // 2)))
+    # Only the crops were made again; the resized copies stand.
+    assert {kind: image.renditions[kind] for kind in ("webp", "jpeg")} == resized
+    assert not default_storage.exists(before_page.removeprefix("/media/"))
+
+    # The story's page, cached under the content's state, links the new card at once.
+    after_page = share_image(client.get(story.get_absolute_url()).text)
+    assert after_page != before_page
+    assert client.get(after_page).status_code == 200
+
+    change_focal(editor_client, image, "0.95", "0.5")
+    image.refresh_from_db()
+    assert is_blue(pixel(image.renditions["share"], (1194, 315)))
+    assert not is_red(pixel(image.renditions["share"], (5, 315)))
+
+
+def test_structured_data_lists_the_crops_search_engines_ask_for(editor_client, client):
+    image = uploaded(editor_client, two_ends(), name="ends.png", content_type="image/png")
+    story = StoryFactory(lead_image=image)
+    html = client.get(story.get_absolute_url()).text
+    article = next(
+        data
+        for data in map(
+            json.loads,
+            re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S),
+        )
+        if data.get("@type") == "NewsArticle"
+    )
+    assert article["image"][0] == f"http://testserver{share_image(html)}"
+    assert [url.rsplit("-", 2)[-2] for url in article["image"][1:]] == ["16x9", "4x3", "1x1"]
+
+
+def test_making_crops_again_is_idempotent(editor_client, media_on_disk):
+    image = uploaded(editor_client, two_ends(), name="ends.png", content_type="image/png")
+    Image.objects.filter(pk=image.pk).update(focal_x=0.1)
+
+    assert images.store_renditions(image.pk, image.file.name) is True
+    kept = files_on_disk(media_on_disk)
+    assert images.store_renditions(image.pk, image.file.name) is False
+    assert files_on_disk(media_on_disk) == kept
+    image.refresh_from_db()
+    assert set(kept) == {image.file.name, *rendition_files(image)}
+
+
+def test_a_focal_point_outside_the_picture_is_refused(editor_client):
+    image = uploaded(editor_client)
+    response = change_focal(editor_client, image, "1.5", "-0.1")
+    assert response.status_code == 200
+    assert "Ensure this value is less than or equal to 1." in response.text
+    assert "Ensure this value is greater than or equal to 0." in response.text
+    image.refresh_from_db()
+    assert (image.focal_x, image.focal_y) == (0.5, 0.5)
+
+
+def test_the_change_page_marks_the_focal_point_on_the_picture(editor_client):
+    image = uploaded(editor_client)
+    change_focal(editor_client, image, "0.25", "0.75")
+    page = editor_client.get(f"/admin/articles/image/{image.pk}/change/").text
+    assert 'class="focal-picker" data-focal-x="0.25" data-focal-y="0.75"' in page
+    assert 'id="id_focal_x"' in page and 'step="0.01"' in page
+
+
+# The story form's chooser
+
+
+def test_the_chooser_gets_a_picked_picture_s_thumbnail_before_saving(editor_client):
+    image = uploaded(editor_client, alt_text="Riyadh talks table")
+
+    answer = editor_client.get(f"/admin/articles/image/{image.pk}/thumbnail/").json()
+    form = editor_client.get("/admin/articles/story/add/").text
+
+    assert answer["ready"] and answer["url"] == image.thumbnail_url()
+    assert f'src="{image.thumbnail_url()}" alt="Riyadh talks table"' in answer["html"]
+    assert 'data-thumbnail-url="/admin/articles/image/__id__/thumbnail/"' in form
+    assert "articles/admin/lead_image_preview.js" in form
+    assert editor_client.get("/admin/articles/image/999999/thumbnail/").status_code == 404
+    assert editor_client.get("/admin/articles/image/x%20y/thumbnail/").status_code == 404
+
+
+def test_a_picture_resized_before_focal_points_gets_its_crops_when_next_saved(
+    editor_client, media_on_disk
+):
+    image = uploaded(editor_client, two_ends(), name="ends.png", content_type="image/png")
+    old = {key: value for key, value in image.renditions.items() if key not in {"focal", "crops"}}
+    images.delete_files([name for _, _, name in image.renditions["crops"].values()])
+    Image.objects.filter(pk=image.pk).update(renditions=old)
+
+    with committed():
+        Image.objects.get(pk=image.pk).save()
+
+    image.refresh_from_db()
+    assert image.renditions["focal"] == [0.5, 0.5]
+    assert set(image.renditions["crops"]) == {"16x9", "4x3", "1x1"}
+    assert image.renditions["webp"] == old["webp"]
+    assert set(files_on_disk(media_on_disk)) == {image.file.name, *rendition_files(image)}

@@ -181,6 +181,7 @@ def test_pictures_uploaded_in_the_admin_are_resized_by_a_worker(environment, sta
     assert wait_for(lambda: stored_renditions(environment, image).get("source") == before["file"])
     made = stored_renditions(environment, image)
     names = {name for kind in ("webp", "jpeg") for _, _, name in made[kind]} | {made["share"]}
+    names |= {name for _, _, name in made["crops"].values()}
     assert media_files(environment, f"renditions/{image}") == names
     after = editor(environment, f"result = desk().get({before['path']!r}).text")
     assert f"/media/renditions/{image}/" in after and "<picture" in after
@@ -212,6 +213,7 @@ def test_a_worker_skips_the_jobs_of_replaced_and_deleted_pictures(
     log = (tmp_path / "worker-0.log").read_text()
     assert log.count("make_image_renditions") >= 3 and "Traceback" not in log, log
     assert media_files(environment, f"renditions/{deleted}") == set()
-    assert len(media_files(environment, f"renditions/{replaced}")) == 1 + 2 * 3
+    # The share card, a WebP and a JPEG at each of three widths, and three crops.
+    assert len(media_files(environment, f"renditions/{replaced}")) == 1 + 2 * 3 + 3
     root = Path(environment["MEDIA_ROOT"])
     assert not (root / before["old"]).exists() and (root / before["new"]).exists()

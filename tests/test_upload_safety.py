@@ -97,7 +97,8 @@ def secrets_in(content: bytes) -> list[str]:
 
 def rendition_names(image) -> list[str]:
     names = [name for kind in ("webp", "jpeg") for _, _, name in image.renditions[kind]]
-    return [*names, image.renditions["share"]]
+    crops = [name for _, _, name in image.renditions["crops"].values()]
+    return [*names, image.renditions["share"], *crops]
 
 
 def read(name: str) -> bytes:
@@ -243,7 +244,7 @@ def test_a_deleted_picture_keeps_its_files_until_the_deletion_commits(
     with committed():
         image.file.save("gone.jpg", ContentFile(photo((700, 500))))
     kept = files_on_disk(media_on_disk)
-    assert len(kept) == 1 + 2 * 3 + 1
+    assert len(kept) == 1 + 2 * 3 + 1 + 3  # original, resized copies, share card, crops
 
     with pytest.raises(RuntimeError), transaction.atomic():
         Image.objects.get(pk=image.pk).delete()
