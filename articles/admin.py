@@ -431,6 +431,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         css = {"all": ["articles/admin/story_form.css"]}
         js = [
             "articles/admin/story_form.js",
+            "articles/admin/ordering.js",
             "articles/admin/autosave.js",
             "articles/admin/accessible_widgets.js",
         ]

@@ -62,8 +62,14 @@
   // Select2 highlights the current choice when the results arrive, so Enter
   // would keep it rather than take the best match the search found. The top
   // result is highlighted instead (in a list of several choices, the top one
-  // not chosen yet).
+  // not chosen yet). And Enter pressed while the search is still running waits
+  // for its results, or it would take the top of those for what was typed before.
   const firstSeen = new WeakMap();
+  const enterWaiting = new WeakSet();
+
+  function isSearching(list) {
+    return Boolean(list.querySelector(".loading-results"));
+  }
 
   function highlightTop(list) {
     const options = list.querySelectorAll(".select2-results__option[aria-selected]");
@@ -82,7 +88,24 @@
     }
   }
 
+  function resultsChanged(list, field) {
+    if (isSearching(list)) {
+      return;
+    }
+    highlightTop(list);
+    if (enterWaiting.has(list)) {
+      enterWaiting.delete(list);
+      // Select2 hears keys through jQuery; this Enter is its own, not the page's.
+      $(field).trigger($.Event("keydown", { which: 13, keyCode: 13, key: "Enter" }));
+    }
+  }
+
   const watched = new WeakSet();
+
+  function listOf(field) {
+    const id = field.getAttribute("aria-controls");
+    return id ? document.getElementById(id) : null;
+  }
 
   $(document).on("select2:open", function (event) {
     const select = event.target;
@@ -92,9 +115,29 @@
     }
     watched.add(list);
     new MutationObserver(function () {
-      highlightTop(list);
+      const field = document.querySelector(
+        ".select2-search__field[aria-controls=\"" + list.id + "\"]"
+      );
+      resultsChanged(list, field);
     }).observe(list, { childList: true });
   });
+
+  document.addEventListener(
+    "keydown",
+    function (event) {
+      const field = event.target;
+      if (event.key !== "Enter" || !field.classList || !field.classList.contains("select2-search__field")) {
+        return;
+      }
+      const list = listOf(field);
+      if (list && isSearching(list)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        enterWaiting.add(list);
+      }
+    },
+    true
+  );
 
   $(function () {
     $("select.tag-autocomplete").each(function () {
