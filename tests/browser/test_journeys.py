@@ -157,6 +157,7 @@ def test_editor_writes_and_publishes_a_story_that_readers_then_see(page, transac
     for tag in ["Diplomacy", "Geneva talks"]:
         tags.press_sequentially(tag)
         tags.press("Enter")
+        expect(page.locator(".field-tags .select2-selection__choice", has_text=tag)).to_be_visible()
     choose(page, page.locator(".field-people"), "Kaja Kallas")
     choose(page, page.locator("#bylines-0"), "Ada Reporter")
     page.locator("#bylines-group .add-row a").click()
