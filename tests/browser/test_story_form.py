@@ -227,3 +227,44 @@ def test_a_save_that_moves_nothing_changes_nothing(page, two_bylines):
 
     expect(page.locator(".messagelist")).to_contain_text("Nothing had changed")
     assert names(two_bylines) == ["Ada Reporter", "Ben Writer"]
+
+
+def test_a_form_sent_back_with_an_error_keeps_the_rows_as_they_were_moved(page, two_bylines):
+    staff_member("eddie", "Editor", "Eddie")
+    errors = script_errors(page)
+    sign_in(page, "eddie", "secret-pass")
+
+    page.goto(change_url(two_bylines))
+    page.get_by_role("button", name="Move Ben Writer up in Bylines").click()
+    page.get_by_label("Headline").fill("")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errornote")).to_be_visible()
+
+    expect(byline_rows(page).first).to_contain_text("Ben Writer")
+    page.get_by_label("Headline").fill("Talks open in Geneva")
+    save(page)
+    assert names(two_bylines) == ["Ben Writer", "Ada Reporter"]
+    assert errors == []
+
+
+def test_without_javascript_the_form_saves_its_tags_and_typed_order(
+    browser, live_server, two_bylines
+):
+    staff_member("eddie", "Editor", "Eddie")
+    two_bylines.tags.add("Diplomacy", "Smith, John")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, "eddie", "secret-pass")
+
+    page.goto(change_url(two_bylines))
+    # The story's tags, to keep or drop; the order as numbers.
+    tags = page.locator("#id_tags")
+    expect(tags.locator("option")).to_have_text(["Diplomacy", "Smith, John"])
+    tags.select_option(["Smith, John"])
+    page.locator("#id_bylines-0-order").fill("2")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    assert list(two_bylines.tags.names()) == ["Smith, John"]
+    assert names(two_bylines) == ["Ben Writer", "Ada Reporter"]
+    context.close()

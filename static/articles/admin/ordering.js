@@ -126,6 +126,21 @@
     }
 
     group.classList.add("js-ordered");
+    // Shown in their order: a form sent back with an error comes in the order of
+    // its rows' numbers, not of its rows. Rows with nothing in them stay last.
+    rowsOf(tbody)
+      .map(function (row, index) {
+        const value = parseInt(orderInput(row) ? orderInput(row).value : "", 10);
+        const key = isFilled(row) && !Number.isNaN(value) ? value : Infinity;
+        return { row: row, key: key, index: index };
+      })
+      .sort(function (a, b) {
+        return a.key - b.key || a.index - b.index;
+      })
+      .forEach(function (item) {
+        place(item.row, null);
+      });
+    moved = false;
     rowsOf(tbody).forEach(enhance);
     group.addEventListener("change", labelButtons);
     group.addEventListener("focusin", labelButtons);

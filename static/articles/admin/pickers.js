@@ -122,6 +122,27 @@
     }).observe(list, { childList: true });
   });
 
+  // Typing on, or closing the picker, takes back an Enter still waiting.
+  document.addEventListener(
+    "input",
+    function (event) {
+      const list = event.target.classList && event.target.classList.contains("select2-search__field")
+        ? listOf(event.target)
+        : null;
+      if (list) {
+        enterWaiting.delete(list);
+      }
+    },
+    true
+  );
+  $(document).on("select2:close", function (event) {
+    const select = event.target;
+    const list = select.id && document.getElementById("select2-" + select.id + "-results");
+    if (list) {
+      enterWaiting.delete(list);
+    }
+  });
+
   document.addEventListener(
     "keydown",
     function (event) {
