@@ -1,10 +1,12 @@
 """Tags and the order of bylines on the story form, in a real browser."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 from taggit.models import Tag
 
-from articles.models import Story
+from articles.models import Autosave, Story
 from tests.browser.test_desk import script_errors
 from tests.browser.test_journeys import serious_violations, sign_in
 from tests.conftest import staff_member
@@ -268,3 +270,38 @@ def test_without_javascript_the_form_saves_its_tags_and_typed_order(
     assert list(two_bylines.tags.names()) == ["Smith, John"]
     assert names(two_bylines) == ["Ben Writer", "Ada Reporter"]
     context.close()
+
+
+def test_a_tag_chosen_is_in_the_autosaved_copy(page, tagged):
+    staff_member("eddie", "Editor", "Eddie")
+    errors = script_errors(page)
+    sign_in(page, "eddie", "secret-pass")
+
+    page.goto(change_url(tagged))
+    tags_box(page).press_sequentially("Geneva")
+    tags_box(page).press("Enter")
+    expect(page.locator(".field-tags .select2-selection__choice")).to_contain_text(["Geneva talks"])
+
+    expect(page.locator("#autosave-status")).to_have_text(re.compile(r"^Saved \d\d:\d\d$"))
+    assert Autosave.objects.get(story=tagged).fields["tags"] == ["Geneva talks"]
+    assert list(tagged.tags.names()) == []
+    assert errors == []
+
+
+def test_leaving_after_moving_a_byline_asks_first(page, two_bylines):
+    staff_member("eddie", "Editor", "Eddie")
+    sign_in(page, "eddie", "secret-pass")
+    asked = []
+
+    def answer(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.goto(change_url(two_bylines))
+    page.get_by_role("button", name="Move Ben Writer up in Bylines").click()
+    page.locator("#nav-sidebar").get_by_role("link", name="Images").click()
+
+    expect(byline_rows(page).first).to_contain_text("Ben Writer")
+    assert page.url.endswith(change_url(two_bylines))
+    assert asked == ["beforeunload"]

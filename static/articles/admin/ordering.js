@@ -74,6 +74,11 @@
       moved = true;
     }
 
+    // A move is a change to the form: leaving the page without saving asks first.
+    function changed(row) {
+      orderInput(row).dispatchEvent(new Event("change", { bubbles: true }));
+    }
+
     function move(row, step, button) {
       const rows = rowsOf(tbody);
       const from = rows.indexOf(row);
@@ -84,6 +89,7 @@
       }
       place(row, step < 0 ? rows[to] : rows[to].nextElementSibling);
       button.focus(); // moving the row took the focus away
+      changed(row);
       say(capitalized(rowName(row)) + " moved to place " + (to + 1) + " of " + rows.length + ".");
     }
 
@@ -235,6 +241,7 @@
       }
       event.preventDefault();
       place(dragged, target.after ? target.row.nextElementSibling : target.row);
+      changed(dragged);
       const rows = rowsOf(tbody);
       say(capitalized(rowName(dragged)) + " moved to place " + (rows.indexOf(dragged) + 1) + " of " + rows.length + ".");
     });

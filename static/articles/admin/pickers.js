@@ -160,6 +160,12 @@
     true
   );
 
+  // Select2 tells of a choice through jQuery only: the form's own listeners
+  // (autosave, the prompt before leaving with changes) hear it too this way.
+  $(document).on("select2:select select2:unselect select2:clear", function (event) {
+    event.target.dispatchEvent(new Event("change", { bubbles: true }));
+  });
+
   $(function () {
     $("select.tag-autocomplete").each(function () {
       tagPicker(this);
