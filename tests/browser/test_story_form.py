@@ -305,3 +305,24 @@ def test_leaving_after_moving_a_byline_asks_first(page, two_bylines):
     expect(byline_rows(page).first).to_contain_text("Ben Writer")
     assert page.url.endswith(change_url(two_bylines))
     assert asked == ["beforeunload"]
+
+
+def test_enter_in_a_byline_s_picker_takes_the_top_match_not_the_current_choice(page, two_bylines):
+    staff_member("eddie", "Editor", "Eddie")
+    PersonFactory(name="Ada Lovelace")
+    errors = script_errors(page)
+    sign_in(page, "eddie", "secret-pass")
+
+    page.goto(change_url(two_bylines))
+    first = byline_rows(page).first
+    first.locator(".select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").press_sequentially("Ada")
+    options = page.locator(".select2-container--open .select2-results__option[aria-selected]")
+    # Ada Reporter, the current choice, is listed second: Enter takes the first.
+    expect(options).to_have_text(["Ada Lovelace", "Ada Reporter"])
+    page.keyboard.press("Enter")
+    expect(first.locator(".select2-selection__rendered")).to_have_text("Ada Lovelace")
+    save(page)
+
+    assert names(two_bylines) == ["Ada Lovelace", "Ben Writer"]
+    assert errors == []
