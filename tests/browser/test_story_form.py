@@ -73,7 +73,7 @@ def test_an_editor_types_part_of_a_tag_and_picks_the_suggestion(page, tagged):
     assert errors == []
 
 
-def test_an_editor_adds_a_new_tag_by_typing_it(page, tagged):
+def test_an_editor_adds_a_new_tag_by_typing_it(page, tagged, screenshot):
     staff_member("eddie", "Editor", "Eddie")
     errors = script_errors(page)
     sign_in(page, "eddie", "secret-pass")
@@ -83,6 +83,7 @@ def test_an_editor_adds_a_new_tag_by_typing_it(page, tagged):
     tags_box(page).press_sequentially("Smith, John")
     new = page.get_by_role("option", name="Add new tag “Smith, John”")
     expect(new).to_be_visible()
+    screenshot("story-form-new-tag")
     # Nothing else matches, so the new name is the one Enter takes.
     page.keyboard.press("Enter")
     expect(page.locator(".field-tags .select2-selection__choice")).to_contain_text(["Smith, John"])
