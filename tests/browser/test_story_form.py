@@ -327,3 +327,33 @@ def test_enter_in_a_byline_s_picker_takes_the_top_match_not_the_current_choice(p
 
     assert names(two_bylines) == ["Ada Lovelace", "Ben Writer"]
     assert errors == []
+
+
+def test_removing_a_new_row_after_moving_rows_keeps_every_byline(page, two_bylines):
+    staff_member("eddie", "Editor", "Eddie")
+    PersonFactory(name="Cleo Newcomer")
+    errors = script_errors(page)
+    sign_in(page, "eddie", "secret-pass")
+
+    page.goto(change_url(two_bylines))
+    add = page.locator("#bylines-group").get_by_role("button", name="Add another Byline")
+    add.click()
+    rows = byline_rows(page)
+    rows.nth(3).locator(".select2-selection").click()
+    page.locator(".select2-search__field").last.press_sequentially("Cleo")
+    page.keyboard.press("Enter")
+    expect(rows.nth(3)).to_contain_text("Cleo Newcomer")
+    button = page.get_by_role("button", name="Move Cleo Newcomer up in Bylines")
+    for _ in range(3):
+        button.click()
+    expect(rows.first).to_contain_text("Cleo Newcomer")
+    # A row added by mistake, taken away again: the admin numbers the rows anew.
+    add.click()
+    expect(rows).to_have_count(5)
+    rows.nth(4).locator(".inline-deletelink").click()
+    expect(rows).to_have_count(4)
+    expect(rows.first).to_contain_text("Cleo Newcomer")
+    save(page)
+
+    assert names(two_bylines) == ["Cleo Newcomer", "Ada Reporter", "Ben Writer"]
+    assert errors == []
