@@ -1,4 +1,8 @@
+import operator
+from functools import reduce
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
@@ -7,7 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import Case, Count, Prefetch, Value, When
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.http import (
     Http404,
     HttpResponse,
@@ -25,6 +29,7 @@ from django.utils.safestring import mark_safe
 from js_asset import Media as JsMedia
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
 
 from articles import autosave
@@ -55,7 +60,7 @@ from articles.models import (
 from articles.pagination import EstimatedCountPaginator
 from articles.sanitize import sanitized_body
 from articles.tasks import clear_held_uploads, run_in_background
-from articles.text import XmlTextAdminMixin
+from articles.text import XmlTextAdminMixin, tag_names
 from articles.workflow import (
     TRANSITIONS,
     WorkflowError,
@@ -102,6 +107,11 @@ def thumbnail(image, size=96):
         image.alt_text,
         size,
     )
+
+
+def may_create_tags(user) -> bool:
+    """Editors add tags as they tag a story; reporters choose from those there are."""
+    return user.has_perm("taggit.add_tag")
 
 
 def story_state(story: Story) -> str:
@@ -194,6 +204,55 @@ class DeskDateTimeField(forms.SplitDateTimeField):
         super().__init__(**kwargs)
 
 
+class TagPicker(forms.SelectMultiple):
+    """The story's tags as a picker over the tags there are (the admin's select2 and
+    its autocomplete view, ranked by TagAdmin), where those who may add a tag type
+    a new one. The chosen tags are the options, by name, so a name with a comma or
+    quotes goes as it is; without JavaScript it is a plain list to keep or drop from.
+    """
+
+    def __init__(self, *, create: bool = False, attrs=None):
+        super().__init__(attrs)
+        self.create = create
+
+    def format_value(self, value):
+        return tag_names(value)
+
+    def optgroups(self, name, value, attrs=None):
+        options = [
+            self.create_option(name, tag, tag, True, index) for index, tag in enumerate(value)
+        ]
+        return [(None, options, 0)]
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        return {
+            **attrs,
+            "class": "tag-autocomplete",
+            "data-url": reverse("admin:autocomplete"),
+            "data-create": "true" if self.create else "false",
+        }
+
+    @property
+    def media(self):
+        # The same files as the admin's own autocomplete boxes, so each loads once.
+        extra = "" if settings.DEBUG else ".min"
+        return forms.Media(
+            js=[
+                f"admin/js/vendor/jquery/jquery{extra}.js",
+                f"admin/js/vendor/select2/select2.full{extra}.js",
+                "admin/js/jquery.init.js",
+                "articles/admin/pickers.js",
+            ],
+            css={
+                "screen": [
+                    f"admin/css/vendor/select2/select2{extra}.css",
+                    "admin/css/autocomplete.css",
+                ]
+            },
+        )
+
+
 class StoryAdminForm(forms.ModelForm):
     # The edit token of the story as the user opened it; see StoryAdmin.revision_view.
     opened_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -217,6 +276,8 @@ class StoryAdminForm(forms.ModelForm):
 
     # The writer's autosaved copy, when they chose to restore it.
     autosaved = None
+    # Whether the user may add tags that do not exist yet (StoryAdmin.get_form says).
+    may_create_tags = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,6 +292,26 @@ class StoryAdminForm(forms.ModelForm):
 
     def clean_body(self):
         return sanitized_body(self.cleaned_data["body"])
+
+    def clean_tags(self):
+        names = self.cleaned_data["tags"]
+        if names and not self.may_create_tags:
+            known = Tag.objects.filter(
+                reduce(operator.or_, (Q(name__iexact=name) for name in names))
+            ).values_list("name", flat=True)
+            known = {name.casefold() for name in known}
+            new = [name for name in names if name.casefold() not in known]
+            if new:
+                raise ValidationError(
+                    "Only an editor can add a new tag, and %(names)s %(is)s not one yet. "
+                    "Choose from the tags there are, or ask an editor to add it.",
+                    code="new_tag",
+                    params={
+                        "names": ", ".join(f"“{name}”" for name in new),
+                        "is": "is" if len(new) == 1 else "are",
+                    },
+                )
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -390,6 +471,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         css = {"all": ["articles/admin/story_form.css"]}
         js = [
             "articles/admin/story_form.js",
+            "articles/admin/ordering.js",
             "articles/admin/autosave.js",
             "articles/admin/lead_image_preview.js",
         ]
@@ -419,7 +501,17 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         form = super().get_form(request, obj, change, **kwargs)
         form.story_before_revert = getattr(request, "story_before_revert", None)
         form.autosaved = self.restored_autosave(request, obj)
+        form.may_create_tags = may_create_tags(request.user)
         return form
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            create = may_create_tags(request.user)
+            kwargs["widget"] = TagPicker(create=create)
+            kwargs["help_text"] = "Type part of a tag’s name, then choose it." + (
+                " Type a new name to add a tag." if create else ""
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def restored_autosave(self, request, obj):
         if request.method != "GET" or request.GET.get("autosave") != "restore":
@@ -987,8 +1079,10 @@ class NameMatchesFirst:
             rank = Case(
                 When(name__iexact=term, then=Value(0)),
                 When(name__istartswith=term, then=Value(1)),
-                When(name__icontains=term, then=Value(2)),
-                default=Value(3),
+                # "talks" finds "Geneva talks" before "Stalks".
+                When(name__icontains=f" {term}", then=Value(2)),
+                When(name__icontains=term, then=Value(3)),
+                default=Value(4),
                 output_field=models.IntegerField(),
             )
             queryset = queryset.annotate(name_rank=rank).order_by("name_rank", "name", "pk")
@@ -1042,6 +1136,15 @@ class SourceAdmin(NameMatchesFirst, XmlTextAdminMixin, ShownByStoriesAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["person"]
     formfield_overrides = URL_FIELDS
+
+
+# Taggit's own, with the tags picker's ranking: a tag that starts with the typed text first.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(NameMatchesFirst, TaggitTagAdmin):
+    pass
 
 
 @admin.register(Section)

@@ -15,9 +15,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
-from taggit.forms import TagField
 from taggit.managers import TaggableManager
 from taggit.models import Tag
+from taggit.utils import parse_tags
 
 LINE_BREAKS = re.compile("[\x0b\x0c]")
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -61,11 +61,38 @@ class XmlTextField(XmlTextMixin, forms.CharField):
     pass
 
 
-class XmlTagField(XmlTextMixin, TagField):
-    def clean(self, value):
-        names = super().clean(value)
+def tag_names(value) -> list[str]:
+    """Tag names as a list, whatever the form was given: names, tags, or the
+    comma-separated text of taggit's own box (as older autosaved copies hold)."""
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        return parse_tags(value)
+    return [str(item) for item in value]
+
+
+class XmlTagField(forms.Field):
+    """Tags as a list of names, one per value: a name may hold commas and quotes.
+
+    Each name is cleaned with ``xml_text()``; blank ones and repeats (in any
+    case, as tags are matched case-insensitively) are dropped.
+    """
+
+    widget = forms.SelectMultiple
+
+    def to_python(self, value):
+        names, seen = [], set()
+        for name in tag_names(value):
+            name = xml_text(name).strip()
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+    def validate(self, value):
+        super().validate(value)
         # A tag's page address is its slug: "::" would have none.
-        unaddressable = [name for name in names if not Tag().slugify(name)]
+        unaddressable = [name for name in value if not Tag().slugify(name)]
         if unaddressable:
             raise ValidationError(
                 "A tag needs a letter or a digit: %(names)s cannot be one.",
@@ -73,14 +100,19 @@ class XmlTagField(XmlTextMixin, TagField):
                 params={"names": ", ".join(f"“{name}”" for name in unaddressable)},
             )
         longest = Tag._meta.get_field("name").max_length
-        too_long = [name for name in names if len(name) > longest]
+        too_long = [name for name in value if len(name) > longest]
         if too_long:
             raise ValidationError(
                 "A tag is at most %(longest)d characters long; %(count)d of these are longer.",
                 code="tag_too_long",
                 params={"longest": longest, "count": len(too_long)},
             )
-        return names
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        before = {name.casefold() for name in self.to_python(initial)}
+        return before != {name.casefold() for name in self.to_python(data)}
 
 
 # Model fields by exact class: subclasses (slugs, URLs, the story body) bring form

@@ -42,7 +42,7 @@ def test_editor_adds_a_story_with_bylines_citations_and_tags_and_publishes_it(ed
             "dek": "Delegations met for the first time in three years.",
             "body": "<p>Delegations met in Geneva.</p><script>alert(1)</script>",
             "section": str(section.pk),
-            "tags": "Diplomacy, Geneva talks",
+            "tags": ["Diplomacy", "Geneva talks"],
             "people": [str(subject.pk)],
             "bylines-0-person": str(second.pk),
             "bylines-0-role": "in Geneva",

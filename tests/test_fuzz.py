@@ -149,7 +149,7 @@ def test_story_form_with_generated_text_never_fails_and_feeds_and_sitemaps_stay_
 def test_a_tag_with_no_letter_or_digit_is_refused_with_a_message(editor_client):
     # Found by the test above: its page would have no address, and the story's page failed.
     data = story_form(editor_client, ADD_URL)
-    data.update(headline="Tagged", slug="tagged", tags="Geneva, ::, ?")
+    data.update(headline="Tagged", slug="tagged", tags=["Geneva", "::", "?"])
 
     response = editor_client.post(ADD_URL, data)
 

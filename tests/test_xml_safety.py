@@ -84,7 +84,7 @@ def test_story_form_turns_word_line_breaks_into_spaces_or_line_breaks_and_drops_
             "body": "<p>One\x0btwo&#11;three&#xFFFF;\x1f</p>",
             "seo_title": "Talks\x0bopen",
             "seo_description": "In\x07 Geneva",
-            "tags": "Geneva\x0btalks, \x01",
+            "tags": ["Geneva\x0btalks", "\x01"],
             "bylines-0-person": str(person.pk),
             "bylines-0-role": "in\x0bGeneva",
             "citations-0-source": str(source.pk),

@@ -43,7 +43,7 @@
       const area = row && row.querySelector("textarea");
       setName(editor, area ? nameOf(area) : "");
     });
-    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+    document.querySelectorAll("select.admin-autocomplete, select.tag-autocomplete").forEach(function (select) {
       const container = select.nextElementSibling;
       if (!container || !container.classList.contains("select2")) {
         return;
