@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Case, Count, Prefetch, Value, When
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from taggit.models import Tag
 from articles import autosave
 from articles.cache import lock_for_change
 from articles.diff import compare_versions
+from articles.embeds import EmbedError, embed_from_url
 from articles.images import SafeImageField, read_metadata
 from articles.models import (
     HEAVY_FIELDS,
@@ -600,8 +601,33 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 self.admin_site.admin_view(self.revoke_previews_view),
                 name="articles_story_revoke_previews",
             ),
+            path(
+                "embed/",
+                self.admin_site.admin_view(self.embed_view),
+                name="articles_story_embed",
+            ),
             *super().get_urls(),
         ]
+
+    def embed_view(self, request):
+        """POST ``url``: what the story editor stores for an embed of it, as JSON
+        (``attrs``, and a ``warning`` when the provider gave no details), or 400 and
+        an ``error`` for an address no known provider serves."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            embed = embed_from_url(str(request.POST.get("url", "")))
+        except EmbedError as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        warning = ""
+        if embed.problem:
+            warning = (
+                f"{embed.problem}, so the embed is kept as a link without its title. "
+                "Readers can still open it; add a caption if it needs one."
+            )
+        return JsonResponse({"attrs": embed.attributes(), "warning": warning})
 
     def transition_url(self, story, name):
         return reverse("admin:articles_story_transition", args=[story.pk, name])
@@ -986,6 +1012,43 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
     search_fields = ["alt_text", "caption", "credit", "copyright"]
     readonly_fields = ["preview", "used_in"]
     fields = ["file", "preview", "alt_text", "caption", "credit", "copyright", "used_in"]
+
+    def get_urls(self):
+        return [
+            path(
+                "chooser/",
+                self.admin_site.admin_view(self.chooser_view),
+                name="articles_image_chooser",
+            ),
+            *super().get_urls(),
+        ]
+
+    def chooser_view(self, request):
+        """The story editor's picture chooser, as JSON: pictures matching ``?q=``
+        (newest first, at most 24), or those with the ids in ``?id=`` (repeated)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        images = Image.objects.all()
+        ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:50]
+        if ids:
+            images = images.filter(pk__in=ids)
+        else:
+            images, _ = self.get_search_results(request, images, request.GET.get("q", "")[:200])
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": image.pk,
+                        "alt": image.alt_text,
+                        "caption": image.caption,
+                        "credit": image.credit,
+                        "thumbnail": image.thumbnail_url() or "",
+                        "ready": image.ready,
+                    }
+                    for image in images.order_by("-created_at", "-pk")[:24]
+                ]
+            }
+        )
 
     @admin.display(description="Picture")
     def thumbnail_column(self, obj):
