@@ -2,11 +2,7 @@
 tables, pull quotes, pictures from the library, embeds and editors' notes."""
 
 import io
-import json
 import re
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 import pytest
@@ -18,6 +14,7 @@ from articles.embeds import FRAME_HOSTS, EmbedError, embed_from_url
 from articles.models import Image, Story
 from articles.sanitize import sanitize_html
 from tests.factories import StoryFactory
+from tests.oembed import oembed_provider
 from tests.test_images import committed
 from tests.test_views import count_queries
 
@@ -247,47 +244,10 @@ def test_the_admin_keeps_the_note(admin_client, noted_story):
 # Embedding: the provider's oEmbed answer, read at the HTTP boundary
 
 
-class OEmbedHandler(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        path = self.path.split("?")[0]
-        if path == "/slow":
-            time.sleep(1.5)
-        if path == "/broken":
-            self.send_response(500)
-            self.end_headers()
-            return
-        if path == "/big":
-            body = json.dumps({"title": "x" * 400_000}).encode()
-        elif path == "/html":
-            body = b"<html>Not JSON</html>"
-        else:
-            body = json.dumps(
-                {"title": "Talks in Geneva, live", "author_name": "UN", "thumbnail_url": "x"}
-            ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def oembed_server(settings):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), OEmbedHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    settings.OEMBED_TIMEOUT = 0.5
-
-    def serve(path):
-        settings.OEMBED_ENDPOINTS = {"youtube": f"{base}{path}", "vimeo": f"{base}{path}"}
-
-    yield serve
-    server.shutdown()
-    server.server_close()
+    with oembed_provider(settings) as serve:
+        yield serve
 
 
 def test_an_embed_takes_its_title_and_author_from_the_provider(oembed_server):

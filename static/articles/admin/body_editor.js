@@ -9,13 +9,12 @@ function csrfToken() {
   return field ? field.value : ""
 }
 
-// A message under the editor's menu: what happened to the last insertion.
+// A message under the editor's text: what happened to the last insertion.
 function say(editor, text, kind) {
-  const holder = editor.view.dom.parentElement
-  let output = holder.querySelector(".body-editor-message")
-  if (!output) {
+  let output = editor.view.dom.nextElementSibling
+  if (!output || !output.classList.contains("body-editor-message")) {
     output = crel("p", { className: "body-editor-message", role: "status" })
-    editor.view.dom.before(output)
+    editor.view.dom.after(output)
   }
   output.textContent = text
   output.classList.toggle("body-editor-message--error", kind === "error")
@@ -30,7 +29,12 @@ function modal(editor, title, children) {
   ])
   dialog.setAttribute("aria-label", title)
   editor.view.dom.parentElement.append(dialog)
-  dialog.addEventListener("close", () => dialog.remove())
+  // Back to where the writer was: without it, the editor no longer follows clicks
+  // into its text until something else focuses it.
+  dialog.addEventListener("close", () => {
+    dialog.remove()
+    editor.commands.focus()
+  })
   dialog.showModal()
   return dialog
 }
@@ -132,10 +136,14 @@ function choosePicture(editor, chooserUrl) {
           ])
           button.addEventListener("click", () => {
             dialog.close()
+            // With a paragraph after it, to go on writing.
             editor
               .chain()
               .focus()
-              .insertContent({ type: "libraryImage", attrs: { imageId: String(picture.id) } })
+              .insertContent([
+                { type: "libraryImage", attrs: { imageId: String(picture.id) } },
+                { type: "paragraph" },
+              ])
               .run()
           })
           results.append(crel("li", {}, [button]))
@@ -199,7 +207,9 @@ export const LibraryImage = Node.create({
         }
         label.textContent = pictureLabel(picture)
       })
-      return { dom }
+      // What this view draws is not the document: ProseMirror must not read it back,
+      // though it must still follow the selection.
+      return { dom, ignoreMutation: (mutation) => mutation.type !== "selection" }
     }
   },
 
@@ -266,7 +276,11 @@ function askForEmbed(editor, embedUrl) {
           say(editor, data.error || "The embed could not be made. Try again.", "error")
           return
         }
-        editor.chain().focus().insertContent({ type: "embed", attrs: data.attrs }).run()
+        editor
+          .chain()
+          .focus()
+          .insertContent([{ type: "embed", attrs: data.attrs }, { type: "paragraph" }])
+          .run()
         say(editor, data.warning || `Embedded from ${data.attrs.providerName}.`)
       })
       .catch(() => say(editor, "The embed could not be made. Try again.", "error"))
@@ -340,7 +354,7 @@ export const Embed = Node.create({
         }),
       ])
       dom.contentEditable = "false"
-      return { dom }
+      return { dom, ignoreMutation: (mutation) => mutation.type !== "selection" }
     }
   },
 
