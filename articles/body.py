@@ -25,6 +25,7 @@ VOID = frozenset({"br", "hr", "img", "source", "wbr"})
 # first "</aside>" after a note's start ends it (the search trigger relies on it too).
 NOTE = re.compile(r'<aside class="editors-note">.*?</aside>', re.DOTALL)
 IMAGE_ID = re.compile(r'data-image-id="(\d{1,10})"')
+TAG = re.compile(r"<[^>]*>")
 PICTURE_SIZES = "(min-width: 42rem) 40rem, 100vw"
 
 
@@ -102,25 +103,33 @@ def is_note(node) -> bool:
     return isinstance(node, Element) and node.tag == "aside" and node.has_class(NOTE_CLASS)
 
 
+ASIDE_TAG = re.compile(r'<aside( class="editors-note")?>|</aside>')
+
+
 def unnest_notes(html: str) -> str:
     """Sanitised ``html`` with every aside that is not a note, or is inside one, unwrapped
-    (its content kept): a note is one aside, never nested."""
+    (its content kept): a note is one aside, never nested.
+
+    Read tag by tag, not as a tree: however deep the markup, this takes one pass.
+    """
     if "<aside" not in html:
         return html
-
-    def walk(nodes, in_note: bool) -> list:
-        result = []
-        for node in nodes:
-            if isinstance(node, str):
-                result.append(node)
-            elif node.tag == "aside" and (in_note or not node.has_class(NOTE_CLASS)):
-                result.extend(walk(node.children, in_note))
-            else:
-                node.children = walk(node.children, in_note or is_note(node))
-                result.append(node)
-        return result
-
-    return serialise(walk(parse(html), False))
+    parts, position, kept, in_note = [], 0, [], 0
+    for found in ASIDE_TAG.finditer(html):
+        parts.append(html[position : found.start()])
+        position = found.end()
+        if found.group(0) == "</aside>":
+            if kept and kept.pop():
+                in_note -= 1
+                parts.append("</aside>")
+        else:
+            keep = bool(found.group(1)) and not in_note
+            kept.append(keep)
+            if keep:
+                in_note += 1
+                parts.append(found.group(0))
+    parts.append(html[position:])
+    return "".join(parts)
 
 
 def strip_notes(html: str) -> str:
@@ -135,7 +144,11 @@ def image_ids(html: str) -> set[int]:
 
 def public_text(html: str) -> str:
     """What readers can read of a body, as plain text (no notes, no markup)."""
-    return text_of(parse(strip_notes(html)))
+    html = strip_notes(html)
+    try:
+        return text_of(parse(html))
+    except RecursionError:
+        return " ".join(TAG.sub(" ", html).split())
 
 
 def _picture_html(image, *, for_feed: bool, absolute) -> str:
@@ -228,7 +241,8 @@ def render_body(html: str, images: dict, *, for_feed: bool = False, absolute=Non
             elif is_note(node):
                 continue
             elif node.tag == "figure" and "data-image-id" in node.attrs:
-                image = images.get(int(node.attrs["data-image-id"]))
+                image_id = node.attrs["data-image-id"]
+                image = images.get(int(image_id)) if image_id.isdigit() else None
                 if image is not None:
                     result.append(Raw(_picture_html(image, for_feed=for_feed, absolute=absolute)))
             elif node.tag == "figure" and node.has_class(EMBED_CLASS):
@@ -245,7 +259,12 @@ def render_body(html: str, images: dict, *, for_feed: bool = False, absolute=Non
                 result.append(node)
         return result
 
-    return serialise(walk(parse(html)))
+    try:
+        return serialise(walk(parse(html)))
+    except RecursionError:
+        # Markup nested deeper than any editor writes (stored by a script, say):
+        # shown as it is stored, without its notes, which is safe as it is sanitised.
+        return strip_notes(html)
 
 
 def _mark_header_row(table: Element) -> None:

@@ -341,3 +341,33 @@ def test_the_picture_chooser_finds_pictures_by_their_words(admin_client):
     assert found["credit"] == "Jane Doe/Agency" and found["thumbnail"].endswith(".webp")
     by_id = admin_client.get("/admin/articles/image/chooser/", {"id": [image.pk, "x"]}).json()
     assert [found["id"] for found in by_id["results"]] == [image.pk]
+
+
+def test_feeds_carry_library_pictures_as_plain_images_and_embeds_as_links(client):
+    image = library_picture()
+    StoryFactory(
+        body=f"<p>Text.</p>{picture_markup(image)}{sanitize_html(embed_markup())}"
+        "<table><tbody><tr><td>France</td></tr></tbody></table>"
+    )
+    for url in ["/feed/", "/feed/atom/"]:
+        feed = feedparser.parse(client.get(url).content)
+        content = feed.entries[0].content[0].value
+        assert re.search(r'<img [^>]*src="http://testserver/media/renditions/[^"]+\.jpg"', content)
+        assert 'alt="Delegates at the table"' in content and "Jane Doe/Agency" in content
+        assert f'<a href="{YOUTUBE}">Talks in Geneva, live</a>' in content
+        assert "UN on YouTube" in content
+        assert "<table>" in content and "France" in content
+        assert "data-embed" not in content and "<iframe" not in content
+        assert "<picture" not in content
+
+
+def test_markup_nested_deeper_than_anyone_writes_still_gives_a_page_without_notes(client):
+    deep = "<b>" * 5_000 + "Deep text." + "</b>" * 5_000
+    body = sanitize_html(f"{NOTE}<aside><aside class='editors-note'>{deep}</aside></aside>{deep}")
+    assert body.count("<aside") == 2
+    story = StoryFactory(body=body)
+    Story.objects.filter(pk=story.pk).update(body=f"{NOTE}{deep}")
+    response = client.get(story.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Deep text." in html and NOTE_WORD not in html
