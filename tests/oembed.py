@@ -8,8 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class OEmbedHandler(BaseHTTPRequestHandler):
-    """/ok answers as YouTube does; /slow too late, /broken with a 500, /big with
-    too much, /html with something that is not JSON."""
+    """/ok answers as YouTube does, /bluesky as Bluesky does; /slow too late, /broken
+    with a 500, /big with too much, /html with something that is not JSON."""
 
     def do_GET(self):  # noqa: N802 (http.server's name)
         path = self.path.split("?")[0]
@@ -23,6 +23,14 @@ class OEmbedHandler(BaseHTTPRequestHandler):
             body = json.dumps({"title": "x" * 400_000}).encode()
         elif path == "/html":
             body = b"<html>Not JSON</html>"
+        elif path == "/bluesky":
+            body = json.dumps(
+                {
+                    "author_name": "United Nations",
+                    "html": '<blockquote data-bluesky-uri="at://did:plc:un4x2/app.bsky.feed.'
+                    'post/3kabc"><p>Talks open.</p></blockquote>',
+                }
+            ).encode()
         else:
             body = json.dumps(
                 {"title": "Talks in Geneva, live", "author_name": "UN", "thumbnail_url": "x"}
@@ -39,7 +47,7 @@ class OEmbedHandler(BaseHTTPRequestHandler):
 
 @contextlib.contextmanager
 def oembed_provider(settings):
-    """Yields ``serve(path)``, which points YouTube's and Vimeo's oEmbed at ``path``
+    """Yields ``serve(path)``, which points the providers' oEmbed at ``path``
     of a local server (OEMBED_ENDPOINTS), with a short timeout."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), OEmbedHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -48,7 +56,8 @@ def oembed_provider(settings):
     settings.OEMBED_TIMEOUT = 0.5
 
     def serve(path):
-        settings.OEMBED_ENDPOINTS = {"youtube": f"{base}{path}", "vimeo": f"{base}{path}"}
+        providers = ("youtube", "vimeo", "bluesky", "x")
+        settings.OEMBED_ENDPOINTS = dict.fromkeys(providers, f"{base}{path}")
 
     try:
         yield serve

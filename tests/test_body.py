@@ -371,3 +371,20 @@ def test_markup_nested_deeper_than_anyone_writes_still_gives_a_page_without_note
     assert response.status_code == 200
     html = response.content.decode()
     assert "Deep text." in html and NOTE_WORD not in html
+
+
+def test_a_bluesky_post_by_handle_gets_its_frame_from_the_account_s_id(oembed_server):
+    oembed_server("/bluesky")
+    url = "https://bsky.app/profile/un.org/post/3kabc"
+    embed = embed_from_url(url)
+    assert (embed.author, embed.embed_id, embed.problem) == ("United Nations", "did:plc:un4x2", "")
+    markup = sanitize_html(
+        f'<figure class="embed" data-embed-provider="bluesky" data-embed-url="{url}" '
+        f'data-embed-id="{embed.embed_id}"><p><a href="{url}">Post</a></p></figure>'
+    )
+    frame = "https://embed.bsky.app/embed/did:plc:un4x2/app.bsky.feed.post/3kabc"
+    assert f'data-embed-frame="{frame}"' in render_body(markup, {})
+    # Without the id (the provider was down), readers get the link only.
+    assert 'data-embed-frame=""' in render_body(
+        markup.replace(' data-embed-id="did:plc:un4x2"', ""), {}
+    )
