@@ -56,6 +56,8 @@ def test_an_editor_builds_a_rich_body_and_readers_get_it_without_notes_or_tracke
     menu_button(page, "Picture from the library").click()
     chooser = page.get_by_role("dialog", name="Picture from the library")
     chooser.get_by_label("Search the pictures").fill("delegates")
+    expect(chooser.get_by_role("button", name=re.compile("Delegates"))).to_be_visible()
+    assert serious_violations(page) == []
     chooser.get_by_role("button", name="Delegates at the table · Jane Doe/Agency").click()
     expect(body.locator("figure.library-image")).to_contain_text("Jane Doe/Agency")
 
@@ -184,3 +186,26 @@ def test_the_editor_s_dropdown_arrow_is_drawn_not_a_missing_glyph(
     )
     assert style == ['""', "5px", "solid"]
     arrow.screenshot(path=str(screenshot("body-editor-dropdown").with_name("dropdown.png")))
+
+
+def test_on_a_phone_a_wide_table_scrolls_inside_the_story_not_the_page(
+    browser, live_server, transactional_db
+):
+    cells = "".join(f"<th>Column heading {n}</th>" for n in range(8))
+    values = "".join(f"<td>{n * 1000}</td>" for n in range(8))
+    story = StoryFactory(body=f"<table><tbody><tr>{cells}</tr><tr>{values}</tr></tbody></table>")
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    errors = script_errors(page)
+    page.goto(story.get_absolute_url())
+    region = page.get_by_role("region", name="Table 1")
+    expect(region).to_be_visible()
+    assert region.evaluate("element => element.scrollWidth > element.clientWidth")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    region.focus()
+    page.keyboard.press("ArrowRight")
+    # Keyboard users scroll it too (the region takes the focus).
+    page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0")
+    assert serious_violations(page) == []
+    assert errors == []
+    context.close()
