@@ -18,7 +18,6 @@ from html.parser import HTMLParser
 from articles.embeds import find_provider
 
 NOTE_CLASS = "editors-note"
-PICTURE_CLASS = "library-image"
 EMBED_CLASS = "embed"
 VOID = frozenset({"br", "hr", "img", "source", "wbr"})
 # The sanitiser keeps notes unnested and no "<" or ">" in attribute values, so the
