@@ -35,6 +35,7 @@ from taggit.models import Tag
 from articles import autosave
 from articles.cache import lock_for_change
 from articles.diff import compare_versions
+from articles.embeds import EmbedError, embed_from_url
 from articles.images import (
     HELD_GONE,
     SafeImageField,
@@ -745,8 +746,33 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 self.admin_site.admin_view(self.revoke_previews_view),
                 name="articles_story_revoke_previews",
             ),
+            path(
+                "embed/",
+                self.admin_site.admin_view(self.embed_view),
+                name="articles_story_embed",
+            ),
             *super().get_urls(),
         ]
+
+    def embed_view(self, request):
+        """POST ``url``: what the story editor stores for an embed of it, as JSON
+        (``attrs``, and a ``warning`` when the provider gave no details), or 400 and
+        an ``error`` for an address no known provider serves."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        try:
+            embed = embed_from_url(str(request.POST.get("url", "")))
+        except EmbedError as error:
+            return JsonResponse({"error": str(error)}, status=400)
+        warning = ""
+        if embed.problem:
+            warning = (
+                f"{embed.problem}, so the embed is kept as a link without its title. "
+                "Readers can still open it; add a caption if it needs one."
+            )
+        return JsonResponse({"attrs": embed.attributes(), "warning": warning})
 
     def transition_url(self, story, name):
         return reverse("admin:articles_story_transition", args=[story.pk, name])
@@ -1297,6 +1323,7 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         view = self.admin_site.admin_view
         return [
             path("held/", view(self.held_view), name="articles_image_held"),
+            path("chooser/", view(self.chooser_view), name="articles_image_chooser"),
             path(
                 "<path:object_id>/thumbnail/",
                 view(self.thumbnail_view),
@@ -1336,6 +1363,33 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
                 "url": image.thumbnail_url(),
                 "alt": image.alt_text,
                 "html": str(thumbnail(image, size=240)),
+            }
+        )
+
+    def chooser_view(self, request):
+        """The story editor's picture chooser, as JSON: pictures matching ``?q=``
+        (newest first, at most 24), or those with the ids in ``?id=`` (repeated)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        images = Image.objects.all()
+        ids = [int(value) for value in request.GET.getlist("id") if value.isdigit()][:50]
+        if ids:
+            images = images.filter(pk__in=ids)
+        else:
+            images, _ = self.get_search_results(request, images, request.GET.get("q", "")[:200])
+        return JsonResponse(
+            {
+                "results": [
+                    {
+                        "id": image.pk,
+                        "alt": image.alt_text,
+                        "caption": image.caption,
+                        "credit": image.credit,
+                        "thumbnail": image.thumbnail_url() or "",
+                        "ready": image.ready,
+                    }
+                    for image in images.order_by("-created_at", "-pk")[:24]
+                ]
             }
         )
 

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html
 
-from articles import views
+from articles import body, views
 from articles.models import Byline, Story
 from articles.text import xml_safe
 
@@ -111,7 +111,7 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return with_feed_data(Story.objects.published())
+        return with_bodies(with_feed_data(Story.objects.published()), self.request)
 
     def item_title(self, story):
         # Django's default escapes the title once more than the XML writer does.
@@ -123,8 +123,11 @@ class LatestStoriesFeed(Feed):
 
     def item_content(self, story) -> str:
         """The body as HTML, or the standfirst and a link when the body is too large."""
-        if len(story.body.encode()) <= FEED_ITEM_MAX_BYTES:
-            return story.body
+        html = getattr(story, "feed_body", None)
+        if html is None:
+            html = feed_bodies([story], self.request)[story.pk]
+        if len(html.encode()) <= FEED_ITEM_MAX_BYTES:
+            return html
         return format_html(
             '<p>{}</p><p><a href="{}">Read the whole story</a></p>',
             story.seo_description or story.dek,
@@ -194,7 +197,7 @@ class ListingFeed(LatestStoriesFeed):
         return self.request.path.removesuffix("feed/")
 
     def items(self, listing):
-        return with_feed_data(listing.stories)
+        return with_bodies(with_feed_data(listing.stories), self.request)
 
 
 def with_feed_data(stories):
@@ -205,6 +208,26 @@ def with_feed_data(stories):
     )
     stories = stories.select_related("original_publisher", "lead_image").defer("search_vector")
     return stories.prefetch_related(Prefetch("bylines", queryset=bylines), "tags")[:FEED_LENGTH]
+
+
+def feed_bodies(stories, request) -> dict[int, str]:
+    """Each story's body as feeds carry it (no editors' notes, pictures as plain
+    images, embeds as links), with the pictures of all of them read in one query."""
+    images = body.load_images(set().union(*(body.image_ids(story.body) for story in stories)))
+    return {
+        story.pk: body.render_body(
+            story.body, images, for_feed=True, absolute=request.build_absolute_uri
+        )
+        for story in stories
+    }
+
+
+def with_bodies(stories, request) -> list[Story]:
+    stories = list(stories)
+    bodies = feed_bodies(stories, request)
+    for story in stories:
+        story.feed_body = bodies[story.pk]
+    return stories
 
 
 class SectionFeed(ListingFeed):

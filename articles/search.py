@@ -23,6 +23,7 @@ from django.db.models import (
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.body import outside_notes
 from articles.models import Story
 
 # Must match CONFIG in migration 0005_readers.
@@ -111,9 +112,9 @@ def fallback_search(stories, terms: list[str]):
             Q(pk__in=Story.objects.filter(**{f"{name}__icontains": term}).values("pk"))
             for name in names
         ]
-        in_text = [
-            Q(**{f"{field}__icontains": term}) for field in ("headline", "kicker", "dek", "body")
-        ]
+        in_text = [Q(**{f"{field}__icontains": term}) for field in ("headline", "kicker", "dek")]
+        # Editors' notes are no reader's to find.
+        in_text.append(Q(body__iregex=outside_notes(term)))
         stories = stories.filter(Q(*in_text + in_names, _connector=Q.OR))
         rank = rank + Case(
             When(headline__icontains=term, then=3),

@@ -1,8 +1,9 @@
 """What a story page shows, read through the ORM in a fixed number of queries.
 
 The story with its section, picture and original publisher (one query), its
-bylines, sources, people, topics and corrections (one prefetch each) and its
-related stories (one query), whatever their number.
+bylines, sources, people, topics and corrections (one prefetch each), its
+related stories (one query) and the pictures in its body (one query), whatever
+their number.
 """
 
 import datetime
@@ -22,7 +23,10 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
 
+from articles import body
 from articles.models import Byline, Citation, Person, Story, TaggedStory
 
 # Stories published before and after a story among which its suggestions are
@@ -58,6 +62,19 @@ class StoryPage:
     @property
     def corrections(self):
         return self.story.corrections.all()
+
+    @cached_property
+    def body(self) -> SafeString:
+        """The body as readers get it: no editors' notes, the library's pictures drawn
+        (one query for all of them), embeds readers load only if they ask."""
+        html = self.story.body
+        images = body.load_images(body.image_ids(html))
+        # Sanitised on save, and render_body escapes what it adds.
+        return mark_safe(body.render_body(html, images))
+
+    @property
+    def has_embeds(self) -> bool:
+        return body.has_embeds(self.story.body)
 
 
 def page_stories():

@@ -22,6 +22,7 @@ from django.views.generic import (
 )
 from taggit.models import Tag
 
+from articles.body import strip_notes
 from articles.cache import fragment
 from articles.images import draw_card
 from articles.models import (
@@ -341,7 +342,7 @@ def search(request):
     found = {story.pk: story for story in found}
     page.object_list = [found[pk] for pk in page.object_list if pk in found]
     for story in page.object_list:
-        story.snippet = snippet(f"{story.dek} {story.body}", query)
+        story.snippet = snippet(f"{story.dek} {strip_notes(story.body)}", query)
     context = {
         "query": query,
         "page_obj": page,

@@ -14,7 +14,8 @@ from functools import reduce
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag
@@ -104,7 +105,7 @@ SHOWN_THROUGH = {
 def shown_publicly(model: type[models.Model], stories=None) -> Q:
     """Rows of ``model`` that one of ``stories`` shows (by default the published
     ones): bylines, people, the sources it cites or republishes and their people,
-    its tags, its lead image and those people's photos.
+    its tags, its lead image, the pictures in its body and those people's photos.
 
     Scheduled stories count by default: an editor has passed them, and they go
     out with no further look. Withdrawn stories show nothing of these to readers.
@@ -114,7 +115,11 @@ def shown_publicly(model: type[models.Model], stories=None) -> Q:
     here = OuterRef("pk")
     if model is Image:
         shown_people = Person.objects.filter(shown_publicly(Person, stories), photo=here)
-        return Q(Exists(stories.filter(lead_image=here)) | Exists(shown_people))
+        # A picture in a body is a reference by id (articles.body). Read by a scan of the
+        # bodies: checked for one picture at a time, and only for reporters.
+        reference = Concat(Value('data-image-id="'), Cast(here, CharField()), Value('"'))
+        in_body = stories.filter(body__contains=reference)
+        return Q(Exists(stories.filter(lead_image=here)) | Exists(in_body) | Exists(shown_people))
     if model not in SHOWN_THROUGH:
         raise ValueError(f"{model.__name__} is not shown by stories.")
     return reduce(

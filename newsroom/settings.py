@@ -12,6 +12,9 @@ import dj_database_url
 import django
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import lazy
+
+from articles.embeds import FRAME_HOSTS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -328,6 +331,31 @@ IMAGE_MAX_PIXELS = int(float(os.environ.get("IMAGE_MAX_MEGAPIXELS", "40")) * 1_0
 # A story body's stored HTML, after sanitising, is refused above this with a message.
 # 500 kB holds some 70,000 words with their markup, several times the longest long read.
 STORY_BODY_MAX_BYTES = int(float(os.environ.get("STORY_BODY_MAX_KB", "500")) * 1_000)
+# Embeds in story bodies: the provider's oEmbed answer is read with this timeout
+# (seconds) and up to this size; Instagram answers only apps with a Meta token.
+OEMBED_TIMEOUT = float(os.environ.get("OEMBED_TIMEOUT", "3"))
+OEMBED_MAX_BYTES = 256_000
+INSTAGRAM_OEMBED_TOKEN = os.environ.get("INSTAGRAM_OEMBED_TOKEN", "")
+
+
+def _static(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
+# The story editor's own extensions: editors' notes, library pictures and embeds.
+# The body is sanitised by articles.sanitize, not by the editor's allowlist, which
+# these processors would feed.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [lazy(_static, str)("articles/admin/body_editor.js")],
+        "extensions": {
+            name: lambda config, shared: None for name in ("EditorsNote", "LibraryImage", "Embed")
+        },
+    }
+]
+
 # The Google News sitemap names the publication and its language (ISO 639:
 # "en", "fr"; Chinese keeps its script, "zh-cn" or "zh-tw").
 NEWS_PUBLICATION_NAME = os.environ.get("NEWS_PUBLICATION_NAME", SITE_NAME)
@@ -391,6 +419,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:", *MEDIA_HOSTS, *env_list("CSP_IMG_SRC")],
         "font-src": [SELF],
         "connect-src": [SELF],
+        # Only embeds a reader has asked to see (static/js/embeds.js) load frames.
+        "frame-src": FRAME_HOSTS,
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],

@@ -87,6 +87,13 @@ def lead_image():
     return StoryFactory(lead_image=picture()).lead_image
 
 
+def picture_in_a_body(**story):
+    image = picture()
+    body = f'<p>Text.</p><figure class="library-image" data-image-id="{image.pk}"></figure>'
+    StoryFactory(body=body, **story)
+    return image
+
+
 def photo_of_a_person_in_the_news():
     person = person_as_subject()
     person.photo = picture()
@@ -103,6 +110,7 @@ SHOWN = {
     "cited source": (cited_source, "name"),
     "original publisher": (original_publisher, "name"),
     "lead image": (lead_image, "alt_text"),
+    "picture in a body": (picture_in_a_body, "alt_text"),
     "photo of a person in the news": (photo_of_a_person_in_the_news, "alt_text"),
 }
 
@@ -168,6 +176,7 @@ NOT_SHOWN = {
     "source cited in review": (source_cited_in_review, "name"),
     "unused picture": (picture, "alt_text"),
     "lead image of a draft": (lead_image_of_a_draft, "alt_text"),
+    "picture in a draft's body": (lambda: picture_in_a_body(draft=True), "alt_text"),
 }
 
 

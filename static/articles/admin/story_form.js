@@ -12,14 +12,31 @@
     return words ? words.length : 0;
   }
 
+  // What readers will read: editors' notes, library pictures and embeds are not
+  // the story's words.
+  const NOT_COUNTED = "aside.editors-note, figure.library-image, figure.embed";
+  const BLOCKS = "p, li, h2, h3, h4, td, th, blockquote, figcaption, br";
+
+  function readersText(root) {
+    const copy = root.cloneNode(true);
+    copy.querySelectorAll(NOT_COUNTED).forEach(function (element) {
+      element.remove();
+    });
+    // Blocks end words, as they do on the page.
+    copy.querySelectorAll(BLOCKS).forEach(function (element) {
+      element.after(" ");
+    });
+    return copy.textContent;
+  }
+
   function bodyText(row) {
     const editor = row.querySelector(".ProseMirror[contenteditable=\"true\"]");
     if (editor) {
-      return editor.innerText;
+      return readersText(editor);
     }
     const area = row.querySelector("textarea");
     // DOMParser runs no scripts and loads nothing.
-    return area ? new DOMParser().parseFromString(area.value, "text/html").body.textContent : "";
+    return area ? readersText(new DOMParser().parseFromString(area.value, "text/html").body) : "";
   }
 
   function addWordCount(row) {
