@@ -67,20 +67,35 @@ INNER_BLOCKS = {"p", "h2", "h3", "h4", "li", "pre", "figcaption", "tr", "caption
 
 class BodyBlocks(HTMLParser):
     """The body as a list of (kind, text): one entry per paragraph, heading, list
-    item, quote, table row…; a paragraph in a quote is a quote."""
+    item, quote, table row, picture, embed…; a paragraph in a quote is a quote,
+    one in an editor's note a note."""
 
-    def __init__(self):
+    def __init__(self, pictures: dict[int, str] | None = None):
         super().__init__(convert_charrefs=True)
+        self.pictures = pictures or {}
         self.blocks: list[tuple[str, str]] = []
         self.open: list[str] = []
         self.text: list[str] = []
         self.quote = 0
         self.pull_quote = False
+        self.note = 0
 
     def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
         if tag == "blockquote":
             self.quote += 1
-            self.pull_quote = "pull-quote" in (dict(attrs).get("class") or "")
+            self.pull_quote = "pull-quote" in (attrs.get("class") or "")
+        elif tag == "aside":
+            self.flush()
+            self.note += 1
+        elif tag == "figure" and attrs.get("data-image-id"):
+            self.flush()
+            number = attrs["data-image-id"]
+            name = self.pictures.get(int(number)) if number.isdigit() else None
+            self.blocks.append(("Picture", name or f"#{number} (not in the library)"))
+        elif tag == "figure" and attrs.get("data-embed-url"):
+            self.flush()
+            self.blocks.append(("Embed", attrs["data-embed-url"]))
         elif tag == "hr":
             self.blocks.append(("Rule", "―"))
         elif tag == "br":
@@ -97,6 +112,9 @@ class BodyBlocks(HTMLParser):
         elif tag == "blockquote":
             self.flush("blockquote")
             self.quote = max(0, self.quote - 1)
+        elif tag == "aside":
+            self.flush()
+            self.note = max(0, self.note - 1)
 
     def handle_data(self, data):
         self.text.append(data)
@@ -109,6 +127,8 @@ class BodyBlocks(HTMLParser):
         kind = BLOCKS.get(tag, "Paragraph")
         if self.quote and tag in {"p", "blockquote"}:
             kind = "Pull quote" if self.pull_quote else "Quote"
+        if self.note:
+            kind = "Editor’s note"
         self.blocks.append((kind, text))
 
     def close(self):
@@ -116,8 +136,11 @@ class BodyBlocks(HTMLParser):
         self.flush()
 
 
-def body_blocks(html: str) -> list[tuple[str, str]]:
-    parser = BodyBlocks()
+PICTURE = re.compile(r'data-image-id="(\d+)"')
+
+
+def body_blocks(html: str, pictures: dict[int, str] | None = None) -> list[tuple[str, str]]:
+    parser = BodyBlocks(pictures)
     parser.feed(html or "")
     parser.close()
     return parser.blocks
@@ -149,8 +172,11 @@ def block(kind: str, content, state: str = ""):
 
 
 def body_diff(old_html: str, new_html: str):
-    """The body block by block: blocks taken out, put in, and changed word by word."""
-    old, new = body_blocks(old_html), body_blocks(new_html)
+    """The body block by block: blocks taken out, put in, and changed word by word;
+    library pictures by what they show."""
+    ids = {int(pk) for pk in PICTURE.findall(f"{old_html}{new_html}")}
+    pictures = dict(Image.objects.filter(pk__in=ids).values_list("pk", "alt_text")) if ids else {}
+    old, new = body_blocks(old_html, pictures), body_blocks(new_html, pictures)
     parts = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():

@@ -152,3 +152,30 @@ def test_the_revert_page_says_exactly_what_it_will_restore(editor_client):
     # Corrections and the publication time stay as they are: the revert does not list them.
     assert "Correction" not in restore
     assert "Publication time" not in restore
+
+
+def test_compare_names_pictures_embeds_tables_and_notes_in_the_body(editor_client):
+    video = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+    name = default_storage.save("originals/vote.jpg", ContentFile(photo((400, 300))))
+    picture = Image.objects.create(file=name, alt_text="MPs in the lobby", credit="PA")
+    story = StoryFactory(body="<p>Before.</p>")
+    edit(editor_client, story, dek="The first revision.")
+    edit(
+        editor_client,
+        story,
+        body=(
+            '<aside class="editors-note"><p>Check the figures with the desk.</p></aside>'
+            "<table><tbody><tr><th>Year</th><th>Votes</th></tr></tbody></table>"
+            f'<figure class="embed" data-embed-provider="youtube" data-embed-url="{video}">'
+            f'<p><a href="{video}">The press conference</a></p></figure>'
+            "<p>Before.</p>"
+            f'<figure class="library-image" data-image-id="{picture.pk}"></figure>'
+        ),
+    )
+
+    page = compare(editor_client, story)
+
+    assert "Editor’s note</span> <ins>Check the figures with the desk.</ins>" in page
+    assert "Table row</span> <ins>Year | Votes</ins>" in page
+    assert f"Embed</span> <ins>{video}</ins>" in page
+    assert "Picture</span> <ins>MPs in the lobby</ins>" in page
