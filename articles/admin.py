@@ -1419,6 +1419,10 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         if not obj.pk:
             return "—"
         stories = story_admin_links(obj.lead_of.order_by("-published_at"), empty="")
+        in_body = Story.objects.filter(body__contains=f'data-image-id="{obj.pk}"')
+        bodies = story_admin_links(
+            in_body.defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")[:50], empty=""
+        )
         people = format_html_join(
             "",
             '<li><a href="{}">{}</a> <small>(photo)</small></li>',
@@ -1427,9 +1431,18 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
                 for p in obj.portraits.all()
             ),
         )
-        if not stories and not people:
+        if not stories and not bodies and not people:
             return "Not used yet."
-        return format_html("{}<ul>{}</ul>", stories, people)
+        parts = [
+            (heading, links)
+            for heading, links in [
+                ("Lead picture of", stories),
+                ("In the body of", bodies),
+                ("Photo of", format_html("<ul>{}</ul>", people) if people else ""),
+            ]
+            if links
+        ]
+        return format_html_join("", "<p>{}:</p>{}", parts)
 
 
 @admin.register(StoryRedirect)

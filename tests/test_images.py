@@ -291,10 +291,20 @@ def test_one_picture_reused_in_many_stories_shows_where_it_is_used(editor_client
     StoryFactory(headline="First use", lead_image=image)
     StoryFactory(headline="Second use", lead_image=image)
     PersonFactory(name="Pictured Person", photo=image)
+    StoryFactory(
+        headline="Inside the body",
+        body=f'<p>Text.</p><figure class="library-image" data-image-id="{image.pk}"></figure>',
+    )
+    StoryFactory(
+        headline="Another picture's story",
+        body=f'<figure class="library-image" data-image-id="{image.pk}0"></figure>',
+    )
 
     page = editor_client.get(f"/admin/articles/image/{image.pk}/change/").text
 
     assert "First use" in page and "Second use" in page and "Pictured Person" in page
+    assert "In the body of:" in page and "Inside the body" in page
+    assert "Another picture" not in page
     listing = editor_client.get("/admin/articles/image/").text
     assert image.thumbnail_url() in listing
 
