@@ -79,10 +79,15 @@ def test_the_body_is_spellchecked_and_an_empty_one_has_no_reading_time(page, tra
     expect(body).to_be_visible()
     assert body.get_attribute("spellcheck") != "false"
     expect(page.locator(".word-count")).to_have_text("No words yet")
+    # Nothing to undo yet: the greyed-out button says it is unavailable.
+    undo = page.locator('.prose-menubar__button[title="undo"]')
+    expect(undo).to_have_attribute("aria-disabled", "true")
 
     body.click()
     body.type("Delegations met in Geneva on Monday.")
     expect(page.locator(".word-count")).to_have_text("6 words · about 1 min read")
+    expect(undo).not_to_have_attribute("aria-disabled", "true")
+    assert serious_violations(page) == []
     assert errors == []
 
 

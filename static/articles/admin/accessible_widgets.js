@@ -74,19 +74,42 @@
     );
   }
 
+  // The body editor greys out a button it cannot use now (undo with nothing to
+  // undo) by a class alone: say so to screen readers too.
+  function markUnavailable(button) {
+    const off = button.classList.contains("disabled") && !button.classList.contains("active");
+    if (off) {
+      button.setAttribute("aria-disabled", "true");
+    } else if (button.hasAttribute("aria-disabled")) {
+      button.removeAttribute("aria-disabled");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     labelWidgets();
+    document.querySelectorAll(".prose-menubar__button").forEach(markUnavailable);
     // The editor and the autocomplete boxes appear after this script runs, and
     // "Add another" makes new rows.
     let pending = false;
-    new MutationObserver(function () {
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes" && change.target.matches(".prose-menubar__button")) {
+          markUnavailable(change.target);
+        }
+      });
       if (!pending) {
         pending = true;
         window.requestAnimationFrame(function () {
           pending = false;
           labelWidgets();
+          document.querySelectorAll(".prose-menubar__button").forEach(markUnavailable);
         });
       }
-    }).observe(document.body, { childList: true, subtree: true });
+    }).observe(document.body, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ["class"],
+    });
   });
 })();
