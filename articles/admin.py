@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.widgets import AdminSplitDateTime
+from django.contrib.admin.widgets import AdminFileWidget, AdminSplitDateTime
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -1222,6 +1222,8 @@ class ImageAdminForm(forms.ModelForm):
         # Steps of 1%: arrow keys move the point, and a click lands on a step.
         focal = {"step": "0.01", "min": "0", "max": "1", "class": "focal-input"}
         widgets = {
+            # Django 6 heads a file box with a legend, not a label: name the box itself.
+            "file": AdminFileWidget(attrs={"aria-label": "Picture file"}),
             "caption": forms.Textarea(attrs={"rows": 3}),
             "focal_x": forms.NumberInput(attrs=focal),
             "focal_y": forms.NumberInput(attrs=focal),
