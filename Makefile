@@ -22,8 +22,9 @@ run: $(VENV)/.installed
 	@echo "Serving the site on http://127.0.0.1:$(PORT)/"
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# PYTEST_ARGS narrows a run, e.g. PYTEST_ARGS='-m "not browser"'.
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
