@@ -800,7 +800,6 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             if not days or days[-1]["date"] != moment.date():
                 days.append({"date": moment.date(), "stories": []})
             story.local_time = moment
-            story.may_reschedule = can_publish(request.user)
             days[-1]["stories"].append(story)
         for day in days:
             ahead = (day["date"] - today).days
@@ -811,6 +810,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             "title": "Scheduled stories",
             "days": days,
             "zone": zone_name(),
+            "may_reschedule": can_publish(request.user),
         }
         return TemplateResponse(request, "admin/articles/story/agenda.html", context)
 
@@ -1421,7 +1421,7 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         if not obj.pk:
             return "—"
         stories = story_admin_links(obj.lead_of.order_by("-published_at"), empty="")
-        in_body = Story.objects.filter(body__contains=f'data-image-id="{obj.pk}"')
+        in_body = Story.objects.with_picture_in_body(obj.pk)
         bodies = story_admin_links(
             in_body.defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")[:50], empty=""
         )

@@ -12,6 +12,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
+from articles.body import IMAGE_ID
 from articles.models import (
     Byline,
     Citation,
@@ -136,9 +137,6 @@ class BodyBlocks(HTMLParser):
         self.flush()
 
 
-PICTURE = re.compile(r'data-image-id="(\d+)"')
-
-
 def body_blocks(html: str, pictures: dict[int, str] | None = None) -> list[tuple[str, str]]:
     parser = BodyBlocks(pictures)
     parser.feed(html or "")
@@ -174,8 +172,9 @@ def block(kind: str, content, state: str = ""):
 def body_diff(old_html: str, new_html: str):
     """The body block by block: blocks taken out, put in, and changed word by word;
     library pictures by what they show."""
-    ids = {int(pk) for pk in PICTURE.findall(f"{old_html}{new_html}")}
-    pictures = dict(Image.objects.filter(pk__in=ids).values_list("pk", "alt_text")) if ids else {}
+    # Every picture, notes' too: a note's changes are shown as well.
+    ids = {int(pk) for pk in IMAGE_ID.findall(f"{old_html}{new_html}")}
+    pictures = names_of(Image, ids) if ids else {}
     old, new = body_blocks(old_html, pictures), body_blocks(new_html, pictures)
     parts = []
     matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)

@@ -123,11 +123,8 @@ class LatestStoriesFeed(Feed):
 
     def item_content(self, story) -> str:
         """The body as HTML, or the standfirst and a link when the body is too large."""
-        html = getattr(story, "feed_body", None)
-        if html is None:
-            html = feed_bodies([story], self.request)[story.pk]
-        if len(html.encode()) <= FEED_ITEM_MAX_BYTES:
-            return html
+        if len(story.feed_body.encode()) <= FEED_ITEM_MAX_BYTES:
+            return story.feed_body
         return format_html(
             '<p>{}</p><p><a href="{}">Read the whole story</a></p>',
             story.seo_description or story.dek,
@@ -210,23 +207,16 @@ def with_feed_data(stories):
     return stories.prefetch_related(Prefetch("bylines", queryset=bylines), "tags")[:FEED_LENGTH]
 
 
-def feed_bodies(stories, request) -> dict[int, str]:
-    """Each story's body as feeds carry it (no editors' notes, pictures as plain
-    images, embeds as links), with the pictures of all of them read in one query."""
+def with_bodies(stories, request) -> list[Story]:
+    """The stories, each with its body as feeds carry it (``feed_body``: no editors'
+    notes, pictures as plain images, embeds as links), all their pictures read in
+    one query."""
+    stories = list(stories)
     images = body.load_images(set().union(*(body.image_ids(story.body) for story in stories)))
-    return {
-        story.pk: body.render_body(
+    for story in stories:
+        story.feed_body = body.render_body(
             story.body, images, for_feed=True, absolute=request.build_absolute_uri
         )
-        for story in stories
-    }
-
-
-def with_bodies(stories, request) -> list[Story]:
-    stories = list(stories)
-    bodies = feed_bodies(stories, request)
-    for story in stories:
-        story.feed_body = bodies[story.pk]
     return stories
 
 

@@ -315,11 +315,17 @@ def _crop_size(size: tuple[int, int], shape: tuple[int, int], widest: int) -> tu
     return (across, max(1, round(across * shape[1] / shape[0])))
 
 
-def make_crops(picture, image, stem: str, folder: str, storage=default_storage) -> dict:
+def rendition_place(image) -> tuple[str, str]:
+    """The folder of ``image``'s renditions and the stem their names start with."""
+    return f"renditions/{image.pk}", hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
+
+
+def make_crops(picture, image, storage=default_storage) -> dict:
     """The share card and the structured-data crops, around ``image``'s focal point.
 
     Their names carry the focal point, so a page made after it moves links new files.
     """
+    folder, stem = rendition_place(image)
     focal = [image.focal_x, image.focal_y]
     tag = hashlib.sha256(repr(focal).encode()).hexdigest()[:6]
     flat = _flatten(picture)
@@ -355,8 +361,7 @@ def make_renditions(image, storage=default_storage) -> dict:
     Returns what templates need: for WebP and JPEG a list of [width, height,
     name], and the crops around the focal point (``make_crops``).
     """
-    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
-    folder = f"renditions/{image.pk}"
+    folder, stem = rendition_place(image)
     picture = _upright(storage, image.file.name)
     width, height = picture.size
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
@@ -382,7 +387,7 @@ def make_renditions(image, storage=default_storage) -> dict:
         # For feeds: the JPEG nearest 1,280 pixels wide, with its length in bytes.
         _, _, name = min(renditions["jpeg"], key=lambda entry: abs(entry[0] - 1280))
         renditions["enclosure"] = [name, storage.size(name)]
-        renditions.update(make_crops(picture, image, stem, folder, storage))
+        renditions.update(make_crops(picture, image, storage))
     except BaseException:
         delete_renditions(renditions, storage)  # half a set is no use to anyone
         raise
@@ -425,10 +430,9 @@ def store_crops(image, current) -> bool:
     """Crop ``image`` again around its focal point, keeping its resized copies."""
     storage = image.file.storage
     before = image.renditions
-    stem = hashlib.sha256(image.file.name.encode()).hexdigest()[:10]
     try:
         picture = _upright(storage, image.file.name)
-        made = make_crops(picture, image, stem, f"renditions/{image.pk}", storage)
+        made = make_crops(picture, image, storage)
     except Exception:
         if not current.exists():
             return False

@@ -9,8 +9,8 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Prefetch, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
@@ -361,6 +361,14 @@ class StoryQuerySet(models.QuerySet):
     def scheduled(self, after=None):
         """Published stories still to go out (after ``after``, by default now)."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__gt=after or timezone.now())
+
+    def with_picture_in_body(self, image):
+        """Stories whose body shows library picture ``image`` (its pk, or an
+        expression such as ``OuterRef("pk")``), by its reference in the body."""
+        if not hasattr(image, "resolve_expression"):
+            image = Value(image)
+        reference = Concat(Value('data-image-id="'), Cast(image, models.CharField()), Value('"'))
+        return self.filter(body__contains=reference)
 
     def withdrawn(self):
         """Stories that were public and have been taken down (their URL answers 410)."""

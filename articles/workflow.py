@@ -14,8 +14,7 @@ from functools import reduce
 import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models, transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag
@@ -115,10 +114,8 @@ def shown_publicly(model: type[models.Model], stories=None) -> Q:
     here = OuterRef("pk")
     if model is Image:
         shown_people = Person.objects.filter(shown_publicly(Person, stories), photo=here)
-        # A picture in a body is a reference by id (articles.body). Read by a scan of the
-        # bodies: checked for one picture at a time, and only for reporters.
-        reference = Concat(Value('data-image-id="'), Cast(here, CharField()), Value('"'))
-        in_body = stories.filter(body__contains=reference)
+        # Read by a scan of the bodies: checked for one picture at a time, for reporters.
+        in_body = stories.with_picture_in_body(here)
         return Q(Exists(stories.filter(lead_image=here)) | Exists(in_body) | Exists(shown_people))
     if model not in SHOWN_THROUGH:
         raise ValueError(f"{model.__name__} is not shown by stories.")

@@ -13,7 +13,7 @@ from reversion.models import Version
 
 from articles.models import Image
 from tests.browser.test_desk import script_errors
-from tests.browser.test_journeys import serious_violations
+from tests.browser.test_journeys import serious_violations, sign_in
 from tests.conftest import staff_member
 from tests.factories import (
     BylineFactory,
@@ -161,21 +161,13 @@ def problems_on(page, paths):
     return found
 
 
-def sign_in(page, username):
-    page.goto("/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/admin/")
-
-
 def test_every_page_an_editor_uses_works_without_script_errors_or_serious_violations(page, desk):
-    sign_in(page, "eddie")
+    sign_in(page, "eddie", PASSWORD)
     found = problems_on(page, editor_pages(desk))
     assert not found, pformat(found, width=100)
 
 
 def test_every_page_a_reporter_uses_works_without_script_errors_or_serious_violations(page, desk):
-    sign_in(page, "rita")
+    sign_in(page, "rita", PASSWORD)
     found = problems_on(page, reporter_pages(desk))
     assert not found, pformat(found, width=100)
