@@ -21,6 +21,7 @@ from django.utils.html import escape, format_html
 
 from articles import body, views
 from articles.models import Byline, Story
+from articles.purge import add_keys, story_keys
 from articles.text import xml_safe
 
 # Full text makes each entry large; 20 is more than WordPress (10) or Ghost (15) give.
@@ -91,7 +92,19 @@ class LatestStoriesFeed(Feed):
         # instance between threads, so each request gets its own copy.
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        feed.keys = list(self.listing_keys)
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        add_keys(response, feed.keys)
+        return response
+
+    # What the feed shows besides its entries (``articles.purge``).
+    listing_keys = ("feed",)
+
+    def shown(self, stories: list[Story]) -> list[Story]:
+        """``stories``, noted as shown by this feed's response."""
+        self.keys += story_keys(stories)
+        self.keys += [f"tag-{tag.pk}" for story in stories for tag in story.tags.all()]
+        return stories
 
     def title(self, obj=None):
         return settings.SITE_NAME
@@ -111,7 +124,7 @@ class LatestStoriesFeed(Feed):
         return settings.SITE_NAME
 
     def items(self):
-        return with_bodies(with_feed_data(Story.objects.published()), self.request)
+        return self.shown(with_bodies(with_feed_data(Story.objects.published()), self.request))
 
     def item_title(self, story):
         # Django's default escapes the title once more than the XML writer does.
@@ -182,6 +195,7 @@ class ListingFeed(LatestStoriesFeed):
         view = self.listing_view()
         view.setup(request, slug=slug)
         view.get_queryset()  # 404 for an unknown slug
+        self.keys = list(view.listing_keys)
         return Listing(view.object, view.stories())
 
     def title(self, listing):
@@ -194,7 +208,7 @@ class ListingFeed(LatestStoriesFeed):
         return self.request.path.removesuffix("feed/")
 
     def items(self, listing):
-        return with_bodies(with_feed_data(listing.stories), self.request)
+        return self.shown(with_bodies(with_feed_data(listing.stories), self.request))
 
 
 def with_feed_data(stories):

@@ -856,6 +856,29 @@ class ContentVersion(models.Model):
         return f"{self.token} at {self.changed_at:%Y-%m-%d %H:%M:%S}"
 
 
+class PendingPurge(models.Model):
+    """A surrogate key whose cached responses shared caches must drop (``articles.purge``).
+
+    Written by the database's triggers (``articles.purge_triggers``) when content
+    changes, whatever writes it; a job sends the keys that are due to the purge
+    backends and deletes the rows. A failed purge stays, due again later.
+    """
+
+    key = models.CharField(max_length=100)
+    # When the purge may go out: now, or the moment a scheduled story goes public.
+    due_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Purged once more shortly after: a page being made as the change committed
+    # may reach the cache just after the first purge.
+    again = models.BooleanField(default=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["due_at"], name="pending_purge_due_idx")]
+
+    def __str__(self):
+        return f"{self.key} at {self.due_at:%Y-%m-%d %H:%M:%S}"
+
+
 # A story's revision holds its bylines, citations, corrections and tags.
 for _model in (Byline, Citation, Correction, TaggedStory):
     reversion.register(_model)

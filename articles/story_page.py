@@ -72,6 +72,28 @@ class StoryPage:
         # Sanitised on save, and render_body escapes what it adds.
         return mark_safe(body.render_body(html, images))
 
+    def keys(self) -> list[str]:
+        """The surrogate keys of what the page shows (``articles.purge``), from what
+        it has read: the story and everything of others it names."""
+        story = self.story
+        keys = [f"story-{story.pk}"]
+        if story.section_id:
+            keys.append(f"section-{story.section_id}")
+        keys += [
+            f"image-{pk}" for pk in [story.lead_image_id, *sorted(body.image_ids(story.body))] if pk
+        ]
+        if story.original_publisher_id:
+            keys.append(f"source-{story.original_publisher_id}")
+        keys += [f"person-{line.person_id}" for line in self.bylines]
+        keys += [f"person-{person.pk}" for person in self.people]
+        for citation in self.citations:
+            keys.append(f"source-{citation.source_id}")
+            if citation.source.person_id:
+                keys.append(f"person-{citation.source.person_id}")
+        keys += [f"tag-{item.tag_id}" for item in self.story.tagged_items.all()]
+        keys += [f"story-{other.pk}" for other in self.related]
+        return keys
+
     @property
     def has_embeds(self) -> bool:
         return body.has_embeds(self.story.body)

@@ -56,6 +56,19 @@ def send_transition_notice(story_id: int, name: str, actor_id: int | None) -> No
     send(story_id, name, actor_id)
 
 
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def purge_pending() -> None:
+    """Send the keys whose purge is due to the proxy and CDNs (``articles.purge``).
+
+    Queued when a change commits and swept every ``PURGE_SWEEP_SECONDS`` by the
+    scheduler (``celery beat``). A backend that fails is tried again later,
+    with backoff, by the rows it leaves (not by Celery's retry).
+    """
+    from articles.purge import purge_due
+
+    purge_due()
+
+
 # What a share card shows, and what makes a story public.
 CARD_FIELDS = {"headline", "kicker", "section", "section_id", "status", "published_at"}
 
@@ -72,7 +85,10 @@ def story_saved(sender, instance, raw=False, update_fields=None, **kwargs):
 
 
 def connect_signals() -> None:
+    from articles import purge
+
     post_save.connect(story_saved, sender="articles.Story", dispatch_uid="share-card")
+    purge.connect_signals()
 
 
 def run_in_background(task, *args) -> None:

@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from articles import feeds, views
+from articles.purge import with_keys
 from articles.sitemaps import SITEMAPS
 
 
@@ -62,13 +63,13 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        with_keys("sitemap")(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<str:section>.xml",
-        sitemap_views.sitemap,
+        with_keys("sitemap")(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "articles/sitemap.xml"},
         name="sitemap-section",
     ),

@@ -36,6 +36,7 @@ from articles.models import (
     StoryRedirect,
 )
 from articles.pagination import NextPage, NextPagePaginator
+from articles.purge import add_keys, object_keys, story_keys
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
 from articles.story_page import story_page
@@ -71,16 +72,24 @@ class StoryCardsMixin:
                 page = paginator.page(number)
             except InvalidPage:
                 return None
-            read["stories"] = page.object_list
-            return [story.pk for story in page.object_list], page.has_more
+            stories = read["stories"] = list(page.object_list)
+            return [story.pk for story in stories], page.has_more, story_keys(stories)
 
-        found = fragment(self.request, f"card-ids:{self.request.path}:{number}", build)
+        found = fragment(self.request, f"card-page:{self.request.path}:{number}", build)
         if found is None:
             raise Http404("No such page.")
-        ids, has_more = found
+        ids, has_more, self.card_keys = found
         stories = read["stories"] if "stories" in read else PageStories(cards, ids)
         page = NextPage(stories, number, paginator, has_more)
         return paginator, page, page.object_list, page.has_other_pages()
+
+    # What the page shows besides its cards (``articles.purge``).
+    listing_keys = ()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        add_keys(response, [*self.listing_keys, *getattr(self, "card_keys", ())])
+        return response
 
 
 class PageStories:
@@ -106,6 +115,7 @@ class StoryListView(StoryCardsMixin, ListView):
     """The front page: the latest published stories."""
 
     template_name = "articles/story_list.html"
+    listing_keys = ("front",)
 
     def get_queryset(self):
         return Story.objects.published()
@@ -153,11 +163,16 @@ class ListingView(StoryCardsMixin, ListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(object=self.object, **kwargs)
 
+    @property
+    def listing_keys(self):
+        return object_keys(self.key_kind, self.object.pk)
+
 
 class SectionDetailView(ListingView):
     """A section's stories: one range of the story table's section index."""
 
     model = Section
+    key_kind = "section"
 
     def stories(self):
         return Story.objects.published().filter(section=self.object)
@@ -176,11 +191,13 @@ class ShownByPublicStoriesMixin:
 class TagDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Tag
     kind = ListingEntry.Kind.TAG
+    key_kind = "tag"
 
 
 class SourceDetailView(ShownByPublicStoriesMixin, ListingView):
     model = Source
     kind = ListingEntry.Kind.SOURCE
+    key_kind = "source"
 
 
 class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
@@ -188,9 +205,15 @@ class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
 
     model = Person
     kind = ListingEntry.Kind.PERSON
+    key_kind = "person"
 
     def object_queryset(self):
         return super().object_queryset().select_related("photo")
+
+    @property
+    def listing_keys(self):
+        photo = [f"image-{self.object.photo_id}"] if self.object.photo_id else []
+        return [*super().listing_keys, *photo]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -229,9 +252,11 @@ def story_detail(request, year, month, day, slug):
             Story.objects.withdrawn().filter(slug=slug, published_at__date=published_on).first()
         )
         if withdrawn is not None:
-            return render(
+            response = render(
                 request, "articles/story_withdrawn.html", {"story": withdrawn}, status=410
             )
+            add_keys(response, [f"story-{withdrawn.pk}"])
+            return response
         moved = (
             StoryRedirect.objects.filter(old_path=request.path)
             .filter(Q(story__in=Story.objects.published()) | Q(story__in=Story.objects.withdrawn()))
@@ -239,14 +264,22 @@ def story_detail(request, year, month, day, slug):
             .first()
         )
         if moved is not None:
-            return redirect(moved.story.get_absolute_url(), permanent=True)
+            return moved_to(moved.story)
         # A mistyped date: the slug alone finds the story only if no other day has it.
         namesakes = list(Story.objects.published().filter(slug=slug).order_by()[:2])
         if len(namesakes) == 1:
-            return redirect(namesakes[0].get_absolute_url(), permanent=True)
+            return moved_to(namesakes[0])
         raise Http404("No such story.")
 
-    return render_story(request, page)
+    response = render_story(request, page)
+    add_keys(response, page.keys())
+    return response
+
+
+def moved_to(story):
+    response = redirect(story.get_absolute_url(), permanent=True)
+    add_keys(response, [f"story-{story.pk}"])
+    return response
 
 
 def render_story(request, page, **context):
@@ -349,7 +382,9 @@ def search(request):
         "paginator": paginator,
         "page_query": urlencode({"q": query}),
     }
-    return render(request, "articles/search.html", context)
+    response = render(request, "articles/search.html", context)
+    add_keys(response, ["search", *story_keys(page.object_list)])
+    return response
 
 
 def news_sitemap(request):
@@ -361,6 +396,7 @@ def news_sitemap(request):
         publication_name=settings.NEWS_PUBLICATION_NAME,
         publication_language=settings.NEWS_PUBLICATION_LANGUAGE,
     )
+    add_keys(response, ["sitemap"])
     return response
 
 
@@ -380,6 +416,12 @@ class CorrectionListView(ListView):
         shown = Q(story__in=Story.objects.published()) | Q(story__in=Story.objects.withdrawn())
         return Correction.objects.filter(shown).select_related("story")
 
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        shown = [f"story-{item.story_id}" for item in context["object_list"]]
+        add_keys(response, ["corrections", *shown])
+        return response
+
 
 class StoryArchiveMixin(StoryCardsMixin):
     """Published stories by date of publication: /<yyyy>/, /<yyyy>/<mm>/, /<yyyy>/<mm>/<dd>/.
@@ -388,6 +430,7 @@ class StoryArchiveMixin(StoryCardsMixin):
     """
 
     date_field = "published_at"
+    listing_keys = ("archive",)
     month_format = "%m"
     day_format = "%d"
     template_name = "articles/story_archive.html"

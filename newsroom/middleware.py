@@ -21,6 +21,8 @@ from django.utils.http import http_date, urlencode
 from django.views.decorators.http import condition
 
 from articles.cache import content_state
+from articles.purge import finish_keys
+from newsroom import frontcache
 from newsroom.logfmt import quote
 
 REQUEST_ID = contextvars.ContextVar("request_id", default="-")
@@ -170,6 +172,10 @@ class PageCacheMiddleware:
     """
 
     CACHEABLE_STATUS = {200, 301, 404, 410}
+    # How long shared caches keep pages unless CACHE_SHARED_MAX_AGE says: a day
+    # when purged by key as content changes, else how late news may be.
+    PURGED_MAX_AGE = 86400
+    UNPURGED_MAX_AGE = 30
     LOCK_WAIT_SECONDS = 2.0
     # The query parameters public pages read (pagination, search, sitemap files);
     # others change nothing on the page, so they neither make nor skip a copy.
@@ -302,6 +308,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def prepare(response, state):
+        finish_keys(response)
         if not response.has_header("ETag"):
             response["ETag"] = f'"{hashlib.md5(response.content).hexdigest()}"'  # noqa: S324
         if not response.has_header("Last-Modified"):
@@ -352,7 +359,13 @@ class PageCacheMiddleware:
 
     def share(self, response, state):
         """What a shared cache (the proxy) may do with this page."""
-        shared = self.until_next_publication(settings.CACHE_SHARED_MAX_AGE, state)
+        purged = frontcache.configured()
+        shared = settings.CACHE_SHARED_MAX_AGE or (
+            self.PURGED_MAX_AGE if purged else self.UNPURGED_MAX_AGE
+        )
+        if not purged:
+            # Nothing purges the shared copies when a scheduled story goes out.
+            shared = self.until_next_publication(shared, state)
         # Written out: a stored page has no Cache-Control of its own to merge with.
         response["Cache-Control"] = (
             f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}, "

@@ -202,6 +202,17 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "global_keyprefix": f"{CELERY_TASK_DEFAULT_QUEUE}:",
 }
 CELERY_TASK_IGNORE_RESULT = True
+# What `celery beat` queues: the purge sweep catches writes no model saw and
+# scheduled stories whose moment arrives (articles.purge).
+PURGE_SWEEP_SECONDS = float(os.environ.get("PURGE_SWEEP_SECONDS", "1"))
+CELERY_BEAT_SCHEDULE = {
+    "purge-pending": {
+        "task": "articles.tasks.purge_pending",
+        "schedule": PURGE_SWEEP_SECONDS,
+        # A sweep not taken within its interval is replaced by the next one.
+        "options": {"expires": max(PURGE_SWEEP_SECONDS * 2, 1)},
+    },
+}
 # A broker that does not answer must not hold up an editor's save for long.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
@@ -243,8 +254,14 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Parts of pages (a story with all it shows, a page of cards) are cached the same way,
 # for pages the page cache does not keep.
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", default=True)
-# How long a shared cache (the proxy, a CDN) may keep a page: how late news may be.
-CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "30"))
+PURGE_BACKENDS = {}
+# How long a shared cache (the proxy, a CDN) may keep a page. With a purge backend
+# the app drops pages by key as content changes, so they may be kept a day; without
+# one, this is how late news may be. Unset: 86400 with a purge backend, else 30.
+_shared = os.environ.get("CACHE_SHARED_MAX_AGE", "")
+CACHE_SHARED_MAX_AGE = int(_shared) if _shared else None
+# Each purge goes out once more this much later, for pages being made as it went.
+PURGE_AGAIN_SECONDS = float(os.environ.get("PURGE_AGAIN_SECONDS", "10"))
 
 # Only for `make bench`: a page served with no database and no template, as a floor.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
