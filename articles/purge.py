@@ -22,6 +22,7 @@ scheduled moment arrives. A purge that fails stays, due again after a backoff;
 saving never waits for it.
 """
 
+import contextlib
 import datetime
 import functools
 import logging
@@ -93,6 +94,18 @@ def story_keys(stories) -> list[str]:
 def object_keys(kind: str, pk: int) -> list[str]:
     """A listing's keys: what it shows of its object, and its stories."""
     return [f"{kind}-{pk}", f"list-{kind}-{pk}"]
+
+
+@contextlib.contextmanager
+def purged_whole():
+    """Around a bulk load or a restore: the keys its writes made due become one
+    purge of everything (``all``), instead of one row per story."""
+    from articles.models import PendingPurge
+
+    before = PendingPurge.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    yield
+    PendingPurge.objects.filter(pk__gt=before).delete()
+    PendingPurge.objects.create(key="all", due_at=timezone.now())
 
 
 # --- Sending what is due -------------------------------------------------------

@@ -109,6 +109,9 @@ def test_backup_and_restore_bring_back_every_story_revision_and_picture(
     assert count(target, "SELECT COUNT(*) FROM articles_byline") == 1
     # Pages cached before the restore are never served after it.
     assert count(target, "SELECT token FROM articles_contentversion") != version
+    # Nor by the proxy and CDNs: everything is purged.
+    purges = "SELECT COUNT(*) FROM articles_pendingpurge WHERE key = 'all'"
+    assert count(target, purges) == 1
     assert (restored_media / image.file.name).read_bytes() == (media / image.file.name).read_bytes()
     for _, _, name in image.renditions["webp"]:
         assert (restored_media / name).exists()

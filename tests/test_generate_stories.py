@@ -8,7 +8,7 @@ from django.db.models import Count
 from taggit.models import Tag
 
 from articles.management.commands.generate_stories import GENERATOR_USERNAME, RARE_WORDS
-from articles.models import Person, Section, Source, Story
+from articles.models import PendingPurge, Person, Section, Source, Story
 from articles.sanitize import sanitize_html
 from tests.factories import StoryFactory
 
@@ -150,3 +150,7 @@ def test_clear_removes_generated_content_and_keeps_the_newsroom_own(archive):
         Tag.objects.annotate(n=Count("articles_taggedstory_items")).values("name", "n")
     ) == [{"name": "Diplomacy", "n": 1}]
     assert not Person.objects.exists() and not Source.objects.exists()
+
+
+def test_a_bulk_load_purges_everything_once_instead_of_each_story(archive):
+    assert list(PendingPurge.objects.values_list("key", flat=True)) == ["all"]

@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles.models import Byline, Citation, Person, Section, Source, Story, TaggedStory
+from articles.purge import purged_whole
 
 # Generated stories are created by this account (inactive, never signs in).
 GENERATOR_USERNAME = "generated-stories"
@@ -530,7 +531,8 @@ class Command(BaseCommand):
             removed = self.clear()
             self.stdout.write(f"Removed {removed:,} generated stories.")
         if count > 0:
-            self.generate(count, seed, batch_size)
+            with purged_whole():
+                self.generate(count, seed, batch_size)
         total = Story.objects.filter(created_by=self.generator()).count()
         self.stdout.write(
             f"Done in {time.monotonic() - started:.0f} s: {total:,} generated stories in all."

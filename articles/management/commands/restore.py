@@ -8,10 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import timezone
 
 from articles.cache import bump
 from articles.management.commands.backup import local_media_root, postgres_environment
-from articles.models import ContentVersion
+from articles.models import ContentVersion, PendingPurge
 
 
 class Command(BaseCommand):
@@ -89,5 +90,9 @@ class Command(BaseCommand):
         a new one makes every one of them unreachable (an archive from before the
         version existed gets one when it is migrated)."""
         connection.close()
-        if ContentVersion._meta.db_table in connection.introspection.table_names():
+        tables = connection.introspection.table_names()
+        if ContentVersion._meta.db_table in tables:
             bump()
+        if PendingPurge._meta.db_table in tables:
+            # The proxy and CDNs keep pages of what was there before.
+            PendingPurge.objects.create(key="all", due_at=timezone.now())
