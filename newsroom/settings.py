@@ -246,6 +246,52 @@ FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", default=True)
 # How long a shared cache (the proxy, a CDN) may keep a page: how late news may be.
 CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "30"))
 
+
+def purge_backends(environ) -> dict:
+    """The caches to purge when content changes (newsroom.frontcache), from the
+    variables in ``environ``: one backend for each whose variables are set. One
+    set without its partner (a service id without a token) still makes an entry,
+    which the system checks refuse with a message."""
+    backends = {}
+    urls = [url.strip() for url in environ.get("PURGE_VARNISH_URLS", "").split(",")]
+    if locations := [url for url in urls if url]:
+        backends["varnish"] = {
+            "BACKEND": "newsroom.frontcache.VarnishBackend",
+            "LOCATIONS": locations,
+        }
+    service, token = environ.get("FASTLY_SERVICE_ID", ""), environ.get("FASTLY_API_TOKEN", "")
+    if service or token:
+        soft = environ.get("FASTLY_SOFT_PURGE", "").strip().lower() in {"1", "true", "yes", "on"}
+        backends["fastly"] = {
+            "BACKEND": "newsroom.frontcache.FastlyBackend",
+            "SERVICE_ID": service.strip(),
+            "API_TOKEN": token.strip(),
+            "SOFT_PURGE": soft,
+        }
+    zone, token = environ.get("CLOUDFLARE_ZONE_ID", ""), environ.get("CLOUDFLARE_API_TOKEN", "")
+    if zone or token:
+        backends["cloudflare"] = {
+            "BACKEND": "newsroom.frontcache.CloudflareBackend",
+            "ZONE_ID": zone.strip(),
+            "API_TOKEN": token.strip(),
+        }
+    # Credentials come from boto3's chain: AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY, shared files, or the instance's or task's role.
+    if distribution := environ.get("CLOUDFRONT_DISTRIBUTION_ID", "").strip():
+        backends["cloudfront"] = {
+            "BACKEND": "newsroom.frontcache.CloudFrontBackend",
+            "DISTRIBUTION_ID": distribution,
+        }
+    return backends
+
+
+# The proxy and CDNs in front, purged by the keys naming what each response shows.
+PURGE_BACKENDS = purge_backends(os.environ)
+# Seconds a purge request may take before it counts as failed (and is tried again).
+PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", "5"))
+# CloudFront purges paths, not keys: the function giving the paths of keys.
+PURGE_PATHS = "articles.purge_paths.paths_for_keys"
+
 # Only for `make bench`: a page served with no database and no template, as a floor.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 
