@@ -254,7 +254,6 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # Parts of pages (a story with all it shows, a page of cards) are cached the same way,
 # for pages the page cache does not keep.
 FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", default=True)
-PURGE_BACKENDS = {}
 # How long a shared cache (the proxy, a CDN) may keep a page. With a purge backend
 # the app drops pages by key as content changes, so they may be kept a day; without
 # one, this is how late news may be. Unset: 86400 with a purge backend, else 30.
@@ -262,6 +261,52 @@ _shared = os.environ.get("CACHE_SHARED_MAX_AGE", "")
 CACHE_SHARED_MAX_AGE = int(_shared) if _shared else None
 # Each purge goes out once more this much later, for pages being made as it went.
 PURGE_AGAIN_SECONDS = float(os.environ.get("PURGE_AGAIN_SECONDS", "10"))
+
+
+def purge_backends(environ) -> dict:
+    """The caches to purge when content changes (newsroom.frontcache), from the
+    variables in ``environ``: one backend for each whose variables are set. One
+    set without its partner (a service id without a token) still makes an entry,
+    which the system checks refuse with a message."""
+    backends = {}
+    urls = [url.strip() for url in environ.get("PURGE_VARNISH_URLS", "").split(",")]
+    if locations := [url for url in urls if url]:
+        backends["varnish"] = {
+            "BACKEND": "newsroom.frontcache.VarnishBackend",
+            "LOCATIONS": locations,
+        }
+    service, token = environ.get("FASTLY_SERVICE_ID", ""), environ.get("FASTLY_API_TOKEN", "")
+    if service or token:
+        soft = environ.get("FASTLY_SOFT_PURGE", "").strip().lower() in {"1", "true", "yes", "on"}
+        backends["fastly"] = {
+            "BACKEND": "newsroom.frontcache.FastlyBackend",
+            "SERVICE_ID": service.strip(),
+            "API_TOKEN": token.strip(),
+            "SOFT_PURGE": soft,
+        }
+    zone, token = environ.get("CLOUDFLARE_ZONE_ID", ""), environ.get("CLOUDFLARE_API_TOKEN", "")
+    if zone or token:
+        backends["cloudflare"] = {
+            "BACKEND": "newsroom.frontcache.CloudflareBackend",
+            "ZONE_ID": zone.strip(),
+            "API_TOKEN": token.strip(),
+        }
+    # Credentials come from boto3's chain: AWS_ACCESS_KEY_ID and
+    # AWS_SECRET_ACCESS_KEY, shared files, or the instance's or task's role.
+    if distribution := environ.get("CLOUDFRONT_DISTRIBUTION_ID", "").strip():
+        backends["cloudfront"] = {
+            "BACKEND": "newsroom.frontcache.CloudFrontBackend",
+            "DISTRIBUTION_ID": distribution,
+        }
+    return backends
+
+
+# The proxy and CDNs in front, purged by the keys naming what each response shows.
+PURGE_BACKENDS = purge_backends(os.environ)
+# Seconds a purge request may take before it counts as failed (and is tried again).
+PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", "5"))
+# CloudFront purges paths, not keys: the function giving the paths of keys.
+PURGE_PATHS = "articles.purge_paths.paths_for_keys"
 
 # Only for `make bench`: a page served with no database and no template, as a floor.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")

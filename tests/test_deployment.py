@@ -20,7 +20,7 @@ DEVELOPMENT_ONLY = {"ADMIN_USERNAME", "ADMIN_PASSWORD", "PYTHON", "BENCH_FLOOR_F
 
 def variables_read_by_the_code() -> set[str]:
     patterns = [
-        r"os\.environ\.get\(\s*\"([A-Z][A-Z0-9_]+)\"",
+        r"\benviron\.get\(\s*\"([A-Z][A-Z0-9_]+)\"",
         r"os\.environ\[\s*[\"']([A-Z][A-Z0-9_]+)[\"']\s*\]",
         r"env_(?:bool|list)\(\s*\"([A-Z][A-Z0-9_]+)\"",
         r"\benv=\"([A-Z][A-Z0-9_]+)\"",
