@@ -6,7 +6,7 @@ database, then measures every page with wrk on loopback, in five layers:
 1. rendered: gunicorn as in production, the page cache off (fragments warm);
 2. cold: the page cache and the fragments off, every page from the database;
 3. app cache: the page cache on, in Redis, warm;
-4. proxy: the caching nginx of deploy/nginx in front of layer 3;
+4. proxy: the caching Varnish of deploy/varnish in front of layer 3;
 5. proxy, gzip: the same, asking for gzip as browsers do.
 
 In the same run it measures two floors, each serving the story page's bytes
@@ -82,7 +82,7 @@ def free_ports(count: int) -> list[int]:
     return ports
 
 
-APP_PORT, PROXY_PORT, STATIC_PORT, BARE_PORT = free_ports(4)
+APP_PORT, PROXY_PORT, PURGE_PORT, STATIC_PORT, BARE_PORT = free_ports(5)
 WORKERS = 4
 THREADS, CONNECTIONS = 2, 16
 SEED = 1
@@ -92,8 +92,8 @@ LAYERS = {
     "rendered": "1. every request rendered (PAGE_CACHE=0), its fragments warm",
     "cold": "2. every cache cold (PAGE_CACHE=0, FRAGMENT_CACHE=0): each page from the database",
     "app_cache": "3. the app's page cache warm (Redis)",
-    "proxy": "4. through the caching nginx",
-    "proxy_gzip": "5. through the caching nginx, asking for gzip as browsers and feed readers do",
+    "proxy": "4. through the caching Varnish",
+    "proxy_gzip": "5. through the caching Varnish, asking for gzip as browsers and feed readers do",
 }
 # Layers measured with both floors loaded around each page.
 AROUND = ("rendered", "cold", "app_cache")
@@ -108,17 +108,26 @@ def log(message: str) -> None:
 def ensure_tools() -> None:
     missing = [
         package
-        for package, command in (("wrk", "wrk"), ("nginx-light", "nginx"))
+        for package, command in (
+            ("wrk", "wrk"),
+            ("nginx-light", "nginx"),
+            ("varnish varnish-modules", "varnishd"),
+        )
         if not shutil.which(command) and not Path(f"/usr/sbin/{command}").exists()
     ]
     if missing:
         log(f"Installing {', '.join(missing)}")
         subprocess.run(["apt-get", "update", "-qq"], check=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True)
+        packages = [name for group in missing for name in group.split()]
+        subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True)
 
 
 def nginx_binary() -> str:
     return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+def varnishd_binary() -> str:
+    return shutil.which("varnishd") or "/usr/sbin/varnishd"
 
 
 # The database ---------------------------------------------------------------------------
@@ -408,8 +417,6 @@ http {{
     uwsgi_temp_path {prefix}/uwsgi;
     scgi_temp_path {prefix}/scgi;
 
-{site}
-
     # The reference: the story page's bytes as a static file.
     server {{
         listen 127.0.0.1:{static_port};
@@ -420,7 +427,8 @@ http {{
 
 
 class Nginx:
-    """Debian's nginx with the repository's proxy config, in a prefix of its own."""
+    """Debian's nginx serving the story page's bytes as a static file, the proxy's
+    reference, in a prefix of its own."""
 
     def __init__(self, work: Path, static_root: Path):
         self.prefix = work / "nginx"
@@ -429,21 +437,13 @@ class Nginx:
     def __enter__(self):
         if self.prefix.exists():
             shutil.rmtree(self.prefix)
-        (self.prefix / "cache").mkdir(parents=True)
-        template = (ROOT / "deploy/nginx/newsroom.conf.template").read_text()
-        site = (
-            template.replace("${NGINX_UPSTREAM}", f"127.0.0.1:{APP_PORT}")
-            .replace("${NGINX_PORT}", f"127.0.0.1:{PROXY_PORT}")
-            .replace("${NGINX_CACHE_DIR}", str(self.prefix / "cache"))
-            .replace("${NGINX_TRUST_FORWARDED_PROTO}", "1")
-        )
+        self.prefix.mkdir(parents=True)
         conf = self.prefix / "nginx.conf"
         conf.write_text(
             NGINX_CONF.format(
                 # Run as root, nginx's workers need a user; Debian's is www-data.
                 user="user www-data;" if os.geteuid() == 0 else "",
                 prefix=self.prefix,
-                site=site,
                 static_port=STATIC_PORT,
                 static_root=self.static_root,
             )
@@ -452,12 +452,65 @@ class Nginx:
         subprocess.run([*command, "-t", "-q"], check=True)
         self.process = subprocess.Popen([*command, "-g", "daemon off;"])
         wait_until_up(f"http://127.0.0.1:{STATIC_PORT}/story.html")
-        wait_until_up(f"http://127.0.0.1:{PROXY_PORT}/healthz")
         return self
 
     def __exit__(self, *exc):
         # SIGQUIT: nginx's graceful shutdown.
         stop(self.process, signal.SIGQUIT)
+
+
+class Varnish:
+    """Debian's Varnish with the repository's VCL, as docker-compose.yml runs it
+    (behind a TLS load balancer), in a work folder of its own."""
+
+    def __init__(self, work: Path):
+        self.work = work / "varnish"
+
+    def __enter__(self):
+        # The VCL's folder and the parameters compose gives varnishd, as the tests use them.
+        from tests.serving import VARNISH_VCL, VARNISHD_PARAMETERS
+
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.work.mkdir(parents=True)
+        backend = (VARNISH_VCL / "backend.vcl").read_text()
+        backend = re.sub(r'\.host = "[^"]*"', '.host = "127.0.0.1"', backend)
+        backend = re.sub(r'\.port = "[^"]*"', f'.port = "{APP_PORT}"', backend)
+        (self.work / "backend.vcl").write_text(backend)
+        command = [
+            varnishd_binary(),
+            "-F",
+            "-n",
+            str(self.work / "varnishd"),
+            # Run as root, varnishd would hand its work to a user who cannot read here.
+            "-j",
+            "none",
+            "-f",
+            str(VARNISH_VCL / "default.vcl"),
+            "-p",
+            f"vcl_path={self.work}:{VARNISH_VCL}",
+            "-a",
+            f"lb=127.0.0.1:{PROXY_PORT}",
+            "-a",
+            f"purge=127.0.0.1:{PURGE_PORT}",
+            # compose's default VARNISH_SIZE
+            "-s",
+            "malloc,256m",
+        ]
+        for parameter in VARNISHD_PARAMETERS:
+            command += ["-p", parameter]
+        with open(self.work / "varnishd.log", "ab") as output:
+            self.process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+        try:
+            # Up once its probe has found the app healthy.
+            wait_until_up(f"http://127.0.0.1:{PROXY_PORT}/healthz")
+        except BaseException:
+            stop(self.process, signal.SIGTERM)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        stop(self.process, signal.SIGTERM)
 
 
 # Load -------------------------------------------------------------------------------------
@@ -808,7 +861,7 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
             result["floor"]["app_cache_runs"] = floors["floor"][1]
             bare_floor.close()
             memory["app_cache"], boots["app_cache"] = server.worker_rss_mb(), server.worker_boots()
-            with Nginx(work, work / "static"):
+            with Nginx(work, work / "static"), Varnish(work):
                 static = measure(f"http://127.0.0.1:{STATIC_PORT}", "/story.html", args.duration)
                 result["nginx_static"] = static
                 log(f"  nginx static {static['rps']} req/s")
@@ -893,7 +946,7 @@ def same_bytes(data: dict, layer: str, name: str) -> str:
 # The issue's targets, against the bare floor (or nginx's static file) of the same run.
 RENDERED_MIN = 0.06  # the story and the listings, every request rendered
 APP_CACHE_MIN = 0.35  # every public page from the app's page cache, warm
-PROXY_MIN = 0.7  # every public page through the caching nginx, × nginx static
+PROXY_MIN = 0.7  # every public page through the caching Varnish, × nginx static
 P50_GROWTH_MAX = 1.3  # p50 at the largest size against the smallest, rendered
 QUERY_LIMITS = {"story": 8, **dict.fromkeys(PUBLIC_LISTINGS, 6)}
 ADMIN_SAVE_P95_MS = 150
@@ -1289,7 +1342,7 @@ def main() -> int:
     # Stopped with SIGTERM, the run still drops its database and deletes its keys.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-    # nginx's workers (www-data) read the static file and write the cache under it.
+    # nginx's workers (www-data) read the static file under it.
     work.chmod(0o755)
     (work / "static").mkdir(mode=0o755)
     env = {
@@ -1321,6 +1374,9 @@ def main() -> int:
             "nginx": subprocess.run(
                 [nginx_binary(), "-v"], capture_output=True, text=True
             ).stderr.strip(),
+            "varnish": subprocess.run(
+                [varnishd_binary(), "-V"], capture_output=True, text=True
+            ).stderr.split("\n")[0],
         },
         "settings": {
             "threads": THREADS,

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import yaml
 
+from tests.serving import VARNISHD_PARAMETERS
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
+GUNICORN_CONF = (ROOT / "gunicorn.conf.py").read_text()
 SERVICES = COMPOSE["services"]
 
 # Read only by `make run`'s local accounts, or by the scripts themselves.
@@ -85,25 +88,49 @@ def test_a_worker_from_the_same_image_does_the_jobs_from_a_queue_that_keeps_them
     assert any(volume.endswith(":/data") for volume in queue["volumes"])
 
 
+def varnishd_options(command: list[str], flag: str) -> list[str]:
+    return [command[i + 1] for i, word in enumerate(command[:-1]) if word == flag]
+
+
 def test_readers_reach_the_app_through_the_caching_proxy():
     proxy, web = SERVICES["proxy"], SERVICES["web"]
     assert "ports" not in web and web["expose"] == ["8000"]
-    assert any(port.endswith(":8000") for port in proxy["ports"])
+    assert re.fullmatch(r"varnish:7\.\d+", proxy["image"])
     assert proxy["depends_on"] == {"web": {"condition": "service_healthy"}}
     assert "/healthz" in " ".join(proxy["healthcheck"]["test"])
-    template = "./deploy/nginx/newsroom.conf.template"
-    assert any(v.startswith(template + ":/etc/nginx/templates/") for v in proxy["volumes"])
-    assert proxy["environment"]["NGINX_UPSTREAM"] == "web:8000"
-    config = (ROOT / template).read_text()
-    for directive in [
-        "proxy_cache_lock on;",
-        "proxy_cache_use_stale error timeout updating",
-        "proxy_buffering on;",
-        "proxy_cache_bypass $signed_in;",
-    ]:
-        assert directive in config
-    used = set(re.findall(r"\$\{([A-Z_]+)\}", config))
-    assert used <= set(proxy["environment"])
+    # The VCL of the repository, which the tests and the benchmark run too.
+    assert "./deploy/varnish:/etc/varnish:ro" in proxy["volumes"]
+    command = proxy["command"]
+    assert command[:2] == ["varnishd", "-F"]
+    assert varnishd_options(command, "-f") == ["/etc/varnish/default.vcl"]
+    assert varnishd_options(command, "-p") == VARNISHD_PARAMETERS
+    backend = (ROOT / "deploy" / "varnish" / "backend.vcl").read_text()
+    assert '.host = "web";' in backend and '.port = "8000";' in backend
+    # Readers on the published port; purges on a port only the compose network reaches.
+    public, purge = varnishd_options(command, "-a")
+    assert public == "${VARNISH_LISTENER:-lb}=:8000,HTTP"
+    assert purge == "purge=:6091,HTTP"
+    assert proxy["ports"] == ["${WEB_PORT:-8000}:8000"] and proxy["expose"] == ["6091"]
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    for name in ("lb", "purge"):
+        assert f'local.socket == "{name}"' in vcl
+
+
+def test_the_proxy_lets_go_of_idle_connections_to_gunicorn_before_gunicorn_does():
+    keepalive = int(re.search(r"^keepalive = (\d+)", GUNICORN_CONF, re.MULTILINE)[1])
+    [idle] = [p for p in VARNISHD_PARAMETERS if p.startswith("backend_idle_timeout=")]
+    assert float(idle.split("=")[1]) < keepalive
+
+
+def test_the_health_checks_ask_for_a_host_the_app_allows():
+    # The proxy's probe asks for localhost (deploy/varnish/default.vcl): the app must
+    # allow it, or Varnish would think it down and send it nothing.
+    vcl = (ROOT / "deploy" / "varnish" / "default.vcl").read_text()
+    assert '"Host: localhost"' in vcl
+    web = SERVICES["web"]
+    assert web["environment"]["ALLOWED_HOSTS"].split(",")[-1] == "localhost"
+    assert "//localhost:8000/healthz" in " ".join(web["healthcheck"]["test"])
+    assert "Host: localhost" in " ".join(SERVICES["proxy"]["healthcheck"]["test"])
 
 
 def test_web_service_runs_the_entrypoint_script_against_the_compose_services():

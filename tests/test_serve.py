@@ -1,178 +1,37 @@
-"""The production path, run as an operator would: bin/serve, gunicorn, DEBUG off.
-
-On the PostgreSQL run of the suite the server uses a fresh PostgreSQL database
-(reached through a small TCP relay, so that a test can cut the database off)
-and Redis; on the SQLite run, a fresh SQLite file.
-"""
+"""The production path, run as an operator would: bin/serve, gunicorn, DEBUG off
+(tests/serving.py starts it; tests/test_proxy.py puts Varnish in front)."""
 
 import contextlib
-import gzip
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from concurrent import futures
 from pathlib import Path
 
 import pytest
 
-from tests.names import postgres_database, run_name
-
-ROOT = Path(__file__).resolve().parent.parent
-TEST_DATABASE_URL = os.environ.get("DATABASE_URL", "")
-ON_POSTGRES = TEST_DATABASE_URL.startswith(("postgres://", "postgresql://"))
-HTTPS = {"X-Forwarded-Proto": "https"}
-HTTPS_RAW = ["X-Forwarded-Proto: https"]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def get(url, headers=None):
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with OPENER.open(request, timeout=10) as response:
-            return response.status, response.headers, response.read().decode(errors="replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read().decode(errors="replace")
-
-
-class Relay:
-    """A TCP relay to the database that can be cut, as a network failure would."""
-
-    def __init__(self, host, port):
-        self.target = (host, port)
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.sockets = [self.listener]
-        threading.Thread(target=self.accept, daemon=True).start()
-
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.listener.accept()
-                upstream = socket.create_connection(self.target)
-            except OSError:
-                return
-            self.sockets += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self.pump, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def pump(source, sink):
-        try:
-            while data := source.recv(65536):
-                sink.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (source, sink):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-
-    def cut(self):
-        for s in self.sockets:
-            with contextlib.suppress(OSError):
-                s.shutdown(socket.SHUT_RDWR)
-            s.close()
-
-
-def redis_is_up():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-@contextlib.contextmanager
-def serve(env, cwd):
-    """bin/serve with ``env``, until it answers its health check: (address, pid, log)."""
-    process = subprocess.Popen(
-        [str(ROOT / "bin" / "serve")],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines = []
-    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
-    base = f"http://127.0.0.1:{env['PORT']}"
-    try:
-        for _ in range(300):
-            try:
-                if get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                time.sleep(0.5)
-                pytest.fail("bin/serve stopped:\n" + "".join(lines))
-            time.sleep(0.2)
-        yield base, process.pid, lines
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+from tests.serving import (
+    HTTPS,
+    HTTPS_RAW,
+    ON_POSTGRES,
+    ROOT,
+    free_port,
+    get,
+    production_server,
+    raw_get,
+    serve,
+)
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("serve")
-    port = free_port()
-    env = {
-        **os.environ,
-        "PYTHON": sys.executable,
-        "PORT": str(port),
-        "DEBUG": "0",
-        "SECRET_KEY": "a-production-like-secret-key-for-the-smoke-test-0123456789",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "TRUST_X_FORWARDED_PROTO": "1",
-        "DEMO": "1",
-        "STATIC_ROOT": str(tmp / "static"),
-        "MEDIA_ROOT": str(tmp / "media"),
-        "WEB_CONCURRENCY": "2",
-        "CONN_MAX_AGE": "60",
-    }
-    for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"):
-        env.pop(name, None)
-    relay = None
-    stack = contextlib.ExitStack()
-    if ON_POSTGRES:
-        config = stack.enter_context(postgres_database("newsroom_smoke", TEST_DATABASE_URL))
-        relay = Relay(config["HOST"] or "127.0.0.1", int(config["PORT"] or 5432))
-        user = config["USER"] or "postgres"
-        env["DATABASE_URL"] = f"postgres://{user}@127.0.0.1:{relay.port}/{config['NAME']}"
-        if redis_is_up():
-            env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
-            env["CACHE_KEY_PREFIX"] = run_name("newsroom_smoke")
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp / 'db.sqlite3'}"
-    try:
-        with serve(env, tmp) as (base, pid, lines):
-            yield {"base": base, "relay": relay, "log": lines, "env": env, "pid": pid}
-    finally:
-        if relay:
-            relay.cut()
-        stack.close()
+    with production_server(tmp_path_factory.mktemp("serve")) as running:
+        yield running
 
 
 def test_healthz_answers_over_plain_http(server):
@@ -266,18 +125,6 @@ def test_requests_are_logged_one_line_each_with_their_id(server):
     assert int(fields["duration_ms"]) >= 0
 
 
-def raw_get(base, target, headers=()):
-    """A request written by hand (urllib refuses control characters in a URL); its status."""
-    host, port = base.removeprefix("http://").split(":")
-    head = [f"GET {target} HTTP/1.1", f"Host: {host}", "Connection: close", *headers]
-    with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(("\r\n".join(head) + "\r\n\r\n").encode())
-        response = b""
-        while chunk := connection.recv(65536):
-            response += chunk
-    return int(response.split(b" ", 2)[1])
-
-
 # Paths that once wrote lines of their own into the access log, and what was asked for.
 FORGED_PATHS = {
     "/nosuch%0alevel=critical%20logger=forged1/": "/nosuch\nlevel=critical logger=forged1/",
@@ -351,133 +198,6 @@ def test_slow_clients_dribbling_headers_do_not_keep_other_readers_waiting(server
         dribbler.join(timeout=10)
         for connection in slow:
             connection.close()
-
-
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-@contextlib.contextmanager
-def nginx(server, prefix, trust_forwarded_proto):
-    """The project's nginx in front of the server, as compose renders its template."""
-    if not os.path.exists(NGINX):
-        if os.environ.get("REQUIRE_NGINX") == "1":
-            pytest.fail("nginx is required here: apt-get install -y nginx-light")
-        pytest.skip("nginx is not installed (apt-get install -y nginx-light)")
-    port = free_port()
-    template = (ROOT / "deploy" / "nginx" / "newsroom.conf.template").read_text()
-    site = (
-        template.replace("${NGINX_UPSTREAM}", server["base"].removeprefix("http://"))
-        .replace("${NGINX_PORT}", f"127.0.0.1:{port}")
-        .replace("${NGINX_CACHE_DIR}", str(prefix / "cache"))
-        .replace("${NGINX_TRUST_FORWARDED_PROTO}", trust_forwarded_proto)
-    )
-    (prefix / "site.conf").write_text(site)
-    # Started as root, nginx's workers would drop to "nobody", who cannot use this folder.
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    (prefix / "nginx.conf").write_text(
-        f"{user}pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nevents {{}}\n"
-        f"http {{\n access_log off;\n client_body_temp_path {prefix}/body;\n"
-        f" proxy_temp_path {prefix}/proxy;\n include {prefix}/site.conf;\n}}\n"
-    )
-    process = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            get(f"{base}/healthz")
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stdout.read())
-            time.sleep(0.05)
-    try:
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def proxy(server, tmp_path_factory):
-    """nginx as compose runs it: behind a TLS load balancer that sets X-Forwarded-Proto."""
-    with nginx(server, tmp_path_factory.mktemp("nginx"), trust_forwarded_proto="1") as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def edge_proxy(server, tmp_path_factory):
-    """nginx facing readers itself, with nothing in front of it."""
-    with nginx(server, tmp_path_factory.mktemp("edge"), trust_forwarded_proto="0") as base:
-        yield base
-
-
-def test_proxy_keeps_public_pages_and_passes_signed_in_readers_through(proxy):
-    first = get(f"{proxy}/sections/world/", HTTPS)
-    second = get(f"{proxy}/sections/world/", HTTPS)
-    assert first[0] == second[0] == 200
-    assert first[1]["X-Proxy-Cache"] == "MISS"
-    assert second[1]["X-Proxy-Cache"] == "HIT"
-    assert second[2] == first[2]
-
-    signed_in = get(f"{proxy}/sections/world/", {**HTTPS, "Cookie": "sessionid=abc"})
-    assert signed_in[0] == 200
-    assert signed_in[1]["X-Proxy-Cache"] == "BYPASS"
-    assert "X-Page-Cache" not in signed_in[1]
-
-    status, headers, body = get(f"{proxy}/healthz")
-    assert status == 200 and "X-Proxy-Cache" not in headers
-
-
-def test_proxy_keeps_one_compressed_copy_for_readers_who_accept_gzip(proxy):
-    raw = urllib.request.build_opener(NoRedirect)  # urllib never asks for gzip itself
-
-    def fetch(encoding):
-        headers = {**HTTPS, "Accept-Encoding": encoding} if encoding else HTTPS
-        with raw.open(urllib.request.Request(f"{proxy}/feed/", headers=headers)) as response:
-            return response.headers, response.read()
-
-    plain_headers, plain = fetch(None)
-    first_headers, first = fetch("gzip, deflate, br")
-    second_headers, second = fetch("br;q=1.0, gzip;q=0.8")
-
-    assert "Content-Encoding" not in plain_headers
-    assert plain.startswith(b"<?xml")
-    assert first_headers["Content-Encoding"] == second_headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(first) == plain
-    # Browsers word Accept-Encoding differently; they share the one compressed copy.
-    assert first_headers["X-Proxy-Cache"] == "MISS" and second_headers["X-Proxy-Cache"] == "HIT"
-    assert second == first
-    assert "Accept-Encoding" in second_headers["Vary"]
-    assert fetch(None)[0]["X-Proxy-Cache"] == "HIT"
-
-
-def test_proxy_facing_readers_ignores_a_claim_of_https_over_plain_http(edge_proxy):
-    # Believed, it would skip the redirect to HTTPS, and the secure cookies with it.
-    status, headers, _ = get(f"{edge_proxy}/sections/world/", HTTPS)
-    assert status == 301
-    assert headers["Location"].startswith("https://")
-
-
-def test_proxy_keeps_the_port_readers_asked_for_in_the_apps_redirects(edge_proxy):
-    port = edge_proxy.rsplit(":", 1)[1]
-    status, headers, _ = get(f"{edge_proxy}/sections/world/")
-    assert status == 301
-    assert headers["Location"] == f"https://127.0.0.1:{port}/sections/world/"
-
-
-def test_proxy_keeps_the_port_in_the_apps_links_and_a_copy_per_host_it_was_asked_for(proxy):
-    port = proxy.rsplit(":", 1)[1]
-    # Another port of an allowed host: its page links there, and is kept apart.
-    _, _, elsewhere = get(f"{proxy}/feed/", {**HTTPS, "Host": "127.0.0.1:1"})
-    assert "<link>https://127.0.0.1:1/</link>" in elsewhere
-    for _ in range(2):
-        _, headers, feed = get(f"{proxy}/feed/", HTTPS)
-        assert f"<link>https://127.0.0.1:{port}/</link>" in feed
-    assert headers["X-Proxy-Cache"] == "HIT"
 
 
 def connections_to(master, port) -> int:
