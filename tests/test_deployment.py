@@ -88,6 +88,25 @@ def test_a_worker_from_the_same_image_does_the_jobs_from_a_queue_that_keeps_them
     assert any(volume.endswith(":/data") for volume in queue["volumes"])
 
 
+def test_one_scheduler_sweeps_purges_and_every_app_process_purges_the_proxy():
+    beat = SERVICES["beat"]
+    assert beat["image"] == SERVICES["web"]["image"]
+    assert beat["command"][:4] == ["celery", "-A", "newsroom", "beat"]
+    assert beat["environment"]["CELERY_BROKER_URL"] == SERVICES["worker"]["environment"][
+        "CELERY_BROKER_URL"
+    ]
+    assert "deploy" not in beat or beat["deploy"].get("replicas", 1) == 1
+    # Its schedule file lives where the unprivileged user may write.
+    schedule = beat["command"][beat["command"].index("--schedule") + 1]
+    assert any(schedule.startswith(path) for path in beat["tmpfs"])
+    purge = varnishd_options(SERVICES["proxy"]["command"], "-a")
+    assert "purge=:6091,HTTP" in purge and "6091" in SERVICES["proxy"]["expose"]
+    assert not any("6091" in port for port in SERVICES["proxy"]["ports"])
+    # The web service sends long-lived pages only when it can purge them.
+    for name in ("web", "worker"):
+        assert SERVICES[name]["environment"]["PURGE_VARNISH_URLS"] == "http://proxy:6091"
+
+
 def varnishd_options(command: list[str], flag: str) -> list[str]:
     return [command[i + 1] for i, word in enumerate(command[:-1]) if word == flag]
 
