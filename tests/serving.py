@@ -145,7 +145,7 @@ def serve(env, cwd):
 
 
 @contextlib.contextmanager
-def production_server(tmp, name="newsroom_smoke"):
+def production_server(tmp, name="newsroom_smoke", extra_env=None):
     """The site as deployed, with the demo story, on a database of its own:
     {"base", "relay" (PostgreSQL only), "log", "env", "pid"}."""
     port = free_port()
@@ -165,6 +165,7 @@ def production_server(tmp, name="newsroom_smoke"):
     }
     for variable in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "REDIS_URL"):
         env.pop(variable, None)
+    env.update(extra_env or {})
     relay = None
     stack = contextlib.ExitStack()
     if ON_POSTGRES:
@@ -200,7 +201,7 @@ VARNISHD_PARAMETERS = [
 
 
 @contextlib.contextmanager
-def varnish(backend, work: Path, mode="lb"):
+def varnish(backend, work: Path, mode="lb", purge_port=None):
     """varnishd with the repository's VCL in front of ``backend`` (http://host:port),
     as compose runs it: (public address, purge address).
 
@@ -218,7 +219,7 @@ def varnish(backend, work: Path, mode="lb"):
     definition = re.sub(r'\.host = "[^"]*"', f'.host = "{host}"', definition)
     definition = re.sub(r'\.port = "[^"]*"', f'.port = "{port}"', definition)
     (work / "backend.vcl").write_text(definition)
-    public, purge = free_port(), free_port()
+    public, purge = free_port(), purge_port or free_port()
     command = [
         VARNISHD,
         "-F",

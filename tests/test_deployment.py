@@ -92,9 +92,10 @@ def test_one_scheduler_sweeps_purges_and_every_app_process_purges_the_proxy():
     beat = SERVICES["beat"]
     assert beat["image"] == SERVICES["web"]["image"]
     assert beat["command"][:4] == ["celery", "-A", "newsroom", "beat"]
-    assert beat["environment"]["CELERY_BROKER_URL"] == SERVICES["worker"]["environment"][
-        "CELERY_BROKER_URL"
-    ]
+    assert (
+        beat["environment"]["CELERY_BROKER_URL"]
+        == SERVICES["worker"]["environment"]["CELERY_BROKER_URL"]
+    )
     assert "deploy" not in beat or beat["deploy"].get("replicas", 1) == 1
     # Its schedule file lives where the unprivileged user may write.
     schedule = beat["command"][beat["command"].index("--schedule") + 1]
