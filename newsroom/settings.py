@@ -246,6 +246,9 @@ FRAGMENT_CACHE = env_bool("FRAGMENT_CACHE", default=True)
 # How long a shared cache (the proxy, a CDN) may keep a page: how late news may be.
 CACHE_SHARED_MAX_AGE = int(os.environ.get("CACHE_SHARED_MAX_AGE", "30"))
 
+# How often a reader's open page of a story covered live asks for new posts, in seconds.
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "15"))
+
 # Only for `make bench`: a page served with no database and no template, as a floor.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 
