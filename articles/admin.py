@@ -269,6 +269,8 @@ class LivePostInline(XmlTextAdminMixin, admin.StackedInline):
     autocomplete_fields = ["author"]
     fields = ["published_at", "author", "headline", "body", ("pinned", "key_event")]
     classes = ["live-posts"]
+    # A post's own page links to it on the site; here the link would sit in a row's title.
+    view_on_site = False
 
     def get_extra(self, request, obj=None, **kwargs):
         return 1 if obj is not None and can_post(request.user, obj) else 0
@@ -1697,6 +1699,8 @@ class LivePostAdminForm(LivePostForm):
             offered = covered if self.is_bound else stories_open_for_posts(self.user)
             story.queryset = offered.defer(*HEAVY_FIELDS)
             story.help_text = "A story covered live now, which you may edit."
+            # A story added or changed from here would not be covered live yet.
+            story.widget.can_add_related = story.widget.can_change_related = False
         if self.instance.pk and not self.instance.story.is_live():
             for field in self.fields.values():
                 field.disabled = True
