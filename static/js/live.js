@@ -64,11 +64,27 @@
     });
   }
 
+  // Tells the page's other scripts (embeds.js) of markup they have not seen.
+  function added(element) {
+    element.dispatchEvent(new CustomEvent("newsroom:content", { bubbles: true }));
+  }
+
+  function replace(mine, theirs) {
+    const copy = document.importNode(theirs, true);
+    mine.replaceWith(copy);
+    added(copy);
+  }
+
+  // The markup last taken for each part replaced whole: the page's own copy may
+  // have been changed since by its scripts (an embed shown).
+  const taken = new Map();
+
   function replaceById(fresh, id) {
     const mine = document.getElementById(id);
     const theirs = fresh.getElementById(id);
-    if (mine && theirs && mine.outerHTML !== theirs.outerHTML) {
-      mine.replaceWith(document.importNode(theirs, true));
+    if (mine && theirs && taken.get(id) !== theirs.outerHTML) {
+      taken.set(id, theirs.outerHTML);
+      replace(mine, theirs);
     }
   }
 
@@ -80,6 +96,7 @@
     // Newest first, above the posts already shown.
     waiting.slice().reverse().forEach(function (post) {
       stream.insertAdjacentElement("afterbegin", post);
+      added(post);
     });
     waiting = [];
     bar.hidden = true;
@@ -119,7 +136,7 @@
       if (mine && mine.closest("#live-stream")) {
         // Changed since: its text is replaced where it stands.
         if (mine.dataset.version !== post.dataset.version) {
-          mine.replaceWith(document.importNode(post, true));
+          replace(mine, post);
         }
       } else if (!mine && !known.has(post.id)) {
         arrived.push(document.importNode(post, true));
