@@ -362,6 +362,8 @@ def _change_coverage(*, story: Story, user, start: bool) -> Story:
             raise WorkflowError(f"You may not {action} “{current}”.")
         now = timezone.now()
         if start:
+            if current.status == Story.Status.WITHDRAWN:
+                raise WorkflowError(f"“{current}” is withdrawn: it cannot be covered live.")
             if current.live_until is not None:
                 raise WorkflowError(coverage_closed_message(current))
             if current.live_from is not None:

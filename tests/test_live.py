@@ -522,3 +522,5 @@ def test_starting_and_ending_coverage_needs_the_right_to_edit_the_story(reporter
         story_end_coverage(story=story, user=reporter)
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(story)]
     assert comments == ["Live coverage started"]
+    with pytest.raises(WorkflowError, match="withdrawn"):
+        story_start_coverage(story=StoryFactory(withdrawn=True), user=editor)
