@@ -24,7 +24,7 @@ from django.utils.html import escape, format_html
 
 from articles import body, views
 from articles.models import HEAVY_FIELDS, Byline, LivePost, Story
-from articles.story_page import live_images, summary
+from articles.story_page import body_images, summary
 from articles.text import xml_safe
 
 # Full text makes each entry large; 20 is more than WordPress (10) or Ghost (15) give.
@@ -250,6 +250,7 @@ class LiveStoryFeed(Feed):
 
     feed_type = StoryAtom
     request = None
+    # A day's coverage, about; posts are short.
     length = 50
 
     def __call__(self, request, *args, **kwargs):
@@ -286,7 +287,7 @@ class LiveStoryFeed(Feed):
 
     def items(self, story):
         posts = list(LivePost.objects.filter(story=story).select_related("author")[: self.length])
-        images = live_images(post.body for post in posts)
+        images = body_images(post.body for post in posts)
         absolute = self.request.build_absolute_uri
         for post in posts:
             post.story = story

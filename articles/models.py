@@ -17,6 +17,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.body import public_text
 from articles.sanitize import BODY_EDITOR_EXTENSIONS, sanitize_html
 
 PREVIEW_SALT = "articles.story.preview"
@@ -825,8 +826,6 @@ class LivePost(models.Model):
     def __str__(self):
         if self.headline:
             return self.headline
-        from articles.body import public_text
-
         text = public_text(self.body)
         return text if len(text) <= 60 else f"{text[:59].rstrip()}…"
 

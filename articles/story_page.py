@@ -108,8 +108,9 @@ def live_posts_of(stories: list[Story]) -> None:
         prefetch_related_objects(covered, Prefetch("live_posts", queryset=posts))
 
 
-def live_images(stories_and_posts_html) -> dict:
-    return body.load_images(set().union(*(body.image_ids(html) for html in stories_and_posts_html)))
+def body_images(bodies) -> dict:
+    """The library pictures shown in any of ``bodies`` (stories' or posts'), in one query."""
+    return body.load_images(set().union(*(body.image_ids(html) for html in bodies)))
 
 
 @dataclass
@@ -146,7 +147,7 @@ class StoryPage:
     @cached_property
     def images(self) -> dict:
         """The library pictures of the body and of the live posts, in one query."""
-        return live_images([self.story.body, *(post.body for post in self.posts)])
+        return body_images([self.story.body, *(post.body for post in self.posts)])
 
     @cached_property
     def body(self) -> SafeString:
@@ -223,7 +224,7 @@ def live_coverage(*, slug: str, day: datetime.date) -> LiveCoverage | None:
         return None
     live_posts_of([story])
     posts = list(story.live_posts.all())
-    return LiveCoverage(story=story, posts=posts, images=live_images(p.body for p in posts))
+    return LiveCoverage(story=story, posts=posts, images=body_images(p.body for p in posts))
 
 
 def related_stories(story: Story, limit: int = RELATED_SHOWN) -> list[Story]:
