@@ -67,10 +67,6 @@ class LiveCoverage:
         return [post for post in self.posts if post.key_event]
 
     @property
-    def last_post_at(self) -> datetime.datetime | None:
-        return max((post.published_at for post in self.posts), default=None)
-
-    @property
     def updated_at(self) -> datetime.datetime:
         """When readers' view of the story last changed: the story or one of its posts."""
         return max([self.story.updated_at, *(post.updated_at for post in self.posts)])
@@ -206,8 +202,11 @@ def story_page(
     return StoryPage(story=story, related=related_stories(story))
 
 
-# What the live coverage's own address reads of its story.
-LIVE_STORY_FIELDS = ["id", "headline", "slug", "status", "published_at", "updated_at"]
+# What the live coverage's own address reads of its story: its address, its times.
+LIVE_STORY_FIELDS = [
+    *["id", "headline", "slug", "status", "published_at", "updated_at"],
+    *["live_from", "live_until"],
+]
 
 
 def live_coverage(*, slug: str, day: datetime.date) -> LiveCoverage | None:
@@ -217,7 +216,7 @@ def live_coverage(*, slug: str, day: datetime.date) -> LiveCoverage | None:
     story = (
         Story.objects.published()
         .filter(slug=slug, published_at__date=day, live_from__isnull=False)
-        .only(*LIVE_STORY_FIELDS, "live_from", "live_until")
+        .only(*LIVE_STORY_FIELDS)
         .first()
     )
     if story is None:
