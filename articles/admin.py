@@ -51,6 +51,7 @@ from articles.models import (
     Citation,
     Correction,
     Image,
+    LivePost,
     Person,
     Section,
     Source,
@@ -67,10 +68,17 @@ from articles.workflow import (
     WorkflowError,
     can_change_shown,
     can_edit,
+    can_post,
     can_publish,
     conflict_message,
+    coverage_closed_message,
+    desk_time,
     last_change,
+    live_post_recorded,
+    stories_open_for_posts,
+    story_end_coverage,
     story_revoke_previews,
+    story_start_coverage,
     story_transition,
     transitions_for,
 )
@@ -203,6 +211,81 @@ class DeskDateTimeField(forms.SplitDateTimeField):
             **kwargs.get("error_messages", {}),
         }
         super().__init__(**kwargs)
+
+
+class LivePostForm(forms.ModelForm):
+    """A live post, on the story form's inline or on its own page. A new post goes
+    out when it is saved (its time is now unless one is given)."""
+
+    class Meta:
+        model = LivePost
+        fields = ["published_at", "author", "headline", "body", "pinned", "key_event"]
+        field_classes = {"published_at": DeskDateTimeField}
+        widgets = {"published_at": LabelledSplitDateTime}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        when = self.fields.get("published_at")
+        if when is not None:
+            when.required = False
+            if self.instance.pk is None:
+                # Not the time the form was opened: the time it is saved.
+                when.initial = None
+                when.show_hidden_initial = False
+
+    def clean_body(self):
+        return sanitized_body(self.cleaned_data["body"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if "published_at" in self.fields and not cleaned.get("published_at"):
+            # Left empty: a new post goes out now; a post keeps the time it had.
+            cleaned["published_at"] = (
+                self.instance.published_at if self.instance.pk else timezone.now()
+            )
+        return cleaned
+
+
+class LivePostFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        story = self.instance
+        touched = any(
+            form.has_changed() or (self.can_delete and self._should_delete_form(form))
+            for form in self.forms
+        )
+        # Checked on the story as this save locked it: coverage may have ended meanwhile.
+        if touched and not story.is_live():
+            raise ValidationError(coverage_closed_message(story), code="coverage_closed")
+
+
+class LivePostInline(XmlTextAdminMixin, admin.StackedInline):
+    """The story's live posts, newest first, on its form while it is covered live."""
+
+    model = LivePost
+    form = LivePostForm
+    formset = LivePostFormSet
+    extra = 1
+    autocomplete_fields = ["author"]
+    fields = ["published_at", "author", "headline", "body", ("pinned", "key_event")]
+    classes = ["live-posts"]
+    # A post's own page links to it on the site; here the link would sit in a row's title.
+    view_on_site = False
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is not None and can_post(request.user, obj) else 0
+
+    def has_add_permission(self, request, obj):
+        allowed = super().has_add_permission(request, obj)
+        return allowed and obj is not None and can_post(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or can_post(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_post(request.user, obj))
 
 
 class TagPicker(forms.SelectMultiple):
@@ -447,7 +530,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
     paginator = EstimatedCountPaginator
     autocomplete_fields = ["section", "people", "related", "original_publisher", "lead_image"]
     formfield_overrides = URL_FIELDS
-    inlines = [BylineInline, CitationInline, CorrectionInline]
+    inlines = [BylineInline, CitationInline, CorrectionInline, LivePostInline]
     actions = ["submit_for_review", "publish_now", "schedule", "unpublish", "withdraw"]
     fieldsets = [
         (
@@ -487,6 +570,13 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is None or not obj.has_live_coverage():
+            # Posts come with live coverage, started from the story's form.
+            inlines = [inline for inline in inlines if inline is not LivePostInline]
+        return inlines
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["state", "lead_image_preview"]
@@ -535,6 +625,12 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             person = Person.objects.filter(user=request.user).first()
             if person is not None:
                 kwargs["initial"] = [{"person": person.pk, "order": 0}]
+        # A new post is signed by whoever writes it, until they choose someone else
+        # (on a save too: a post nobody wrote is left unsaved, as unchanged).
+        if isinstance(inline, LivePostInline):
+            person = Person.objects.filter(user=request.user).first()
+            if person is not None:
+                kwargs["initial"] = [{"author": person.pk}]
         return kwargs
 
     def get_queryset(self, request):
@@ -606,6 +702,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         if before is not None:
             # A revert restores the words, not the story's place in the workflow.
             obj.status, obj.published_at = before.status, before.published_at
+            obj.live_from, obj.live_until = before.live_from, before.live_until
             obj.created_by_id = before.created_by_id
             obj.address_when_loaded = before.address()
         elif change:
@@ -628,6 +725,13 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 return
             super().save_model(request, obj, form, change)
         super().save_related(request, form, formsets, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is LivePost:
+            for post_form in formset.forms:
+                if post_form.instance.pk is None:
+                    post_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def log_change(self, request, obj, message):
         if getattr(request, "story_unchanged", False):
@@ -681,8 +785,74 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             story_state=story_state(getattr(request, "story_before_revert", None) or obj)
             if obj is not None
             else None,
+            live=self.live_context(request, obj),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def live_context(self, request, obj):
+        """The live desk above the story form: its coverage, and what this user may do."""
+        if obj is None or obj.pk is None or hasattr(request, "story_before_revert"):
+            return None
+        editable = can_edit(request.user, obj)
+        context = {"story": obj, "open": obj.is_live(), "started": obj.has_live_coverage()}
+        if editable and not obj.has_live_coverage():
+            context["start_url"] = self.live_url(obj, "start")
+        if editable and obj.is_live():
+            context["end_url"] = self.live_url(obj, "end")
+        if obj.has_live_coverage():
+            context["posts_url"] = (
+                reverse("admin:articles_livepost_changelist") + "?" + urlencode({"story": obj.pk})
+            )
+            if obj.live_from:
+                context["live_from"] = desk_time(obj.live_from)
+            if obj.live_until:
+                context["live_until"] = desk_time(obj.live_until)
+        if can_post(request.user, obj) and request.user.has_perm("articles.add_livepost"):
+            context["post_url"] = (
+                reverse("admin:articles_livepost_add") + "?" + urlencode({"story": obj.pk})
+            )
+        if not (editable or context["started"]):
+            return None
+        return context
+
+    def live_url(self, story, action):
+        return reverse("admin:articles_story_live", args=[story.pk, action])
+
+    def live_view(self, request, object_id, action):
+        """Confirm, then start or end a story's live coverage."""
+        story = self.get_object(request, unquote(object_id))
+        if story is None or action not in {"start", "end"}:
+            raise Http404("No such story or action.")
+        if not can_edit(request.user, story):
+            raise PermissionDenied
+        back = HttpResponseRedirect(reverse("admin:articles_story_change", args=[story.pk]))
+        start = action == "start"
+        if request.method == "POST":
+            service = story_start_coverage if start else story_end_coverage
+            try:
+                service(story=story, user=request.user)
+            except WorkflowError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                done = "is now covered live" if start else "is no longer covered live"
+                self.message_user(request, f"“{story}” {done}.")
+            return back
+        problem = None
+        if start and story.is_live():
+            problem = f"“{story}” is covered live already."
+        elif start and story.has_live_coverage() or not start and not story.is_live():
+            problem = coverage_closed_message(story)
+        if problem:
+            self.message_user(request, problem, messages.ERROR)
+            return back
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": story,
+            "start": start,
+            "title": ("Start live coverage" if start else "End live coverage") + ": are you sure?",
+        }
+        return TemplateResponse(request, "admin/articles/story/confirm_live.html", context)
 
     def response_add(self, request, obj, post_url_continue=None):
         autosave.forget(request.user, None)
@@ -740,6 +910,11 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
                 "<path:object_id>/autosave/",
                 self.admin_site.admin_view(self.autosave_view),
                 name="articles_story_autosave",
+            ),
+            path(
+                "<path:object_id>/live/<str:action>/",
+                self.admin_site.admin_view(self.live_view),
+                name="articles_story_live",
             ),
             path(
                 "<path:object_id>/revoke-previews/",
@@ -993,6 +1168,8 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         request.story_before_revert = story
         # Corrections are never taken back: the revert keeps every one made since.
         request.corrections_before_revert = list(story.corrections.all())
+        # Nor are live posts: readers have seen them, and the coverage may have ended.
+        request.live_posts_before_revert = list(story.live_posts.all())
         if request.method == "GET":
             extra_context = {**(extra_context or {}), **self.revert_context(story, version_id)}
         return super().revision_view(request, object_id, version_id, extra_context)
@@ -1004,7 +1181,8 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
         latest = versions.first()
         if chosen is None or latest is None:
             return {}
-        kept = {"Corrections", "Publication time"}  # a revert leaves them as they are
+        # A revert leaves them as they are.
+        kept = {"Corrections", "Publication time", "Live coverage", "Live posts"}
         changes = [c for c in compare_versions(latest, chosen) if c["label"] not in kept]
         return {"revert_changes": [change for change in changes if change["changed"]]}
 
@@ -1017,6 +1195,13 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             ).delete()
             for correction in kept:
                 correction.save()
+        posts = getattr(request, "live_posts_before_revert", None)
+        if posts is not None:
+            before = request.story_before_revert
+            Story.objects.filter(pk=before.pk).update(
+                live_from=before.live_from, live_until=before.live_until
+            )
+            restore_live_posts(before.pk, posts)
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -1066,6 +1251,25 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
             "unchanged": [change["label"] for change in changes if not change["changed"]],
         }
         return TemplateResponse(request, "admin/articles/story/compare.html", context)
+
+
+def restore_live_posts(story_id, posts: list[LivePost]) -> None:
+    """Put ``story_id``'s live posts back as ``posts`` (read before a revert): those
+    the revert removed, changed or brought back are written as they were, times included."""
+    fields = [f.attname for f in LivePost._meta.concrete_fields if not f.primary_key]
+    LivePost.objects.filter(story_id=story_id).exclude(pk__in=[p.pk for p in posts]).delete()
+    now = {
+        row["pk"]: row for row in LivePost.objects.filter(story_id=story_id).values("pk", *fields)
+    }
+    for post in posts:
+        values = {name: getattr(post, name) for name in fields}
+        current = now.get(post.pk)
+        if current is None:
+            LivePost.objects.bulk_create([post])
+        elif all(current[name] == value for name, value in values.items()):
+            continue
+        # update() writes every value as given, the post's own updated_at too.
+        LivePost.objects.filter(pk=post.pk).update(**values)
 
 
 class ShownByStoriesAdmin(admin.ModelAdmin):
@@ -1421,7 +1625,10 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
         if not obj.pk:
             return "—"
         stories = story_admin_links(obj.lead_of.order_by("-published_at"), empty="")
-        in_body = Story.objects.with_picture_in_body(obj.pk)
+        in_posts = LivePost.objects.with_picture_in_body(obj.pk).values("story_id")
+        in_body = Story.objects.filter(
+            Q(pk__in=Story.objects.with_picture_in_body(obj.pk).values("pk")) | Q(pk__in=in_posts)
+        )
         bodies = story_admin_links(
             in_body.defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")[:50], empty=""
         )
@@ -1445,6 +1652,177 @@ class ImageAdmin(XmlTextAdminMixin, ShownByStoriesAdmin):
             if links
         ]
         return format_html_join("", "<p>{}:</p>{}", parts)
+
+
+class LiveStoryFilter(admin.SimpleListFilter):
+    """Posts by story: the stories most recently covered live, and the chosen one."""
+
+    title = "story"
+    parameter_name = "story"
+    shown = 20
+
+    def lookups(self, request, model_admin):
+        covered = Story.objects.filter(live_from__isnull=False).order_by("-live_from", "-pk")
+        covered = covered.values_list("pk", "headline")[: self.shown]
+        found = [(str(pk), name) for pk, name in covered]
+        chosen = self.value()
+        if chosen and chosen.isdigit() and chosen not in dict(found):
+            found += [
+                (str(pk), name)
+                for pk, name in Story.objects.filter(pk=chosen).values_list("pk", "headline")
+            ]
+        return found
+
+    def queryset(self, request, queryset):
+        chosen = self.value()
+        if not chosen:
+            return queryset
+        return queryset.filter(story_id=chosen) if chosen.isdigit() else queryset.none()
+
+
+class LivePostAdminForm(LivePostForm):
+    """A post on its own page: no story form to save with it, so no conflict with
+    whoever edits the story meanwhile."""
+
+    user = None  # set by LivePostAdmin.get_form
+
+    class Meta(LivePostForm.Meta):
+        fields = ["story", *LivePostForm.Meta.fields]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        story = self.fields.get("story")
+        if story is not None:
+            # Offered: the stories this user may post on now. Taken: any covered live,
+            # so a story whose coverage ended meanwhile gets a message that says so.
+            covered = Story.objects.filter(live_from__isnull=False)
+            offered = covered if self.is_bound else stories_open_for_posts(self.user)
+            story.queryset = offered.defer(*HEAVY_FIELDS)
+            story.help_text = "A story covered live now, which you may edit."
+            # A story added or changed from here would not be covered live yet.
+            story.widget.can_add_related = story.widget.can_change_related = False
+        if self.instance.pk and not self.instance.story.is_live():
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        story = cleaned.get("story") if "story" in self.fields else self.instance.story
+        if story is None:
+            return cleaned
+        # The story's row is locked until the post is saved: its coverage cannot end between.
+        lock_for_change()
+        current = Story.objects.select_for_update(of=("self",)).defer(*HEAVY_FIELDS)
+        current = current.get(pk=story.pk)
+        if not current.is_live():
+            raise ValidationError(coverage_closed_message(current), code="coverage_closed")
+        if not can_post(self.user, current):
+            raise ValidationError(
+                f"Only those who may edit “{current}” may post on it.", code="not_allowed"
+            )
+        return cleaned
+
+
+@admin.register(LivePost)
+class LivePostAdmin(XmlTextAdminMixin, admin.ModelAdmin):
+    """Live posts, each on a page of its own: the quickest way to post while a story
+    is covered live. The story's form lists them too."""
+
+    form = LivePostAdminForm
+    change_form_template = "admin/articles/livepost/change_form.html"
+    list_display = ["published_at", "post", "story", "author", "pinned", "key_event"]
+    list_display_links = ["published_at", "post"]
+    list_filter = [LiveStoryFilter, "key_event", "pinned"]
+    search_fields = ["headline", "body"]
+    autocomplete_fields = ["author"]
+    fields = ["story", "published_at", "author", "headline", "body", ("pinned", "key_event")]
+    show_full_result_count = False
+
+    class Media:
+        css = {"all": ["articles/admin/story_form.css"]}
+
+    def get_queryset(self, request):
+        posts = super().get_queryset(request).select_related("story", "author")
+        return posts.defer("story__body", "story__search_vector")
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        # Once coverage has ended the post opens read-only (LivePostAdminForm).
+        return allowed and (obj is None or can_edit(request.user, obj.story))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or can_post(request.user, obj.story))
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["story"] if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        person = Person.objects.filter(user=request.user).first()
+        if person is not None:
+            initial.setdefault("author", person.pk)
+        return initial
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The editor's import map is an inline script: it carries the page's CSP nonce.
+        context["media"] = JsMedia.from_media(context["media"], nonce=request.csp_nonce)
+        if obj is not None and not obj.story.is_live():
+            context.update(
+                closed_notice=coverage_closed_message(obj.story),
+                show_save=False,
+                show_save_and_continue=False,
+                show_save_and_add_another=False,
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.story.is_published() else None
+
+    @admin.display(description="Post")
+    def post(self, obj):
+        return str(obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        done = "changed" if change else "added"
+        live_post_recorded(post=obj, user=request.user, message=f"Live post {done}: “{obj}”")
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        live_post_recorded(post=obj, user=request.user, message=f"Live post removed: “{obj}”")
+
+    def delete_queryset(self, request, queryset):
+        for post in queryset.select_related("story"):
+            if not can_post(request.user, post.story):
+                raise PermissionDenied
+        for post in queryset:
+            self.delete_model(request, post)
+
+    def story_posts_url(self, obj):
+        return (
+            reverse("admin:articles_livepost_changelist") + "?" + urlencode({"story": obj.story_id})
+        )
+
+    def response_post_save_add(self, request, obj):
+        return HttpResponseRedirect(self.story_posts_url(obj))
+
+    def response_post_save_change(self, request, obj):
+        return HttpResponseRedirect(self.story_posts_url(obj))
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_addanother" in request.POST:
+            self.message_user(request, f"Posted “{obj}”. Write the next one.", messages.SUCCESS)
+            add = reverse("admin:articles_livepost_add")
+            return HttpResponseRedirect(f"{add}?{urlencode({'story': obj.story_id})}")
+        return super().response_add(request, obj, post_url_continue)
 
 
 @admin.register(StoryRedirect)

@@ -1,6 +1,7 @@
 """Readable differences between two revisions of a story: every field, every
 relation (people, sources with their detail, bylines with roles and order,
-tags, section, pictures, corrections) and the body block by block, word by word."""
+tags, section, pictures, corrections, live posts) and the body block by block,
+word by word."""
 
 import difflib
 import re
@@ -12,12 +13,13 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from articles.body import IMAGE_ID
+from articles.body import IMAGE_ID, public_text
 from articles.models import (
     Byline,
     Citation,
     Correction,
     Image,
+    LivePost,
     Person,
     Section,
     Source,
@@ -221,7 +223,8 @@ class Snapshot:
         self.fields = version.field_dict
         saved_with = list(version.revision.version_set.all())
         self.related: dict[type, list[dict]] = {}
-        for model in (Byline, Citation, Correction, TaggedStory):
+        # What else a revision holds (a model no longer followed, say) is not compared.
+        for model in (Byline, Citation, Correction, TaggedStory, LivePost):
             content_type = ContentType.objects.get_for_model(model)
             self.related[model] = [
                 related.field_dict
@@ -252,6 +255,11 @@ def relation_lines(snapshot: Snapshot, names) -> dict[str, list[str]]:
         snapshot.related[Citation], key=lambda row: (row.get("order", 0), row["source_id"])
     )
     corrections = sorted(snapshot.related[Correction], key=lambda row: str(row.get("created_at")))
+    posts = sorted(
+        snapshot.related[LivePost],
+        key=lambda row: (str(row.get("published_at")), row.get("id") or 0),
+        reverse=True,
+    )
     return {
         "Bylines": [
             f"{position}. {names[Person][row['person_id']]}"
@@ -265,7 +273,18 @@ def relation_lines(snapshot: Snapshot, names) -> dict[str, list[str]]:
         ],
         "Tags": sorted(names[Tag][row["tag_id"]] for row in snapshot.related[TaggedStory]),
         "Corrections": [row.get("text", "") for row in corrections],
+        "Live posts": [post_line(row, names) for row in posts],
     }
+
+
+def post_line(row: dict, names) -> str:
+    """A live post in one line: "12:04, Jane Doe (key event): Headline. Its text."."""
+    flags = [flag for flag in ("pinned", "key_event") if row.get(flag)]
+    said = ", ".join(flag.replace("_", " ") for flag in flags)
+    author = names[Person].get(row.get("author_id"), "")
+    head = ", ".join(filter(None, [moment(row.get("published_at")), author]))
+    text = " ".join(filter(None, [row.get("headline", ""), public_text(row.get("body") or "")]))
+    return f"{head}{f' ({said})' if said else ''}: {text}"
 
 
 def moment(value) -> str:
@@ -280,7 +299,10 @@ def compare_versions(older, newer) -> list[dict]:
     before, after = Snapshot(older), Snapshot(newer)
     both = (before, after)
     wanted = {
-        Person: set().union(*(s.ids(Byline, "person_id") for s in both)),
+        Person: set().union(
+            *(s.ids(Byline, "person_id") for s in both),
+            *(s.ids(LivePost, "author_id") for s in both),
+        ),
         Source: set().union(*(s.ids(Citation, "source_id") for s in both)),
         Tag: set().union(*(s.ids(TaggedStory, "tag_id") for s in both)),
     }
@@ -323,4 +345,16 @@ def compare_versions(older, newer) -> list[dict]:
         lines(label, old_lines[label], new_lines[label])
     for name, label in LATER_TEXT_FIELDS:
         text(label, before.fields.get(name), after.fields.get(name))
+    if any(s.fields.get("live_from") or s.related[LivePost] for s in both):
+        text("Live coverage", coverage(before.fields), coverage(after.fields))
+    else:
+        # Never covered live: nothing to name.
+        changes = [change for change in changes if change["label"] != "Live posts"]
     return changes
+
+
+def coverage(fields: dict) -> str:
+    began, ended = fields.get("live_from"), fields.get("live_until")
+    if not began:
+        return "Not covered live"
+    return f"From {moment(began)}" + (f" until {moment(ended)}" if ended else " (open)")

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds of published stories: the latest, and one per listing.
+"""RSS 2.0 and Atom feeds of published stories: the latest, one per listing, and
+the posts of a story covered live.
 
 Entries carry every byline, the tags as categories, the standfirst as summary,
 the sanitised body (up to FEED_ITEM_MAX_BYTES), the lead image as an enclosure,
@@ -11,17 +12,20 @@ summary) gets the plain text made into HTML first, by ``escape()``.
 """
 
 import copy
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.http import Http404
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape, format_html
 
 from articles import body, views
-from articles.models import Byline, Story
+from articles.models import HEAVY_FIELDS, Byline, LivePost, Story
 from articles.purge import add_keys, story_keys
+from articles.story_page import body_images, summary
 from articles.text import xml_safe
 
 # Full text makes each entry large; 20 is more than WordPress (10) or Ghost (15) give.
@@ -148,7 +152,8 @@ class LatestStoriesFeed(Feed):
         return story.published_at
 
     def item_updateddate(self, story):
-        return story.updated_at
+        # A story covered live is updated by each of its posts.
+        return max(filter(None, [story.updated_at, story.last_post_at]))
 
     def item_categories(self, story):
         return [tag.name for tag in story.tags.all()]
@@ -218,6 +223,8 @@ def with_feed_data(stories):
         "story_id", "person_id", "order", "role", "person__name", "person__slug"
     )
     stories = stories.select_related("original_publisher", "lead_image").defer("search_vector")
+    latest_post = LivePost.objects.filter(story=OuterRef("pk")).order_by("-published_at")
+    stories = stories.annotate(last_post_at=Subquery(latest_post.values("published_at")[:1]))
     return stories.prefetch_related(Prefetch("bylines", queryset=bylines), "tags")[:FEED_LENGTH]
 
 
@@ -248,3 +255,80 @@ class PersonFeed(ListingFeed):
 
 class SourceFeed(ListingFeed):
     listing_view = views.SourceDetailView
+
+
+class LiveStoryFeed(Feed):
+    """The posts of a public story covered live, newest first, as Atom, at
+    /<yyyy>/<mm>/<dd>/<slug>/live/feed/: one entry per post, linked to its place
+    on the story's page."""
+
+    feed_type = StoryAtom
+    request = None
+    # A day's coverage, about; posts are short.
+    length = 50
+
+    def __call__(self, request, *args, **kwargs):
+        feed = copy.copy(self)
+        feed.request = request
+        feed.keys = []
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        add_keys(response, feed.keys)
+        return response
+
+    def get_object(self, request, year, month, day, slug):
+        try:
+            published_on = datetime.date(year, month, day)
+        except (ValueError, OverflowError) as error:
+            raise Http404("No such date.") from error
+        story = (
+            Story.objects.published()
+            .filter(slug=slug, published_at__date=published_on, live_from__isnull=False)
+            .defer(*HEAVY_FIELDS)
+            .first()
+        )
+        if story is None:
+            raise Http404("No live coverage here.")
+        self.keys.append(f"story-{story.pk}")
+        return story
+
+    def title(self, story):
+        return f"Live: {story.headline} · {settings.SITE_NAME}"
+
+    def subtitle(self, story):
+        return f"Every update of {settings.SITE_NAME}’s live coverage, newest first."
+
+    def link(self, story):
+        return story.get_absolute_url()
+
+    def author_name(self):
+        return settings.SITE_NAME
+
+    def items(self, story):
+        posts = list(LivePost.objects.filter(story=story).select_related("author")[: self.length])
+        images = body_images(post.body for post in posts)
+        absolute = self.request.build_absolute_uri
+        self.keys += [f"person-{post.author_id}" for post in posts]
+        for post in posts:
+            post.story = story
+            post.feed_body = body.render_body(post.body, images, for_feed=True, absolute=absolute)
+        return posts
+
+    def item_title(self, post):
+        return summary(post)
+
+    def item_description(self, post):
+        return None
+
+    def item_link(self, post):
+        return post.get_absolute_url()
+
+    def item_pubdate(self, post):
+        return post.published_at
+
+    def item_updateddate(self, post):
+        return post.updated_at
+
+    def item_extra_kwargs(self, post):
+        person = post.author
+        url = self.request.build_absolute_uri(person.get_absolute_url())
+        return {"authors": [(person.name, url)], "content": post.feed_body}

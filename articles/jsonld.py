@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.body import public_text
 from articles.models import Person, Source, Story
 
 # The publisher's logo: Google asks for a wide image at most 60 px high.
@@ -69,7 +70,8 @@ def publisher_data(request) -> dict:
 
 def story_article(request, page) -> dict:
     """NewsArticle for a public story (an ``articles.story_page.StoryPage``), with
-    bylines, people, sources and corrections."""
+    bylines, people, sources and corrections; LiveBlogPosting, with its posts as
+    updates, for a story covered live."""
     story = page.story
     url = request.build_absolute_uri(story.get_absolute_url())
     authors = [person_data(request, byline.person) for byline in page.bylines]
@@ -114,6 +116,33 @@ def story_article(request, page) -> dict:
         data["image"] = [request.build_absolute_uri(url) for url in [image, *crops]]
     if story.canonical_url:
         data["isBasedOn"] = story.canonical_url
+    if page.live is not None:
+        data.update(live_blog(request, page.live, url))
+    return data
+
+
+def live_blog(request, live, url: str) -> dict:
+    """What makes a story covered live a LiveBlogPosting: when its coverage began
+    (and ended), and each post as a BlogPosting, newest first."""
+    data = {
+        "@type": "LiveBlogPosting",
+        "dateModified": iso(live.updated_at),
+        "coverageStartTime": iso(live.story.live_from),
+        "liveBlogUpdate": [
+            {
+                "@type": "BlogPosting",
+                "headline": live.summary(post),
+                "url": f"{url}#post-{post.pk}",
+                "datePublished": iso(post.published_at),
+                "dateModified": iso(post.updated_at),
+                "articleBody": public_text(post.body),
+                "author": person_data(request, post.author),
+            }
+            for post in live.posts
+        ],
+    }
+    if live.story.live_until:
+        data["coverageEndTime"] = iso(live.story.live_until)
     return data
 
 

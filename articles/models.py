@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models, transaction
-from django.db.models import Prefetch, Q, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles.body import public_text
 from articles.sanitize import BODY_EDITOR_EXTENSIONS, sanitize_html
 
 PREVIEW_SALT = "articles.story.preview"
@@ -349,7 +350,19 @@ def address_clash(story_pk: int | None, slug: str, published_at) -> str | None:
     )
 
 
-class StoryQuerySet(models.QuerySet):
+class BodyQuerySet(models.QuerySet):
+    """Rows with a rich-text ``body``: stories and live posts."""
+
+    def with_picture_in_body(self, image):
+        """Rows whose body shows library picture ``image`` (its pk, or an expression
+        such as ``OuterRef("pk")``), by its reference in the body."""
+        if not hasattr(image, "resolve_expression"):
+            image = Value(image)
+        reference = Concat(Value('data-image-id="'), Cast(image, models.CharField()), Value('"'))
+        return self.filter(body__contains=reference)
+
+
+class StoryQuerySet(BodyQuerySet):
     def published(self, at=None):
         """Stories readers may see (``at`` a given moment): published, and not
         scheduled for later."""
@@ -361,14 +374,6 @@ class StoryQuerySet(models.QuerySet):
     def scheduled(self, after=None):
         """Published stories still to go out (after ``after``, by default now)."""
         return self.filter(status=Story.Status.PUBLISHED, published_at__gt=after or timezone.now())
-
-    def with_picture_in_body(self, image):
-        """Stories whose body shows library picture ``image`` (its pk, or an
-        expression such as ``OuterRef("pk")``), by its reference in the body."""
-        if not hasattr(image, "resolve_expression"):
-            image = Value(image)
-        reference = Concat(Value('data-image-id="'), Cast(image, models.CharField()), Value('"'))
-        return self.filter(body__contains=reference)
 
     def withdrawn(self):
         """Stories that were public and have been taken down (their URL answers 410)."""
@@ -514,6 +519,21 @@ class Story(models.Model):
     # Carried in preview links; a new one revokes them all. Random rather than a counter,
     # and kept out of revisions: a revert gets a fresh one and never revives old links.
     preview_key = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Set by "Start live coverage" and "End coverage" (articles.workflow), never by a form.
+    live_from = models.DateTimeField(
+        "live coverage from",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When live coverage began: readers see the story's posts, newest first.",
+    )
+    live_until = models.DateTimeField(
+        "live coverage until",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When live coverage ended: its posts stay as they are from then on.",
+    )
     # Filled in by PostgreSQL triggers (migration 0005_readers); stays empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -553,6 +573,12 @@ class Story(models.Model):
             ),
             # Addresses carry the date (in the site's time zone, as TruncDate takes it
             # when migrating): one slug per day among the stories that have an address.
+            models.CheckConstraint(
+                condition=Q(live_until__isnull=True)
+                | Q(live_from__isnull=False, live_until__gte=F("live_from")),
+                name="story_live_until_after_live_from",
+                violation_error_message="Live coverage cannot end before it began.",
+            ),
             models.UniqueConstraint(
                 "slug",
                 TruncDate("published_at"),
@@ -661,6 +687,23 @@ class Story(models.Model):
             and self.published_at > timezone.now()
         )
 
+    def has_live_coverage(self) -> bool:
+        """Whether the story is, or was, covered live: its page shows its posts."""
+        return self.live_from is not None
+
+    def is_live(self) -> bool:
+        """Coverage has begun and not ended: posts may be added, readers' pages update."""
+        return self.live_from is not None and self.live_until is None
+
+    def get_live_url(self) -> str | None:
+        """The address open pages poll for the story's latest posts."""
+        url = self.get_absolute_url()
+        return f"{url}live/" if url else None
+
+    def get_live_feed_url(self) -> str | None:
+        url = self.get_absolute_url()
+        return f"{url}live/feed/" if url else None
+
     def was_updated(self) -> bool:
         """Whether readers should see an "Updated" time: a change after publication."""
         return bool(
@@ -730,6 +773,77 @@ class Correction(models.Model):
         Story.objects.filter(pk=self.story_id, updated_at__lt=self.created_at).update(
             updated_at=self.created_at
         )
+
+
+class LivePost(models.Model):
+    """One update in a story's live coverage, shown on the story's page newest first."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="live_posts")
+    author = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="live_posts",
+        help_text="The byline readers see on the post.",
+    )
+    headline = models.CharField(
+        max_length=120, blank=True, help_text="Optional: a few words readers see above the post."
+    )
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_html)
+    pinned = models.BooleanField(
+        default=False, help_text="Shown above the newest posts until it is unpinned."
+    )
+    key_event = models.BooleanField(
+        "key event",
+        default=False,
+        help_text="Listed among the key events at the top of the coverage.",
+    )
+    published_at = models.DateTimeField(
+        "time",
+        default=timezone.now,
+        help_text="The time readers see on the post. Leave it empty to post now.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        get_latest_by = "published_at"
+        verbose_name = "live post"
+        indexes = [
+            # A story's posts newest first, and its latest post's time (the feeds').
+            models.Index(fields=["story", "-published_at"], name="livepost_story_newest_idx"),
+        ]
+
+    def __str__(self):
+        if self.headline:
+            return self.headline
+        text = public_text(self.body)
+        return text if len(text) <= 60 else f"{text[:59].rstrip()}…"
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str | None:
+        url = self.story.get_absolute_url()
+        return f"{url}#post-{self.pk}" if url else None
+
+    def clean(self):
+        # Open pages and caches show a post as soon as it is saved: a time ahead
+        # would be a post readers see before its time.
+        if self.published_at and self.published_at > timezone.now() + timedelta(minutes=1):
+            raise ValidationError(
+                {"published_at": "A post goes out when it is saved: its time cannot be ahead."}
+            )
 
 
 class Autosave(models.Model):
@@ -879,11 +993,11 @@ class PendingPurge(models.Model):
         return f"{self.key} at {self.due_at:%Y-%m-%d %H:%M:%S}"
 
 
-# A story's revision holds its bylines, citations, corrections and tags.
-for _model in (Byline, Citation, Correction, TaggedStory):
+# A story's revision holds its bylines, citations, corrections, tags and live posts.
+for _model in (Byline, Citation, Correction, TaggedStory, LivePost):
     reversion.register(_model)
 reversion.register(
     Story,
-    follow=["bylines", "citations", "corrections", "tagged_items"],
+    follow=["bylines", "citations", "corrections", "tagged_items", "live_posts"],
     exclude=["search_vector", "preview_key"],
 )

@@ -41,6 +41,7 @@ STORY_LINKS = {
     "articles_taggedstory": "content_object_id",
     "articles_story_related": "from_story_id",
     "articles_correction": "story_id",
+    "articles_livepost": "story_id",
 }
 ENTRY = "articles_listingentry"
 LIST_KEY = (

@@ -2,8 +2,9 @@
 
 The story with its section, picture and original publisher (one query), its
 bylines, sources, people, topics and corrections (one prefetch each), its
-related stories (one query) and the pictures in its body (one query), whatever
-their number.
+related stories (one query), its live posts with their authors when it is
+covered live (one query) and the pictures in its body and posts (one query),
+whatever their number.
 """
 
 import datetime
@@ -20,6 +21,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -27,7 +29,7 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from articles import body
-from articles.models import Byline, Citation, Person, Story, TaggedStory
+from articles.models import Byline, Citation, LivePost, Person, Story, TaggedStory
 
 # Stories published before and after a story among which its suggestions are
 # found: the work per story stays the same at any archive size.
@@ -36,6 +38,83 @@ RELATED_SHOWN = 4
 # For a story with fewer neighbours than that on one side.
 EARLIEST = datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)
 LATEST = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
+
+
+@dataclass
+class LiveCoverage:
+    """A story's live coverage as readers see it: its posts newest first, the pinned
+    ones apart, and the key events."""
+
+    story: Story
+    posts: list[LivePost]
+    images: dict
+
+    @property
+    def is_open(self) -> bool:
+        return self.story.is_live()
+
+    @property
+    def pinned(self) -> list[LivePost]:
+        return [post for post in self.posts if post.pinned]
+
+    @property
+    def stream(self) -> list[LivePost]:
+        """The posts not pinned, newest first."""
+        return [post for post in self.posts if not post.pinned]
+
+    @property
+    def key_events(self) -> list[LivePost]:
+        return [post for post in self.posts if post.key_event]
+
+    @property
+    def updated_at(self) -> datetime.datetime:
+        """When readers' view of the story last changed: the story or one of its posts."""
+        return max([self.story.updated_at, *(post.updated_at for post in self.posts)])
+
+    @cached_property
+    def bodies(self) -> dict[int, SafeString]:
+        """Each post's body as readers get it, by post id (as ``StoryPage.body``)."""
+        return {post.pk: mark_safe(body.render_body(post.body, self.images)) for post in self.posts}
+
+    def body(self, post: LivePost) -> SafeString:
+        return self.bodies[post.pk]
+
+    def summary(self, post: LivePost) -> str:
+        return summary(post)
+
+    @property
+    def has_embeds(self) -> bool:
+        return any(body.has_embeds(post.body) for post in self.posts)
+
+    def keys(self) -> list[str]:
+        """The surrogate keys of what the coverage shows (``articles.purge``): its
+        story (whose key a post purges), the posts' authors and pictures."""
+        keys = [f"story-{self.story.pk}"]
+        keys += [f"person-{post.author_id}" for post in self.posts if post.author_id]
+        keys += [f"image-{pk}" for pk in sorted(self.images)]
+        return keys
+
+
+def summary(post: LivePost, words: int = 20) -> str:
+    """What a post is about in a line: its headline, or the start of its text."""
+    if post.headline:
+        return post.headline
+    text = body.public_text(post.body).split()
+    return " ".join(text[:words]) + ("…" if len(text) > words else "")
+
+
+def live_posts_of(stories: list[Story]) -> None:
+    """Fetch the live posts of those of ``stories`` that are covered live, with their
+    authors, in one query."""
+    covered = [story for story in stories if story.has_live_coverage()]
+    if covered:
+        posts = LivePost.objects.select_related("author")
+        prefetch_related_objects(covered, Prefetch("live_posts", queryset=posts))
+
+
+def body_images(bodies) -> dict:
+    """The library pictures shown in any of ``bodies`` (stories' or posts'), in one query."""
+    return body.load_images(set().union(*(body.image_ids(html) for html in bodies)))
 
 
 @dataclass
@@ -64,13 +143,33 @@ class StoryPage:
         return self.story.corrections.all()
 
     @cached_property
+    def posts(self) -> list[LivePost]:
+        if not self.story.has_live_coverage():
+            return []
+        return list(self.story.live_posts.all())
+
+    @cached_property
+    def images(self) -> dict:
+        """The library pictures of the body and of the live posts, in one query."""
+        return body_images([self.story.body, *(post.body for post in self.posts)])
+
+    @cached_property
     def body(self) -> SafeString:
         """The body as readers get it: no editors' notes, the library's pictures drawn
         (one query for all of them), embeds readers load only if they ask."""
-        html = self.story.body
-        images = body.load_images(body.image_ids(html))
         # Sanitised on save, and render_body escapes what it adds.
-        return mark_safe(body.render_body(html, images))
+        return mark_safe(body.render_body(self.story.body, self.images))
+
+    @cached_property
+    def live(self) -> LiveCoverage | None:
+        """The story's live coverage, if it has been covered live."""
+        if not self.story.has_live_coverage():
+            return None
+        return LiveCoverage(story=self.story, posts=self.posts, images=self.images)
+
+    @property
+    def updated_at(self) -> datetime.datetime:
+        return self.live.updated_at if self.live else self.story.updated_at
 
     def keys(self) -> list[str]:
         """The surrogate keys of what the page shows (``articles.purge``), from what
@@ -92,11 +191,13 @@ class StoryPage:
                 keys.append(f"person-{citation.source.person_id}")
         keys += [f"tag-{item.tag_id}" for item in self.story.tagged_items.all()]
         keys += [f"story-{other.pk}" for other in self.related]
+        if self.live:
+            keys += self.live.keys()
         return keys
 
     @property
     def has_embeds(self) -> bool:
-        return body.has_embeds(self.story.body)
+        return body.has_embeds(self.story.body) or bool(self.live and self.live.has_embeds)
 
 
 def page_stories():
@@ -129,7 +230,32 @@ def story_page(
     story = stories.first()
     if story is None:
         return None
+    live_posts_of([story])
     return StoryPage(story=story, related=related_stories(story))
+
+
+# What the live coverage's own address reads of its story: its address, its times.
+LIVE_STORY_FIELDS = [
+    *["id", "headline", "slug", "status", "published_at", "updated_at"],
+    *["live_from", "live_until"],
+]
+
+
+def live_coverage(*, slug: str, day: datetime.date) -> LiveCoverage | None:
+    """The live coverage of the public story published on ``day`` at ``slug``, for the
+    address open pages poll: the story's few fields, its posts with their authors
+    (one query) and their pictures (one query). None if it is not covered live."""
+    story = (
+        Story.objects.published()
+        .filter(slug=slug, published_at__date=day, live_from__isnull=False)
+        .only(*LIVE_STORY_FIELDS)
+        .first()
+    )
+    if story is None:
+        return None
+    live_posts_of([story])
+    posts = list(story.live_posts.all())
+    return LiveCoverage(story=story, posts=posts, images=body_images(p.body for p in posts))
 
 
 def related_stories(story: Story, limit: int = RELATED_SHOWN) -> list[Story]:

@@ -44,6 +44,12 @@ app_name = "articles"
 urlpatterns = [
     path("", views.StoryListView.as_view(), name="index"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/", views.story_detail, name="story"),
+    path("<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/live/", views.story_live, name="story-live"),
+    path(
+        "<yyyy:year>/<dd:month>/<dd:day>/<slug:slug>/live/feed/",
+        feeds.LiveStoryFeed(),
+        name="story-live-feed",
+    ),
     path("<yyyy:year>/", views.StoryYearArchiveView.as_view(), name="year"),
     path("<yyyy:year>/<dd:month>/", views.StoryMonthArchiveView.as_view(), name="month"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.StoryDayArchiveView.as_view(), name="day"),

@@ -39,7 +39,7 @@ from articles.pagination import NextPage, NextPagePaginator
 from articles.purge import add_keys, object_keys, story_keys
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
 from articles.sitemaps import NewsSitemap
-from articles.story_page import story_page
+from articles.story_page import live_coverage, story_page
 from articles.workflow import shown_publicly
 
 
@@ -282,9 +282,35 @@ def moved_to(story):
     return response
 
 
+def story_live(request, year, month, day, slug):
+    """The live coverage of a story covered live, at /<yyyy>/<mm>/<dd>/<slug>/live/:
+    what its page shows of it (``articles/story_live.html``, context ``live``), for
+    open pages to poll. The same address for every reader, so that caches share it;
+    404 for a story not public or never covered live."""
+    try:
+        published_on = datetime.date(year, month, day)
+    except (ValueError, OverflowError) as error:
+        raise Http404("No such date.") from error
+    live = fragment(
+        request, f"live:{request.path}", lambda: live_coverage(slug=slug, day=published_on)
+    )
+    if live is None:
+        raise Http404("No live coverage here.")
+    response = render(request, "articles/story_live.html", {"story": live.story, "live": live})
+    # A part of the story's page, not a page for search engines.
+    response["X-Robots-Tag"] = "noindex"
+    add_keys(response, live.keys())
+    return response
+
+
 def render_story(request, page, **context):
     """``articles/story_detail.html`` with ``story`` and its ``page`` (a ``StoryPage``)."""
-    context.update(story=page.story, page=page, bylines=page.bylines)
+    context.update(
+        story=page.story,
+        page=page,
+        bylines=page.bylines,
+        live_poll_seconds=settings.LIVE_POLL_SECONDS,
+    )
     return render(request, "articles/story_detail.html", context)
 
 

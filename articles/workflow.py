@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from taggit.models import Tag
 
 from articles.cache import lock_for_change
-from articles.models import Image, Person, Source, Story, address_clash
+from articles.models import Image, LivePost, Person, Source, Story, address_clash
 from articles.tasks import run_in_background, send_transition_notice
 
 PUBLISH_PERMISSION = "articles.publish_story"
@@ -88,6 +88,33 @@ def can_edit(user, story: Story) -> bool:
     return story.status in {Story.Status.DRAFT, Story.Status.REVIEW} and is_own_story(user, story)
 
 
+def can_post(user, story: Story) -> bool:
+    """Whether ``user`` may add, change or remove ``story``'s live posts now: those
+    who may edit the story, while its coverage is open. Once it has ended, nobody may."""
+    return story.is_live() and can_edit(user, story)
+
+
+def coverage_closed_message(story: Story) -> str:
+    """Why a story's posts cannot be added or changed now."""
+    if story.live_from is None:
+        return f"“{story}” is not covered live: start live coverage first."
+    return (
+        f"Live coverage of “{story}” ended at {desk_time(story.live_until)}: "
+        "its posts can no longer be added, changed or removed."
+    )
+
+
+def stories_open_for_posts(user):
+    """The stories ``user`` may post on now (``can_post``), newest first."""
+    stories = Story.objects.filter(live_from__isnull=False, live_until__isnull=True)
+    if not can_publish(user):
+        stories = stories.filter(
+            Q(created_by=user) | Q(bylines__person__user=user),
+            status__in=[Story.Status.DRAFT, Story.Status.REVIEW],
+        ).distinct()
+    return stories.order_by("-live_from", "-pk")
+
+
 # How a story shows each kind of thing: the lookups from a story to it.
 SHOWN_THROUGH = {
     Person: [
@@ -95,6 +122,7 @@ SHOWN_THROUGH = {
         "people",
         "citations__source__person",
         "original_publisher__person",
+        "live_posts__author",
     ],
     Source: ["citations__source", "original_publisher"],
     Tag: ["tags"],
@@ -116,7 +144,13 @@ def shown_publicly(model: type[models.Model], stories=None) -> Q:
         shown_people = Person.objects.filter(shown_publicly(Person, stories), photo=here)
         # Read by a scan of the bodies: checked for one picture at a time, for reporters.
         in_body = stories.with_picture_in_body(here)
-        return Q(Exists(stories.filter(lead_image=here)) | Exists(in_body) | Exists(shown_people))
+        in_posts = LivePost.objects.with_picture_in_body(here).filter(story__in=stories)
+        return Q(
+            Exists(stories.filter(lead_image=here))
+            | Exists(in_body)
+            | Exists(in_posts)
+            | Exists(shown_people)
+        )
     if model not in SHOWN_THROUGH:
         raise ValueError(f"{model.__name__} is not shown by stories.")
     return reduce(
@@ -306,3 +340,57 @@ def story_revoke_previews(*, story: Story, user) -> None:
             reversion.set_user(user)
             reversion.set_comment(message)
         log_change(user, story, message)
+
+
+def story_start_coverage(*, story: Story, user) -> Story:
+    """Cover ``story`` live from now: its page shows its posts and updates by itself."""
+    return _change_coverage(story=story, user=user, start=True)
+
+
+def story_end_coverage(*, story: Story, user) -> Story:
+    """End ``story``'s live coverage for good: its posts stay as they are, open pages
+    stop updating."""
+    return _change_coverage(story=story, user=user, start=False)
+
+
+def _change_coverage(*, story: Story, user, start: bool) -> Story:
+    with transaction.atomic():
+        lock_for_change()
+        current = Story.objects.select_for_update(of=("self",)).get(pk=story.pk)
+        if not can_edit(user, current):
+            action = "start live coverage of" if start else "end live coverage of"
+            raise WorkflowError(f"You may not {action} “{current}”.")
+        now = timezone.now()
+        if start:
+            if current.status == Story.Status.WITHDRAWN:
+                raise WorkflowError(f"“{current}” is withdrawn: it cannot be covered live.")
+            if current.live_until is not None:
+                raise WorkflowError(coverage_closed_message(current))
+            if current.live_from is not None:
+                raise WorkflowError(f"“{current}” is covered live already.")
+            current.live_from = now
+            message = "Live coverage started"
+        else:
+            if not current.is_live():
+                raise WorkflowError(coverage_closed_message(current))
+            current.live_until = max(now, current.live_from)
+            message = "Live coverage ended"
+        current.updated_by = user
+        # Saved as any change of the story is: a form opened before it is out of date.
+        with reversion.create_revision():
+            current.save()
+            reversion.set_user(user)
+            reversion.set_comment(message)
+        log_change(user, current, message)
+    return current
+
+
+def live_post_recorded(*, post: LivePost, user, message: str) -> None:
+    """A revision of the post's story holding its posts as they are now, and a line
+    in the story's admin history: a post is part of the story's record."""
+    story = post.story
+    with reversion.create_revision():
+        reversion.add_to_revision(story)
+        reversion.set_user(user)
+        reversion.set_comment(message)
+    log_change(user, story, message)

@@ -308,6 +308,9 @@ PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", "5"))
 # CloudFront purges paths, not keys: the function giving the paths of keys.
 PURGE_PATHS = "articles.purge_paths.paths_for_keys"
 
+# How often a reader's open page of a story covered live asks for new posts, in seconds.
+LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "15"))
+
 # Only for `make bench`: a page served with no database and no template, as a floor.
 BENCH_FLOOR_FILE = os.environ.get("BENCH_FLOOR_FILE", "")
 

@@ -20,6 +20,8 @@ def ensure_roles():
     """
     if Group.objects.filter(name__in=["Reporter", "Editor"]).count() != 2:
         importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
+        live_posts = importlib.import_module("articles.migrations.0024_live_posts")
+        live_posts.grant_permissions(apps, None)
 
 
 def staff_member(username, group, name):

@@ -3,7 +3,7 @@ import datetime
 import factory
 from django.utils import timezone
 
-from articles.models import Byline, Citation, Correction, Person, Section, Source, Story
+from articles.models import Byline, Citation, Correction, LivePost, Person, Section, Source, Story
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -80,6 +80,21 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     story = factory.SubFactory(StoryFactory)
     text = "An earlier version of this story misspelt a name."
+
+
+class LivePostFactory(factory.django.DjangoModelFactory):
+    """A post on a story covered live, posted a minute ago unless told otherwise."""
+
+    class Meta:
+        model = LivePost
+
+    story = factory.SubFactory(
+        StoryFactory,
+        live_from=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2)),
+    )
+    author = factory.SubFactory(PersonFactory)
+    body = factory.Sequence(lambda n: f"<p>Update number {n} from the scene.</p>")
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=1))
 
 
 def story_with_everything(n_people=1, n_sources=1, n_tags=1, n_authors=1, **kwargs):

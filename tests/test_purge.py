@@ -14,6 +14,7 @@ from newsroom import frontcache
 from tests.factories import (
     BylineFactory,
     CitationFactory,
+    LivePostFactory,
     PersonFactory,
     SectionFactory,
     StoryFactory,
@@ -367,3 +368,21 @@ def test_an_editors_save_purges_as_it_commits_and_a_failing_backend_never_blocks
         story = edit(editor_client, story, headline="Corrected again")
     assert story.headline == "Corrected again"
     assert PendingPurge.objects.filter(key=f"story-{story.pk}", attempts=1).exists()
+
+
+# --- Live coverage ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_live_post_purges_its_story_and_the_address_open_pages_poll(client):
+    post = LivePostFactory()
+    story = post.story
+    for path in (story.get_absolute_url(), f"{story.get_absolute_url()}live/"):
+        keys = keys_of(client.get(path))
+        assert {f"story-{story.pk}", f"person-{post.author_id}"} <= set(keys), path
+    assert f"story-{story.pk}" in keys_of(client.get(f"{story.get_absolute_url()}live/feed/"))
+
+    fresh_start()
+    LivePostFactory(story=story, author=post.author)
+    assert f"story-{story.pk}" in pending(due_by=timezone.now())
+    assert "front" not in pending()

@@ -17,15 +17,24 @@
     frame.focus();
   }
 
-  document.querySelectorAll("figure.embed[data-embed-frame]").forEach(function (figure) {
-    const consent = figure.querySelector(".embed-consent");
-    const button = figure.querySelector(".embed-show");
-    if (!consent || !button || !figure.dataset.embedFrame) {
-      return;
-    }
-    consent.hidden = false;
-    button.addEventListener("click", function () {
-      show(figure);
+  function offer(root) {
+    root.querySelectorAll("figure.embed[data-embed-frame]").forEach(function (figure) {
+      const consent = figure.querySelector(".embed-consent");
+      const button = figure.querySelector(".embed-show");
+      // Offered already, or not offered at all.
+      if (!consent || !consent.hidden || !button || !figure.dataset.embedFrame) {
+        return;
+      }
+      consent.hidden = false;
+      button.addEventListener("click", function () {
+        show(figure);
+      });
     });
+  }
+
+  offer(document);
+  // Posts a live story's page adds as they arrive (static/js/live.js).
+  document.addEventListener("newsroom:content", function (event) {
+    offer(event.target);
   });
 })();

@@ -19,6 +19,7 @@ from tests.factories import (
     BylineFactory,
     CitationFactory,
     CorrectionFactory,
+    LivePostFactory,
     PersonFactory,
     SourceFactory,
     StoryFactory,
@@ -70,6 +71,24 @@ def desk(transactional_db):
         published_at=timezone.now() + datetime.timedelta(hours=3),
     )
     withdrawn = StoryFactory(headline="A report taken down", withdrawn=True)
+
+    live = StoryFactory(headline="Election night", live_from=timezone.now())
+    BylineFactory(story=live, person=editor.person)
+    revised(live, editor, dek="Results as they come in.")
+    for number, flags in enumerate([{}, {"key_event": True}, {"pinned": True}]):
+        LivePostFactory(story=live, author=editor.person, headline=f"Update {number}", **flags)
+    revised(live, editor, dek="Results as they come in, seat by seat.")
+    ended = StoryFactory(headline="Storm passes", live_from=timezone.now())
+    ended_post = LivePostFactory(story=ended, author=reporter.person)
+    ended.live_until = timezone.now()
+    ended.save()
+    own_live = StoryFactory(
+        headline="Council meeting", draft=True, created_by=reporter, live_from=timezone.now()
+    )
+    BylineFactory(story=own_live, person=reporter.person)
+    revised(own_live, reporter, dek="The first draft.")
+    LivePostFactory(story=own_live, author=reporter.person)
+    revised(own_live, reporter, dek="The second draft.")
     return {
         "editor": editor,
         "reporter": reporter,
@@ -80,6 +99,10 @@ def desk(transactional_db):
         "draft": draft,
         "in_review": in_review,
         "withdrawn": withdrawn,
+        "live": live,
+        "ended": ended,
+        "ended_post": ended_post,
+        "own_live": own_live,
     }
 
 
@@ -114,6 +137,9 @@ def common_pages(desk):
         f"/admin/articles/image/{desk['picture'].pk}/change/",
         "/admin/taggit/tag/",
         "/admin/password_change/",
+        "/admin/articles/livepost/",
+        f"/admin/articles/livepost/?story={desk['live'].pk}",
+        f"/admin/articles/livepost/{desk['ended_post'].pk}/change/",
     ]
 
 
@@ -133,6 +159,12 @@ def editor_pages(desk):
         "/admin/articles/section/",
         "/admin/articles/section/add/",
         "/admin/articles/storyredirect/",
+        *story_pages(desk["live"]),
+        f"/admin/articles/story/{desk['ended'].pk}/change/",
+        f"/admin/articles/story/{published.pk}/live/start/",
+        f"/admin/articles/story/{desk['live'].pk}/live/end/",
+        f"/admin/articles/livepost/add/?story={desk['live'].pk}",
+        f"/admin/articles/livepost/{desk['live'].live_posts.first().pk}/change/",
     ]
 
 
@@ -143,6 +175,13 @@ def reporter_pages(desk):
         # Read only for a reporter: published, and someone else's.
         f"/admin/articles/story/{desk['published'].pk}/change/",
         f"/admin/articles/story/{desk['in_review'].pk}/change/",
+        # Their own draft covered live: its posts are theirs to write.
+        *story_pages(desk["own_live"]),
+        f"/admin/articles/story/{desk['own_live'].pk}/live/end/",
+        f"/admin/articles/livepost/add/?story={desk['own_live'].pk}",
+        f"/admin/articles/livepost/{desk['own_live'].live_posts.first().pk}/change/",
+        # Read only for a reporter: a colleague's story covered live.
+        f"/admin/articles/story/{desk['live'].pk}/change/",
     ]
 
 

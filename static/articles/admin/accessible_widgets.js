@@ -38,7 +38,8 @@
   }
 
   function labelWidgets() {
-    document.querySelectorAll("[contenteditable=\"true\"][role=\"textbox\"]").forEach(function (editor) {
+    // Read-only ones too (a post whose coverage has ended): still a named text box.
+    document.querySelectorAll("[contenteditable][role=\"textbox\"]").forEach(function (editor) {
       const row = editor.closest(".form-row");
       const area = row && row.querySelector("textarea");
       setName(editor, area ? nameOf(area) : "");
