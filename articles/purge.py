@@ -112,6 +112,9 @@ def purged_whole():
 
 BATCH = 5000
 MAX_BACKOFF_SECONDS = 300
+# About a day of tries (the last ones five minutes apart): by then the pages the
+# keys name have expired from shared caches by themselves.
+MAX_ATTEMPTS = 290
 
 
 def purge_due(now: datetime.datetime | None = None) -> int:
@@ -144,6 +147,12 @@ def purge_due(now: datetime.datetime | None = None) -> int:
             except frontcache.PurgeFailed as error:
                 attempts = max(attempts for _, _, attempts, _ in rows) + 1
                 delay = min(2**attempts, MAX_BACKOFF_SECONDS)
+                if attempts >= MAX_ATTEMPTS:
+                    PendingPurge.objects.filter(pk__in=ids).delete()
+                    logger.error(
+                        "Gave up purging %d keys after a day of tries: %s", len(keys), error
+                    )
+                    return sent
                 PendingPurge.objects.filter(pk__in=ids).update(
                     attempts=attempts, due_at=now + datetime.timedelta(seconds=delay)
                 )

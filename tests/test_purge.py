@@ -344,6 +344,18 @@ def test_a_failing_backend_keeps_the_keys_for_later_with_backoff_and_logs_it(cap
 
 
 @pytest.mark.django_db
+def test_purges_failing_for_a_day_are_given_up_with_an_error(caplog):
+    now = timezone.now()
+    PendingPurge.objects.create(key="front", due_at=now, attempts=purge.MAX_ATTEMPTS - 2)
+    with override_settings(PURGE_BACKENDS=FAILING):
+        purge.purge_due(now=now)
+        assert PendingPurge.objects.get().attempts == purge.MAX_ATTEMPTS - 1
+        purge.purge_due(now=now + datetime.timedelta(minutes=5))
+    assert not PendingPurge.objects.exists()
+    assert "Gave up purging 1 keys" in caplog.text
+
+
+@pytest.mark.django_db
 def test_without_a_purge_backend_the_outbox_is_emptied_all_the_same():
     PendingPurge.objects.create(key="front", due_at=timezone.now())
     purge.purge_due()
