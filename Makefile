@@ -51,7 +51,8 @@ ci:
 	.ci/run
 
 # The site under load at 1,000 and 100,000 stories (PostgreSQL, Redis, wrk, nginx):
-# bench/results/latest.md. BENCH_ARGS="--sizes 1000 --duration 2" for a quick look.
+# bench/results/latest.md. BENCH_ARGS="--sizes 1000 --duration 2" for a quick look;
+# BENCH_ARGS=--breaking for breaking news through the purged proxy (docs/benchmark.md).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

@@ -5,6 +5,10 @@
                                  published story they save
     probe.py publish OUT.json    publish a new story now (as an editor would, through save())
     probe.py remove STORY_ID     delete that story again
+    probe.py breaking OUT.json DRAFTS SCHEDULED
+                                 breaking news: the hot story and its section, an editor
+                                 who signs in with a password, and drafts for them to
+                                 publish and to schedule
 
 Results go to OUT.json: the app's own log lines go to standard output.
 """
@@ -86,17 +90,21 @@ def story_to_save() -> dict:
     }
 
 
-def pick_urls() -> tuple[dict, list[str], dict]:
-    """The pages to measure: the busiest section, tag and person make the honest case."""
-    published = Story.objects.published()
-    notes, facts = [], {"published_stories": published.count()}
-    story = published.order_by("-published_at")[5:6].get()
-    section = (
+def busiest_section(published) -> Section:
+    return (
         Section.objects.filter(stories__in=published)
         .annotate(n=Count("stories"))
         .order_by("-n")
         .first()
     )
+
+
+def pick_urls() -> tuple[dict, list[str], dict]:
+    """The pages to measure: the busiest section, tag and person make the honest case."""
+    published = Story.objects.published()
+    notes, facts = [], {"published_stories": published.count()}
+    story = published.order_by("-published_at")[5:6].get()
+    section = busiest_section(published)
     tag = (
         Tag.objects.filter(articles_taggedstory_items__content_object__in=published)
         .annotate(n=Count("articles_taggedstory_items"))
@@ -215,6 +223,40 @@ def publish(out: Path) -> None:
     out.write_text(json.dumps({"id": story.pk, "headline": story.headline, "token": token}))
 
 
+def breaking(out: Path, drafts: int, scheduled: int) -> None:
+    """The breaking-news scenario's cast: the busiest section, its newest story (the
+    hot one, on the front page), an editor, and drafts in that section, each with a
+    headline of its own to look for on the pages."""
+    published = Story.objects.published()
+    section = busiest_section(published)
+    hot = published.filter(section=section).order_by("-published_at").first()
+    token = uuid.uuid4().hex[:8]
+
+    def draft(name: str) -> dict:
+        story = Story.objects.create(
+            headline=f"Flash {name} {token}: ministers meet overnight",
+            slug=f"flash-{name}-{token}",
+            dek="Filed as the news broke.",
+            body="<p>More follows.</p>",
+            section=section,
+        )
+        return {"id": story.pk, "headline": story.headline}
+
+    result = {
+        "editor": editor_with_password(),
+        "section": section.get_absolute_url(),
+        "story": {
+            "id": hot.pk,
+            "path": hot.get_absolute_url(),
+            "headline": hot.headline,
+            "admin_url": reverse("admin:articles_story_change", args=[hot.pk]),
+        },
+        "drafts": [draft(f"d{n}") for n in range(drafts)],
+        "scheduled": [draft(f"s{n}") for n in range(scheduled)],
+    }
+    out.write_text(json.dumps(result, indent=2))
+
+
 def remove(story_id: str) -> None:
     Story.objects.filter(pk=int(story_id)).delete()
 
@@ -227,5 +269,7 @@ if __name__ == "__main__":
         publish(Path(argument))
     elif task == "remove":
         remove(argument)
+    elif task == "breaking":
+        breaking(Path(argument), int(sys.argv[3]), int(sys.argv[4]))
     else:
-        sys.exit(f"Unknown task {task!r}: setup, publish or remove.")
+        sys.exit(f"Unknown task {task!r}: setup, publish, remove or breaking.")

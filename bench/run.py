@@ -19,6 +19,12 @@ queries per page, worker memory, how long a story published during the run
 takes to reach readers, and how long an editor waits for the admin to save a
 published story. Results: bench/results/latest.json and latest.md (--name).
 
+With --breaking it measures breaking news instead: readers crowding the hot
+story, the front page and its section through Varnish while an editor publishes,
+corrects, withdraws and schedules in the admin, and the app purges Varnish by key
+from a real Celery worker and `celery beat`. Results: bench/results/breaking.json
+and breaking.md.
+
 Every name it makes is its own: the working database (dropped at the end),
 the Redis keys (a prefix of the run's, deleted at the end), the ports. Only
 the generated archives are kept, as snapshots named by their size and by the
@@ -30,9 +36,11 @@ The machine is shared and noisy: compare figures of one run only.
 import argparse
 import contextlib
 import datetime
+import gzip
 import hashlib
 import http.cookies
 import json
+import math
 import os
 import platform
 import re
@@ -49,6 +57,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import zoneinfo
 from pathlib import Path
 
 import psycopg
@@ -512,6 +521,64 @@ class Varnish:
     def __exit__(self, *exc):
         stop(self.process, signal.SIGTERM)
 
+    def counters(self, *names: str) -> dict[str, int]:
+        """varnishd's counters (varnishstat), e.g. MAIN.cache_hit, by name without MAIN."""
+        command = ["varnishstat", "-n", str(self.work / "varnishd"), "-1"]
+        for name in names:
+            command += ["-f", f"MAIN.{name}"]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        values = {line.split()[0]: int(line.split()[1]) for line in output.splitlines() if line}
+        return {name: values.get(f"MAIN.{name}", 0) for name in names}
+
+
+class Jobs:
+    """A Celery worker and the scheduler (`celery beat`), as docker-compose.yml runs
+    them, on the queue named in ``env`` (CELERY_QUEUE, which prefixes its Redis keys)."""
+
+    def __init__(self, env: dict, work: Path, name: str):
+        self.env, self.work, self.name = env, work, name
+        self.worker_log = work / f"celery-{name}-worker.log"
+        self.beat_log = work / f"celery-{name}-beat.log"
+
+    def start(self, command: list[str], log_file: Path) -> subprocess.Popen:
+        with open(log_file, "ab") as output:
+            return subprocess.Popen(
+                [PYTHON, "-m", "celery", "-A", "newsroom", *command, "--loglevel", "INFO"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+
+    def __enter__(self):
+        queue = self.env["CELERY_QUEUE"]
+        self.processes = [
+            self.start(
+                # Other runs' workers share this Redis: no gossip with them.
+                [
+                    *("worker", "--concurrency", "2", "-Q", queue),
+                    *("--hostname", f"{queue}@%h", "--without-mingle", "--without-gossip"),
+                ],
+                self.worker_log,
+            )
+        ]
+        try:
+            deadline = time.monotonic() + 60
+            while " ready." not in self.worker_log.read_text(errors="replace"):
+                if time.monotonic() > deadline or self.processes[0].poll() is not None:
+                    raise RuntimeError(f"the Celery worker did not start: see {self.worker_log}")
+                time.sleep(0.2)
+            schedule = self.work / f"celery-{self.name}-beat-schedule"
+            self.processes.append(self.start(["beat", "--schedule", str(schedule)], self.beat_log))
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for process in reversed(self.processes):
+            stop(process, signal.SIGTERM)
+
 
 # Load -------------------------------------------------------------------------------------
 
@@ -520,7 +587,13 @@ class PageError(Exception):
     pass
 
 
-def wrk(url: str, duration: float, headers: dict | None = None, connections=CONNECTIONS) -> dict:
+def wrk_command(
+    url: str,
+    duration: float,
+    headers: dict | None = None,
+    connections: int = CONNECTIONS,
+    script: str = "report.lua",
+) -> list[str]:
     command = [
         "wrk",
         f"-t{min(THREADS, connections)}",
@@ -530,14 +603,23 @@ def wrk(url: str, duration: float, headers: dict | None = None, connections=CONN
         "--timeout",
         "30s",
         "-s",
-        str(HERE / "report.lua"),
+        str(HERE / script),
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    return [*command, url]
+
+
+def wrk(url: str, duration: float, headers: dict | None = None, connections=CONNECTIONS) -> dict:
+    command = wrk_command(url, duration, headers, connections)
+    return wrk_figures(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def wrk_figures(output: str) -> dict:
+    """The figures report.lua wrote, and the answers by status class if spike.lua counted them."""
     raw = json.loads(output.split("BENCH_RESULT", 1)[1].strip().splitlines()[0])
     seconds = raw["duration_us"] / 1e6
-    return {
+    figures = {
         "rps": round(raw["requests"] / seconds, 1),
         "p50_ms": round(raw["p50_us"] / 1000, 2),
         "p90_ms": round(raw["p90_us"] / 1000, 2),
@@ -551,6 +633,9 @@ def wrk(url: str, duration: float, headers: dict | None = None, connections=CONN
         "socket_errors": raw["connect_errors"] + raw["read_errors"] + raw["write_errors"],
         "timeouts": raw["timeouts"],
     }
+    if "BENCH_STATUS" in output:
+        figures["status"] = json.loads(output.split("BENCH_STATUS", 1)[1].strip().splitlines()[0])
+    return figures
 
 
 def measure(base: str, path: str, duration: float, headers=None, warm: float = 1.0) -> dict:
@@ -636,11 +721,15 @@ def measure_all(
     return results
 
 
-def probe(env: dict, task: str, argument: str, work: Path) -> dict | None:
+def probe(env: dict, task: str, argument: str, work: Path, *more: str) -> dict | None:
     out = work / f"probe-{task}.json"
     with open(work / "probe.log", "ab") as probe_log:
         subprocess.run(
-            [PYTHON, str(HERE / "probe.py"), task, str(argument if task == "remove" else out)],
+            [
+                *(PYTHON, str(HERE / "probe.py"), task),
+                str(argument if task == "remove" else out),
+                *more,
+            ],
             cwd=ROOT,
             env=env,
             check=True,
@@ -898,6 +987,353 @@ def run_size(size: int, args, env: dict, work: Path) -> dict:
         result["admin_save_in_request"] = timed_saves(app, setup, args.saves, "jobs in request")
     result.update(layers=layers, memory=memory, worker_boots=boots)
     result["memory_max_mb"] = max(max(sizes) for sizes in memory.values() if sizes)
+    return result
+
+
+# Breaking news ----------------------------------------------------------------------------
+
+# What the desk does during the spike, in this order, again and again: mostly a new
+# story in the section and a correction to the hot story, and once in ten changes
+# the hot story withdrawn, then published again.
+DESK_CHANGES = [
+    "publish",
+    "correct",
+    "publish",
+    "correct",
+    "withdraw",
+    "republish",
+    "publish",
+    "correct",
+    "publish",
+    "correct",
+]
+# How often a change is looked for, through the app and through the proxy.
+POLL_SECONDS = 0.02
+# Longer than this and a change counts as never seen.
+GIVE_UP_SECONDS = 30
+# A scheduled story's time: this many seconds after the editor schedules it.
+SCHEDULE_LEAD_SECONDS = 5
+VARNISH_COUNTERS = ("client_req", "cache_hit", "cache_miss", "backend_req", "busy_sleep")
+
+
+def split(total: int, parts: int) -> list[int]:
+    """``total`` connections shared by ``parts`` pages as evenly as they go."""
+    return [total // parts + (n < total % parts) for n in range(parts)]
+
+
+# The core the readers' wrk runs on: the last one.
+LOAD_CPU = (os.cpu_count() or 1) - 1
+# wrk's own limit on a run of readers, which are stopped before it.
+READERS_MAX_SECONDS = 3600
+
+
+@contextlib.contextmanager
+def readers(base: str, paths: dict, connections: int, seconds: float):
+    """Readers on each of ``paths`` (one wrk a page, ``connections`` between them),
+    asking for gzip as browsers do, for ``seconds`` or longer until the block is done;
+    the dict given is filled with each page's figures once they have stopped (wrk
+    reports on SIGINT)."""
+    started = {}
+    for (name, path), share in zip(paths.items(), split(connections, len(paths)), strict=True):
+        command = wrk_command(
+            base + path, READERS_MAX_SECONDS, GZIP, connections=share, script="spike.lua"
+        )
+        # On one core at most, at the lowest priority: on a machine of few cores the
+        # load generator would otherwise take the CPU that Varnish, the app, its
+        # worker, Redis and PostgreSQL need, where real readers' machines take none.
+        command = ["taskset", "--cpu-list", str(LOAD_CPU), "nice", "-n", "19", *command]
+        started[name] = (share, subprocess.Popen(command, stdout=subprocess.PIPE, text=True))
+    until = time.monotonic() + seconds
+    figures = {}
+    try:
+        yield figures
+    finally:
+        time.sleep(max(0.0, until - time.monotonic()))
+        for _, process in started.values():
+            process.send_signal(signal.SIGINT)
+        for name, (share, process) in started.items():
+            output = process.communicate()[0]
+            if process.returncode:
+                raise RuntimeError(f"wrk on {paths[name]} failed ({process.returncode})")
+            figures[name] = {"path": paths[name], "connections": share, **wrk_figures(output)}
+
+
+def answers(figures: dict) -> dict:
+    """The readers' answers by status class, all pages together."""
+    total = dict.fromkeys(("2xx", "3xx", "4xx", "5xx", "socket_errors", "timeouts"), 0)
+    for page in figures.values():
+        for key in ("2xx", "3xx", "4xx", "5xx"):
+            total[key] += page["status"][key]
+        total["socket_errors"] += page["socket_errors"]
+        total["timeouts"] += page["timeouts"]
+    return total
+
+
+def watch(path: str, shows, since: float) -> dict:
+    """Seconds from ``since`` (time.monotonic()) until ``shows(status, body)`` holds
+    for ``path`` through the app and through the proxy, each asked every POLL_SECONDS;
+    None if it never did within GIVE_UP_SECONDS."""
+    seen = {}
+
+    def poll(name: str, base: str) -> None:
+        while (asked := time.monotonic()) - since < GIVE_UP_SECONDS:
+            try:
+                # The copy readers get, the gzipped one.
+                status, headers, body = get(base + path, GZIP, timeout=10)
+                if headers.get("Content-Encoding") == "gzip":
+                    body = gzip.decompress(body)
+            except OSError:
+                status, body = None, b""
+            if status and shows(status, body):
+                seen[name] = round(time.monotonic() - since, 3)
+                return
+            time.sleep(max(0.0, POLL_SECONDS - (time.monotonic() - asked)))
+
+    pollers = [
+        threading.Thread(target=poll, args=("app_s", f"http://127.0.0.1:{APP_PORT}")),
+        threading.Thread(target=poll, args=("proxy_s", f"http://127.0.0.1:{PROXY_PORT}")),
+    ]
+    for poller in pollers:
+        poller.start()
+    for poller in pollers:
+        poller.join()
+    return {"app_s": seen.get("app_s"), "proxy_s": seen.get("proxy_s")}
+
+
+class Desk:
+    """The editor making the changes, in the admin over HTTP, signed in through its
+    form: each change is the form's POST, its jobs queued when it commits."""
+
+    def __init__(self, cast: dict):
+        self.cast, self.story = cast, cast["story"]
+        self.drafts = iter(cast["drafts"])
+        self.browser = Editor(f"http://127.0.0.1:{APP_PORT}")
+        editor = cast["editor"]
+        self.browser.sign_in(editor["login_url"], editor["username"], editor["password"])
+
+    def post(self, path: str, form: dict) -> float:
+        """Seconds the POST took: it answers once the change has committed."""
+        started = time.perf_counter()
+        status, _, page = self.browser.request(path, form)
+        if status != 302:
+            raise PageError(f"saving {path} answered {status}: {errors_in(page)}")
+        return time.perf_counter() - started
+
+    def transition(self, story_id: int, name: str, **fields: str) -> float:
+        path = f"/admin/articles/story/{story_id}/transition/{name}/"
+        return self.post(path, {**self.browser.form(path, "transition-form"), **fields})
+
+    def warm_up(self) -> None:
+        """A worker's first admin pages and saves take seconds (templates compiled,
+        forms built): open every form the desk will use, and save the hot story
+        unchanged, a few times a worker, before the readers come."""
+        story, draft = self.story, self.cast["drafts"][0]
+        for _ in range(2 * WORKERS):
+            self.post(story["admin_url"], self.browser.form(story["admin_url"], "story_form"))
+            for story_id, name in ((draft["id"], "publish"), (story["id"], "withdraw")):
+                path = f"/admin/articles/story/{story_id}/transition/{name}/"
+                self.browser.form(path, "transition-form")
+            path = f"/admin/articles/story/{draft['id']}/transition/schedule/"
+            self.browser.form(path, "transition-form")
+
+    def change(self, kind: str) -> tuple[float, str, object]:
+        """Make one change: (seconds its save took, the page that shows it, and a
+        test of that page's (status, body) that it does)."""
+        story, token = self.story, secrets.token_hex(4)
+        if kind == "publish":
+            draft = next(self.drafts)
+            headline = draft["headline"].encode()
+            seconds = self.transition(draft["id"], "publish")
+            return seconds, self.cast["section"], lambda s, body: s == 200 and headline in body
+        if kind == "correct":
+            form = self.browser.form(story["admin_url"], "story_form")
+            count = int(form["corrections-TOTAL_FORMS"])
+            form["corrections-TOTAL_FORMS"] = str(count + 1)
+            form[f"corrections-{count}-text"] = (
+                f"An earlier version gave the wrong time of the meeting (note {token})."
+            )
+            seconds = self.post(story["admin_url"], form)
+            return seconds, story["path"], lambda s, body: f"note {token}".encode() in body
+        if kind == "withdraw":
+            seconds = self.transition(story["id"], "withdraw", reason="Withdrawn for checks.")
+            return seconds, story["path"], lambda s, body: s == 410
+        seconds = self.transition(story["id"], "publish")
+        return seconds, story["path"], lambda s, body: s == 200
+
+    def schedule(self, draft: dict, zone: zoneinfo.ZoneInfo) -> dict:
+        """Schedule ``draft`` a few seconds ahead (to the second, as the form takes it);
+        seconds after that moment until the front page shows it."""
+        lead = SCHEDULE_LEAD_SECONDS
+        while True:
+            moment = math.ceil(time.time()) + lead
+            local = datetime.datetime.fromtimestamp(moment, zone)
+            try:
+                seconds = self.transition(
+                    draft["id"],
+                    "schedule",
+                    publish_at_0=local.strftime("%Y-%m-%d"),
+                    publish_at_1=local.strftime("%H:%M:%S"),
+                )
+                break
+            except PageError:
+                # The form refuses a time that has passed: the save took longer than
+                # the lead. Further ahead, as an editor would, a few times.
+                if lead >= 4 * SCHEDULE_LEAD_SECONDS:
+                    raise
+                lead *= 2
+        headline = draft["headline"].encode()
+        at = time.monotonic() + moment - time.time()
+        # Before its time if the save answered in time (a negative figure).
+        answered = time.monotonic() - at
+        seen = watch("/", lambda s, body: headline in body, since=at)
+        return {
+            "at": local.isoformat(),
+            "save_ms": round(seconds * 1000, 1),
+            "answered_s": round(answered, 3),
+            **seen,
+        }
+
+
+def spread(values: list) -> dict:
+    """p50, p99 and max of the figures there are, and how many there are not."""
+    found = sorted(value for value in values if value is not None)
+    figures = {"count": len(found), "missing": len(values) - len(found)}
+    if len(found) >= 2:
+        cuts = statistics.quantiles(found, n=100, method="inclusive")
+        figures.update(p50=round(statistics.median(found), 3), p99=round(cuts[98], 3))
+    elif found:
+        figures.update(p50=found[0], p99=found[0])
+    if found:
+        figures["max"] = found[-1]
+    return figures
+
+
+def settle(env: dict) -> None:
+    """Wait until the purges already due (the archive's, the setup's) and their
+    second sending are done: nothing about to drop a copy when readers arrive."""
+    deadline = time.monotonic() + 60
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            (pending,) = conn.execute(
+                "SELECT count(*) FROM articles_pendingpurge "
+                "WHERE due_at <= now() + interval '12 seconds'"
+            ).fetchone()
+            if not pending:
+                return
+            time.sleep(0.5)
+    log("  purges still pending after a minute; going on")
+
+
+def run_breaking(size: int, args, env: dict, work: Path) -> dict:
+    """Breaking news: readers crowding the hot story, the front page and its section
+    through Varnish while the desk publishes, corrects and withdraws in the admin,
+    the app purging the proxy by key through a real Celery worker and scheduler."""
+    log(f"== {size:,} stories: breaking news")
+    result = {"database": prepare_database(size, env, args.rebuild)}
+    env = {
+        **env,
+        "CACHE_KEY_PREFIX": f"{CACHE_PREFIX}_{size}",
+        "PAGE_CACHE": "1",
+        # A queue of this size's own, which a worker takes (its keys: clean_up).
+        "CELERY_QUEUE": f"{CACHE_PREFIX}_breaking_{size}",
+        "PURGE_VARNISH_URLS": f"http://127.0.0.1:{PURGE_PORT}",
+    }
+    drafts = sum(DESK_CHANGES[n % len(DESK_CHANGES)] == "publish" for n in range(args.changes))
+    cast = probe(env, "breaking", "", work, str(drafts), str(args.schedules))
+    paths = {"story": cast["story"]["path"], "front page": "/", "section": cast["section"]}
+    app, proxy = f"http://127.0.0.1:{APP_PORT}", f"http://127.0.0.1:{PROXY_PORT}"
+    static = f"http://127.0.0.1:{STATIC_PORT}"
+    breaking = result["breaking"] = {
+        "readers": args.readers,
+        "spike_seconds": args.spike_seconds,
+        "paths": paths,
+        "story": cast["story"],
+    }
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(Gunicorn(env, work, f"{size}-breaking"))
+        varnish = stack.enter_context(Varnish(work))
+        stack.enter_context(Jobs(env, work, f"{size}-breaking"))
+        # nginx's reference: each page's bytes, as the proxy sends them to these readers.
+        files = {"story": "story.html", "front page": "front.html", "section": "section.html"}
+        for name, path in paths.items():
+            status, _, page = get(app + path, GZIP)
+            if status != 200:
+                raise PageError(f"{path} answered {status}")
+            (work / "static" / files[name]).write_bytes(page)
+        stack.enter_context(Nginx(work, work / "static"))
+        desk = Desk(cast)
+        desk.warm_up()
+        settle(env)
+        for path in [*paths.values()] * 2:
+            get(proxy + path, GZIP)
+
+        log(f"  nginx static, {args.readers} readers, {args.spike_seconds:g} s")
+        with readers(
+            static, {n: f"/{f}" for n, f in files.items()}, args.readers, args.spike_seconds
+        ) as reference:
+            pass
+        breaking["nginx"] = reference
+
+        log(f"  spike: {args.readers} readers, {args.spike_seconds:g} s, {args.changes} changes")
+        changes = []
+        with readers(proxy, paths, args.readers, args.spike_seconds) as spike:
+            started = time.monotonic()
+            before = varnish.counters(*VARNISH_COUNTERS)
+            spacing = args.spike_seconds / max(args.changes, 1)
+            for number in range(args.changes):
+                kind = DESK_CHANGES[number % len(DESK_CHANGES)]
+                time.sleep(max(0.0, started + (number + 0.5) * spacing - time.monotonic()))
+                at = time.monotonic() - started
+                change = {"kind": kind, "at_s": round(at, 2)}
+                try:
+                    seconds, path, shows = desk.change(kind)
+                except PageError as error:
+                    log(f"ERROR {error}")
+                    changes.append({**change, "error": str(error), "app_s": None, "proxy_s": None})
+                    continue
+                seen = watch(path, shows, since=time.monotonic())
+                changes.append({**change, "save_ms": round(seconds * 1000, 1), **seen})
+                log(f"  {number + 1:2} {kind:9} at {at:5.1f} s: {seen}")
+        after = varnish.counters(*VARNISH_COUNTERS)
+        elapsed = time.monotonic() - started
+        delta = {name: after[name] - before[name] for name in VARNISH_COUNTERS}
+        looked_up = delta["cache_hit"] + delta["cache_miss"]
+        breaking.update(
+            spike=spike,
+            answers=answers(spike),
+            proxy={
+                "counters": delta,
+                "seconds": round(elapsed, 1),
+                "hit_ratio": round(delta["cache_hit"] / looked_up, 5) if looked_up else None,
+                "backend_rps": round(delta["backend_req"] / elapsed, 2),
+            },
+            changes=changes,
+            visible={
+                "app_s": spread([change["app_s"] for change in changes]),
+                "proxy_s": spread([change["proxy_s"] for change in changes]),
+            },
+        )
+        log(f"  spike: {breaking['answers']}, proxy {breaking['proxy']}")
+
+        # Scheduled stories, one after another, under the same readers.
+        zone = zoneinfo.ZoneInfo(env.get("TIME_ZONE") or "UTC")
+        scheduled = []
+        with readers(proxy, paths, args.readers, 0) as during:
+            for draft in cast["scheduled"]:
+                try:
+                    scheduled.append(desk.schedule(draft, zone))
+                except PageError as error:
+                    log(f"ERROR {error}")
+                    scheduled.append({"error": str(error), "app_s": None, "proxy_s": None})
+                    continue
+                log(f"  scheduled: {scheduled[-1]}")
+        breaking["scheduled"] = {
+            "stories": scheduled,
+            "answers": answers(during),
+            "app_s": spread([story["app_s"] for story in scheduled]),
+            "proxy_s": spread([story["proxy_s"] for story in scheduled]),
+        }
+        breaking["live"] = {"measured": False, "why": "this version has no live coverage"}
     return result
 
 
@@ -1308,21 +1744,258 @@ def markdown(results: dict) -> str:
     return "\n".join(lines)
 
 
+# Issue 17's breaking-news targets.
+VISIBLE_P99_MAX_S = 1  # a change through the proxy, after its save
+HIT_RATIO_MIN = 0.99
+SCHEDULED_MAX_S = 2  # after the story's time
+LIVE_MAX_S = 2
+LIVE_APP_RPS_MAX = 5
+STORY_P99_VS_STATIC_MAX = 3
+CHANGE_LABELS = {
+    "publish": "new story in the section",
+    "correct": "correction to the hot story",
+    "withdraw": "hot story withdrawn (410)",
+    "republish": "hot story published again",
+}
+
+
+def seconds_text(figures: dict) -> str:
+    if "max" not in figures:
+        return "never"
+    text = f"p50 {figures['p50']:.2f} s, p99 {figures['p99']:.2f} s, max {figures['max']:.2f} s"
+    return text + (f", **{figures['missing']} never**" if figures["missing"] else "")
+
+
+def seen(seconds: float | None) -> str:
+    return "never" if seconds is None else f"{seconds:.3f}"
+
+
+def evaluate_breaking(results: dict) -> list[dict]:
+    """The breaking-news targets, each met or missed, with the figure."""
+    targets = []
+
+    def add(target, size, met, figure):
+        targets.append({"target": target, "size": size, "met": met, "figure": figure})
+
+    for size, data in results["sizes"].items():
+        news = data["breaking"]
+        proxy_s, app_s = news["visible"]["proxy_s"], news["visible"]["app_s"]
+        add(
+            f"A change shows through the proxy, p99 ≤ {VISIBLE_P99_MAX_S} s after its save",
+            size,
+            not proxy_s["missing"] and proxy_s.get("p99", math.inf) <= VISIBLE_P99_MAX_S,
+            f"{seconds_text(proxy_s)} ({proxy_s['count'] + proxy_s['missing']} changes); "
+            f"through the app {seconds_text(app_s)}",
+        )
+        answered = [news["answers"], news["scheduled"]["answers"]]
+        failed = {
+            key: sum(each[key] for each in answered)
+            for key in ("5xx", "4xx", "socket_errors", "timeouts")
+        }
+        add(
+            "Readers get no 5xx (nor a failed connection)",
+            size,
+            not (failed["5xx"] or failed["socket_errors"] or failed["timeouts"]),
+            f"{failed['5xx']} 5xx, {failed['socket_errors']} socket errors, "
+            f"{failed['timeouts']} timeouts; {failed['4xx']:,} 4xx (the withdrawn story's 410)",
+        )
+        proxy = news["proxy"]
+        hit = proxy["hit_ratio"]
+        add(
+            f"Proxy hit ratio ≥ {HIT_RATIO_MIN:.0%} during the spike",
+            size,
+            hit is not None and hit >= HIT_RATIO_MIN,
+            f"{hit:.3%}: {proxy['counters']['cache_hit']:,} hits, "
+            f"{proxy['counters']['cache_miss']:,} misses; "
+            f"{proxy['counters']['backend_req']:,} requests to the app "
+            f"({proxy['backend_rps']:,.1f} req/s)",
+        )
+        scheduled = news["scheduled"]["proxy_s"]
+        add(
+            f"A scheduled story on the front page through the proxy ≤ {SCHEDULED_MAX_S} s "
+            "after its time",
+            size,
+            not scheduled["missing"] and scheduled.get("max", math.inf) <= SCHEDULED_MAX_S,
+            f"{seconds_text(scheduled)} ({scheduled['count'] + scheduled['missing']} stories); "
+            f"through the app {seconds_text(news['scheduled']['app_s'])}",
+        )
+        live = news["live"]
+        if live.get("measured"):
+            add(
+                f"A live post through the proxy ≤ {LIVE_MAX_S} s; the app's requests for "
+                f"the pollers ≤ {LIVE_APP_RPS_MAX} req/s",
+                size,
+                live["proxy_s"] is not None
+                and live["proxy_s"] <= LIVE_MAX_S
+                and live["backend_rps"] <= LIVE_APP_RPS_MAX,
+                f"{live['proxy_s']} s; {live['backend_rps']:,.2f} req/s to the app",
+            )
+        story, static = news["spike"]["story"], news["nginx"]["story"]
+        times = story["p99_ms"] / static["p99_ms"]
+        add(
+            f"Story page p99 through the proxy ≤ {STORY_P99_VS_STATIC_MAX}× nginx static "
+            "(same readers)",
+            size,
+            times <= STORY_P99_VS_STATIC_MAX,
+            f"{times:.2f}×: p99 {story['p99_ms']:,.1f} ms against {static['p99_ms']:,.1f} ms "
+            f"(p50 {story['p50_ms']:,.2f} ms against {static['p50_ms']:,.2f} ms)",
+        )
+    return targets
+
+
+def breaking_markdown(results: dict) -> str:
+    settings = results["settings"]
+    lines = [
+        "# Breaking news through the proxy",
+        "",
+        f"Run of {results['started'][:16].replace('T', ' ')} UTC, {results['minutes']} minutes, "
+        f"{results['machine']['cpus']} CPU cores shared by everything below and the load "
+        "generator (compare ratios, not absolute figures, across runs). "
+        f"{settings['readers']} readers on loopback, through Varnish with the repository's VCL "
+        "(as compose runs it), share the hot story, the front page and its section: one "
+        f"`wrk -t{THREADS}` a page, each reader asking for gzip and asking again as soon as "
+        "it has its answer (bench/spike.lua counts the answers by status), all on one core "
+        "at the lowest CPU priority (the load generator stands for readers' own machines), "
+        "for "
+        f"{settings['spike_seconds']:g} s or until the desk's last change has shown. Behind "
+        f"it gunicorn with `gunicorn.conf.py` and {WORKERS} gevent workers, the app's page "
+        "cache in Redis, PostgreSQL; the app purges Varnish by key (`PURGE_VARNISH_URLS`) "
+        "from a Celery worker (`--concurrency 2`) and `celery beat` (`PURGE_SWEEP_SECONDS=1`) "
+        "on a Redis queue of the run's own. The same readers, with the same wrk settings, "
+        "also read each page's bytes as a static file from nginx, just before the spike.",
+        "",
+    ]
+    for size, data in results["sizes"].items():
+        news = data["breaking"]
+        proxy, counters = news["proxy"], news["proxy"]["counters"]
+        lines += [
+            f"## {int(size):,} stories",
+            "",
+            "### Readers during the spike",
+            "",
+            "| page | readers | req/s | p50 ms | p99 ms | max ms | 2xx | 3xx | 4xx | 5xx "
+            "| socket errors | nginx static req/s | nginx p99 ms | p99 × nginx |",
+            "|---|" + "---:|" * 13,
+        ]
+        for name, page in news["spike"].items():
+            static = news["nginx"][name]
+            status = page["status"]
+            lines.append(
+                f"| {name} (`{page['path']}`) | {page['connections']} | {page['rps']:,.0f} "
+                f"| {page['p50_ms']:,.2f} | {page['p99_ms']:,.1f} | {page['max_ms']:,.0f} "
+                f"| {status['2xx']:,} | {status['3xx']:,} | {status['4xx']:,} "
+                f"| {status['5xx']:,} | {page['socket_errors'] + page['timeouts']:,} "
+                f"| {static['rps']:,.0f} | {static['p99_ms']:,.1f} "
+                f"| {page['p99_ms'] / static['p99_ms']:.2f}× |"
+            )
+        lines += [
+            "",
+            f"Varnish over the spike ({proxy['seconds']:g} s): {counters['client_req']:,} "
+            f"requests, {counters['cache_hit']:,} hits and {counters['cache_miss']:,} misses "
+            f"(hit ratio {proxy['hit_ratio']:.3%}), {counters['backend_req']:,} requests to "
+            f"the app ({proxy['backend_rps']:,.1f} req/s), {counters['busy_sleep']:,} readers "
+            "waiting for a fetch already under way rather than asking the app themselves.",
+            "",
+            "### The desk's changes during the spike",
+            "",
+            f"An editor signed in to the admin makes {len(news['changes'])} changes, spread "
+            "over the spike (or one after another when they take longer), each through its "
+            "form over HTTP (gunicorn's port), so that the save queues the purge job when it "
+            "commits. Each is timed from the save's "
+            "answer (after the commit) until the page shows it, asked every "
+            f"{POLL_SECONDS * 1000:.0f} ms through the app and through the proxy: a new "
+            "headline on the section page, the correction or the 410 on the hot story's page.",
+            "",
+            "| # | at s | change | save ms | through the app s | through the proxy s |",
+            "|---:|---:|---|---:|---:|---:|",
+        ]
+        for number, change in enumerate(news["changes"], 1):
+            if "error" in change:
+                lines.append(
+                    f"| {number} | {change['at_s']:.1f} | {CHANGE_LABELS[change['kind']]} "
+                    f"| **error**: {change['error']} | | |"
+                )
+                continue
+            lines.append(
+                f"| {number} | {change['at_s']:.1f} | {CHANGE_LABELS[change['kind']]} "
+                f"| {change['save_ms']:,.0f} | {seen(change['app_s'])} "
+                f"| {seen(change['proxy_s'])} |"
+            )
+        lines += [
+            "",
+            f"Through the app: {seconds_text(news['visible']['app_s'])}. Through the proxy: "
+            f"**{seconds_text(news['visible']['proxy_s'])}**.",
+            "",
+            "### Scheduled stories",
+            "",
+            f"One after another, under the same {settings['readers']} readers: an editor "
+            f"schedules a story (the admin's Schedule, to the second) {SCHEDULE_LEAD_SECONDS} s "
+            "ahead (further when the form refused a time its slow save let pass), and the "
+            f"front page is asked every {POLL_SECONDS * 1000:.0f} ms until it shows the story; "
+            "seconds after its time.",
+            "",
+            "| # | time | save ms | save answered, s before the time | through the app s "
+            "| through the proxy s |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        scheduled = news["scheduled"]
+        for number, story in enumerate(scheduled["stories"], 1):
+            if "error" in story:
+                lines.append(f"| {number} | **error**: {story['error']} | | | | |")
+                continue
+            lines.append(
+                f"| {number} | {story['at'][11:19]} | {story['save_ms']:,.0f} "
+                f"| {-story['answered_s']:.2f} | {seen(story['app_s'])} "
+                f"| {seen(story['proxy_s'])} |"
+            )
+        lines += [
+            "",
+            f"Through the proxy: {seconds_text(scheduled['proxy_s'])}. Readers meanwhile: "
+            f"{scheduled['answers']['5xx']} 5xx, {scheduled['answers']['socket_errors']} "
+            "socket errors.",
+            "",
+            "### Live posts",
+            "",
+        ]
+        live = news["live"]
+        if live.get("measured"):
+            lines += [live["text"], ""]
+        else:
+            lines += [f"Not measured: {live['why']}.", ""]
+    lines += ["## Targets", "", "| target | stories | result | figure |", "|---|---|---|---|"]
+    for target in results["targets"]:
+        verdict = "met" if target["met"] else "**missed**"
+        lines.append(f"| {target['target']} | {target['size']} | {verdict} | {target['figure']} |")
+    return "\n".join(lines) + "\n"
+
+
 def write_results(results: dict, name: str) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    (RESULTS / f"{name}.md").write_text(markdown(results))
+    (RESULTS / f"{name}.md").write_text(report(results))
+
+
+def report(results: dict) -> str:
+    return breaking_markdown(results) if results.get("breaking") else markdown(results)
+
+
+def targets(results: dict) -> list[dict]:
+    return evaluate_breaking(results) if results.get("breaking") else evaluate(results)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default="1000,100000", help="Archive sizes, comma-separated.")
+    parser.add_argument(
+        "--sizes",
+        help="Archive sizes, comma-separated (1000,100000; with --breaking, 1000).",
+    )
     parser.add_argument("--duration", type=float, default=5, help="Seconds of load per page.")
     parser.add_argument(
         "--saves", type=int, default=40, help="Admin saves of a published story, per size."
     )
     parser.add_argument(
-        "--name", default="latest", help="Results in bench/results/NAME.md and NAME.json."
+        "--name",
+        help="Results in bench/results/NAME.md and NAME.json (latest; with --breaking, breaking).",
     )
     parser.add_argument(
         "--rebuild", action="store_true", help="Generate the archives again, ignoring snapshots."
@@ -1330,13 +2003,35 @@ def main() -> int:
     parser.add_argument(
         "--report", action="store_true", help="Only write NAME.md again from NAME.json."
     )
+    breaking = parser.add_argument_group(
+        "breaking news", "Readers crowding three pages through the proxy while the desk works."
+    )
+    breaking.add_argument(
+        "--breaking",
+        action="store_true",
+        help="Measure breaking news (instead of the pages, layer by layer).",
+    )
+    breaking.add_argument(
+        "--spike-seconds", type=float, default=60, help="Seconds of the readers' spike."
+    )
+    breaking.add_argument(
+        "--readers", type=int, default=300, help="Readers (connections) during the spike."
+    )
+    breaking.add_argument(
+        "--changes", type=int, default=20, help="The desk's changes during the spike."
+    )
+    breaking.add_argument("--schedules", type=int, default=5, help="Scheduled stories timed.")
     args = parser.parse_args()
+    args.name = args.name or ("breaking" if args.breaking else "latest")
     if args.report:
         results = json.loads((RESULTS / f"{args.name}.json").read_text())
-        results["targets"] = evaluate(results)
+        results["targets"] = targets(results)
         write_results(results, args.name)
         return 0
-    sizes = [int(size) for size in args.sizes.split(",")]
+    sizes = [
+        int(size)
+        for size in (args.sizes or ("1000" if args.breaking else "1000,100000")).split(",")
+    ]
 
     ensure_tools()
     # Stopped with SIGTERM, the run still drops its database and deletes its keys.
@@ -1386,30 +2081,51 @@ def main() -> int:
         },
         "sizes": {},
     }
+    if args.breaking:
+        results["breaking"] = True
+        results["settings"] = {
+            "threads": THREADS,
+            "workers": WORKERS,
+            "readers": args.readers,
+            "spike_seconds": args.spike_seconds,
+            "changes": args.changes,
+            "schedules": args.schedules,
+        }
     failed = False
     try:
         manage(env, "collectstatic", "--noinput", "-v0")
         for size in sizes:
-            data = run_size(size, args, env, work)
-            results["sizes"][str(size)] = data
-            failed = (
-                failed
-                or any("error" in data.get(key, {}) for key in SAVES)
-                or any(
-                    "error" in page for layer in data["layers"].values() for page in layer.values()
+            if args.breaking:
+                data = run_breaking(size, args, env, work)
+                news = data["breaking"]
+                # A change or scheduled story never seen leaves its figures incomplete.
+                failed = failed or any(
+                    figures["missing"]
+                    for figures in (*news["visible"].values(), news["scheduled"]["proxy_s"])
                 )
-            )
+            else:
+                data = run_size(size, args, env, work)
+                failed = (
+                    failed
+                    or any("error" in data.get(key, {}) for key in SAVES)
+                    or any(
+                        "error" in page
+                        for layer in data["layers"].values()
+                        for page in layer.values()
+                    )
+                )
+            results["sizes"][str(size)] = data
     finally:
         clean_up()
     finished = datetime.datetime.now(datetime.UTC)
     results["finished"] = finished.isoformat(timespec="seconds")
     results["minutes"] = round((finished - started).total_seconds() / 60, 1)
-    results["targets"] = evaluate(results)
+    results["targets"] = targets(results)
     write_results(results, args.name)
-    print(markdown(results))
+    print(report(results))
     log(f"Wrote {RESULTS / args.name}.md and .json in {results['minutes']} minutes")
     if failed:
-        log("FAILED: some pages answered errors (see above); their figures are worthless.")
+        log("FAILED: some pages answered errors or changes never showed (see above).")
         return 1
     shutil.rmtree(work, ignore_errors=True)
     return 0
