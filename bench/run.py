@@ -1273,6 +1273,11 @@ def run_breaking(size: int, args, env: dict, work: Path) -> dict:
         ) as reference:
             pass
         breaking["nginx"] = reference
+        # The same readers through the proxy while nothing changes: what purges cost them.
+        log(f"  proxy, no changes, {args.readers} readers, {args.spike_seconds:g} s")
+        with readers(proxy, paths, args.readers, args.spike_seconds) as quiet:
+            pass
+        breaking["quiet"] = quiet
 
         log(f"  spike: {args.readers} readers, {args.spike_seconds:g} s, {args.changes} changes")
         changes = []
@@ -1294,8 +1299,10 @@ def run_breaking(size: int, args, env: dict, work: Path) -> dict:
                 seen = watch(path, shows, since=time.monotonic())
                 changes.append({**change, "save_ms": round(seconds * 1000, 1), **seen})
                 log(f"  {number + 1:2} {kind:9} at {at:5.1f} s: {seen}")
-        after = varnish.counters(*VARNISH_COUNTERS)
         elapsed = time.monotonic() - started
+        # varnishd's threads add their counts to the totals once idle.
+        time.sleep(2)
+        after = varnish.counters(*VARNISH_COUNTERS)
         delta = {name: after[name] - before[name] for name in VARNISH_COUNTERS}
         looked_up = delta["cache_hit"] + delta["cache_miss"]
         breaking.update(
@@ -1766,6 +1773,10 @@ def seconds_text(figures: dict) -> str:
     return text + (f", **{figures['missing']} never**" if figures["missing"] else "")
 
 
+def plural(stories: int) -> str:
+    return f"{stories} {'story' if stories == 1 else 'stories'}"
+
+
 def seen(seconds: float | None) -> str:
     return "never" if seconds is None else f"{seconds:.3f}"
 
@@ -1816,7 +1827,7 @@ def evaluate_breaking(results: dict) -> list[dict]:
             "after its time",
             size,
             not scheduled["missing"] and scheduled.get("max", math.inf) <= SCHEDULED_MAX_S,
-            f"{seconds_text(scheduled)} ({scheduled['count'] + scheduled['missing']} stories); "
+            f"{seconds_text(scheduled)} ({plural(scheduled['count'] + scheduled['missing'])}); "
             f"through the app {seconds_text(news['scheduled']['app_s'])}",
         )
         live = news["live"]
@@ -1838,7 +1849,8 @@ def evaluate_breaking(results: dict) -> list[dict]:
             size,
             times <= STORY_P99_VS_STATIC_MAX,
             f"{times:.2f}×: p99 {story['p99_ms']:,.1f} ms against {static['p99_ms']:,.1f} ms "
-            f"(p50 {story['p50_ms']:,.2f} ms against {static['p50_ms']:,.2f} ms)",
+            f"(p50 {story['p50_ms']:,.2f} ms against {static['p50_ms']:,.2f} ms); "
+            f"{news['quiet']['story']['p99_ms'] / static['p99_ms']:.2f}× while nothing changes",
         )
     return targets
 
@@ -1861,8 +1873,9 @@ def breaking_markdown(results: dict) -> str:
         f"it gunicorn with `gunicorn.conf.py` and {WORKERS} gevent workers, the app's page "
         "cache in Redis, PostgreSQL; the app purges Varnish by key (`PURGE_VARNISH_URLS`) "
         "from a Celery worker (`--concurrency 2`) and `celery beat` (`PURGE_SWEEP_SECONDS=1`) "
-        "on a Redis queue of the run's own. The same readers, with the same wrk settings, "
-        "also read each page's bytes as a static file from nginx, just before the spike.",
+        "on a Redis queue of the run's own. Before the spike the same readers, with the same "
+        "wrk settings and for as long, read each page's bytes as a static file from nginx, "
+        "then the pages through the proxy while nothing changes (no changes).",
         "",
     ]
     for size, data in results["sizes"].items():
@@ -1874,19 +1887,21 @@ def breaking_markdown(results: dict) -> str:
             "### Readers during the spike",
             "",
             "| page | readers | req/s | p50 ms | p99 ms | max ms | 2xx | 3xx | 4xx | 5xx "
-            "| socket errors | nginx static req/s | nginx p99 ms | p99 × nginx |",
-            "|---|" + "---:|" * 13,
+            "| socket errors | no changes: p99 ms | nginx static: req/s | p99 ms "
+            "| p99 × nginx | no changes: p99 × nginx |",
+            "|---|" + "---:|" * 15,
         ]
         for name, page in news["spike"].items():
-            static = news["nginx"][name]
+            static, quiet = news["nginx"][name], news["quiet"][name]
             status = page["status"]
             lines.append(
                 f"| {name} (`{page['path']}`) | {page['connections']} | {page['rps']:,.0f} "
                 f"| {page['p50_ms']:,.2f} | {page['p99_ms']:,.1f} | {page['max_ms']:,.0f} "
                 f"| {status['2xx']:,} | {status['3xx']:,} | {status['4xx']:,} "
                 f"| {status['5xx']:,} | {page['socket_errors'] + page['timeouts']:,} "
-                f"| {static['rps']:,.0f} | {static['p99_ms']:,.1f} "
-                f"| {page['p99_ms'] / static['p99_ms']:.2f}× |"
+                f"| {quiet['p99_ms']:,.1f} | {static['rps']:,.0f} | {static['p99_ms']:,.1f} "
+                f"| {page['p99_ms'] / static['p99_ms']:.2f}× "
+                f"| {quiet['p99_ms'] / static['p99_ms']:.2f}× |"
             )
         lines += [
             "",
@@ -2052,7 +2067,8 @@ def main() -> int:
         "BENCH_FLOOR_FILE": str(work / "floor.html"),
         # Background jobs to a queue, as deployed (docker-compose.yml), of this run's
         # own (the name prefixes its keys). No worker takes them: the benchmark
-        # measures what readers and editors wait for.
+        # measures what readers and editors wait for (--breaking runs a worker on a
+        # queue of its own).
         "CELERY_BROKER_URL": REDIS_URL,
         "CELERY_QUEUE": f"{CACHE_PREFIX}_jobs",
     }
