@@ -7,8 +7,8 @@
     probe.py remove STORY_ID     delete that story again
     probe.py breaking OUT.json DRAFTS SCHEDULED
                                  breaking news: the hot story and its section, an editor
-                                 who signs in with a password, and drafts for them to
-                                 publish and to schedule
+                                 who signs in with a password, drafts for them to
+                                 publish and to schedule, and a story to cover live
 
 Results go to OUT.json: the app's own log lines go to standard output.
 """
@@ -225,11 +225,12 @@ def publish(out: Path) -> None:
 
 def breaking(out: Path, drafts: int, scheduled: int) -> None:
     """The breaking-news scenario's cast: the busiest section, its newest story (the
-    hot one, on the front page), an editor, and drafts in that section, each with a
-    headline of its own to look for on the pages."""
+    hot one, on the front page), an editor, drafts in that section, each with a
+    headline of its own to look for on the pages, and the section's next story, to
+    cover live (signed by its first author)."""
     published = Story.objects.published()
     section = busiest_section(published)
-    hot = published.filter(section=section).order_by("-published_at").first()
+    hot, live = published.filter(section=section).order_by("-published_at")[:2]
     token = uuid.uuid4().hex[:8]
 
     def draft(name: str) -> dict:
@@ -253,6 +254,12 @@ def breaking(out: Path, drafts: int, scheduled: int) -> None:
         },
         "drafts": [draft(f"d{n}") for n in range(drafts)],
         "scheduled": [draft(f"s{n}") for n in range(scheduled)],
+        "live": {
+            "id": live.pk,
+            "path": live.get_live_url(),
+            "author": live.bylines.order_by("order").values_list("person", flat=True).first()
+            or Person.objects.values_list("pk", flat=True).first(),
+        },
     }
     out.write_text(json.dumps(result, indent=2))
 
