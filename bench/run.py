@@ -1248,7 +1248,8 @@ def settle(env: dict) -> None:
 def run_breaking(size: int, args, env: dict, work: Path) -> dict:
     """Breaking news: readers crowding the hot story, the front page and its section
     through Varnish while the desk publishes, corrects and withdraws in the admin,
-    the app purging the proxy by key through a real Celery worker and scheduler."""
+    then scheduled stories, then live posts, the app purging the proxy by key through
+    a real Celery worker and scheduler."""
     log(f"== {size:,} stories: breaking news")
     result = {"database": prepare_database(size, env, args.rebuild)}
     env = {
@@ -1300,69 +1301,81 @@ def run_breaking(size: int, args, env: dict, work: Path) -> dict:
             pass
         breaking["quiet"] = quiet
 
-        log(f"  spike: {args.readers} readers, {args.spike_seconds:g} s, {args.changes} changes")
-        changes = []
-        with readers(proxy, paths, args.readers, args.spike_seconds) as spike:
-            started = time.monotonic()
-            before = varnish.counters(*VARNISH_COUNTERS)
-            spacing = args.spike_seconds / max(args.changes, 1)
-            for number in range(args.changes):
-                kind = DESK_CHANGES[number % len(DESK_CHANGES)]
-                time.sleep(max(0.0, started + (number + 0.5) * spacing - time.monotonic()))
-                at = time.monotonic() - started
-                change = {"kind": kind, "at_s": round(at, 2)}
-                try:
-                    seconds, path, shows = desk.change(kind)
-                except PageError as error:
-                    log(f"ERROR {error}")
-                    changes.append({**change, "error": str(error), "app_s": None, "proxy_s": None})
-                    continue
-                seen = watch(path, shows, since=time.monotonic())
-                changes.append({**change, "save_ms": round(seconds * 1000, 1), **seen})
-                log(f"  {number + 1:2} {kind:9} at {at:5.1f} s: {seen}")
-        elapsed = time.monotonic() - started
-        # varnishd's threads add their counts to the totals once idle.
-        time.sleep(2)
-        after = varnish.counters(*VARNISH_COUNTERS)
-        delta = {name: after[name] - before[name] for name in VARNISH_COUNTERS}
-        looked_up = delta["cache_hit"] + delta["cache_miss"]
-        breaking.update(
-            spike=spike,
-            answers=answers(spike),
-            proxy={
-                "counters": delta,
-                "seconds": round(elapsed, 1),
-                "hit_ratio": round(delta["cache_hit"] / looked_up, 5) if looked_up else None,
-                "backend_rps": round(delta["backend_req"] / elapsed, 2),
-            },
-            changes=changes,
-            visible={
-                "app_s": spread([change["app_s"] for change in changes]),
-                "proxy_s": spread([change["proxy_s"] for change in changes]),
-            },
-        )
-        log(f"  spike: {breaking['answers']}, proxy {breaking['proxy']}")
-
-        # Scheduled stories, one after another, under the same readers.
+        breaking.update(crowd(desk, varnish, paths, args))
         zone = zoneinfo.ZoneInfo(env.get("TIME_ZONE") or "UTC")
-        scheduled = []
-        with readers(proxy, paths, args.readers, 0) as during:
-            for draft in cast["scheduled"]:
-                try:
-                    scheduled.append(desk.schedule(draft, zone))
-                except PageError as error:
-                    log(f"ERROR {error}")
-                    scheduled.append({"error": str(error), "app_s": None, "proxy_s": None})
-                    continue
-                log(f"  scheduled: {scheduled[-1]}")
-        breaking["scheduled"] = {
-            "stories": scheduled,
-            "answers": answers(during),
-            "app_s": spread([story["app_s"] for story in scheduled]),
-            "proxy_s": spread([story["proxy_s"] for story in scheduled]),
-        }
+        breaking["scheduled"] = schedule_stories(desk, cast["scheduled"], paths, zone, args)
         breaking["live"] = cover_live(desk, cast["live"], varnish, args)
     return result
+
+
+def crowd(desk: Desk, varnish: Varnish, paths: dict, args) -> dict:
+    """The spike: readers on ``paths`` through the proxy while the desk makes its
+    changes spread over it; how soon each shows, what the readers got, and what
+    Varnish counted."""
+    proxy = f"http://127.0.0.1:{PROXY_PORT}"
+    log(f"  spike: {args.readers} readers, {args.spike_seconds:g} s, {args.changes} changes")
+    changes = []
+    with readers(proxy, paths, args.readers, args.spike_seconds) as spike:
+        started = time.monotonic()
+        before = varnish.counters(*VARNISH_COUNTERS)
+        spacing = args.spike_seconds / max(args.changes, 1)
+        for number in range(args.changes):
+            kind = DESK_CHANGES[number % len(DESK_CHANGES)]
+            time.sleep(max(0.0, started + (number + 0.5) * spacing - time.monotonic()))
+            at = time.monotonic() - started
+            change = {"kind": kind, "at_s": round(at, 2)}
+            try:
+                seconds, path, shows = desk.change(kind)
+            except PageError as error:
+                log(f"ERROR {error}")
+                changes.append({**change, "error": str(error), "app_s": None, "proxy_s": None})
+                continue
+            seen = watch(path, shows, since=time.monotonic())
+            changes.append({**change, "save_ms": round(seconds * 1000, 1), **seen})
+            log(f"  {number + 1:2} {kind:9} at {at:5.1f} s: {seen}")
+    elapsed = time.monotonic() - started
+    # varnishd's threads add their counts to the totals once idle.
+    time.sleep(2)
+    after = varnish.counters(*VARNISH_COUNTERS)
+    delta = {name: after[name] - before[name] for name in VARNISH_COUNTERS}
+    looked_up = delta["cache_hit"] + delta["cache_miss"]
+    result = {
+        "spike": spike,
+        "answers": answers(spike),
+        "proxy": {
+            "counters": delta,
+            "seconds": round(elapsed, 1),
+            "hit_ratio": round(delta["cache_hit"] / looked_up, 5) if looked_up else None,
+            "backend_rps": round(delta["backend_req"] / elapsed, 2),
+        },
+        "changes": changes,
+        "visible": {
+            "app_s": spread([change["app_s"] for change in changes]),
+            "proxy_s": spread([change["proxy_s"] for change in changes]),
+        },
+    }
+    log(f"  spike: {result['answers']}, proxy {result['proxy']}")
+    return result
+
+
+def schedule_stories(desk: Desk, drafts: list[dict], paths: dict, zone, args) -> dict:
+    """Scheduled stories, one after another, under the same readers as the spike."""
+    scheduled = []
+    with readers(f"http://127.0.0.1:{PROXY_PORT}", paths, args.readers, 0) as during:
+        for draft in drafts:
+            try:
+                scheduled.append(desk.schedule(draft, zone))
+            except PageError as error:
+                log(f"ERROR {error}")
+                scheduled.append({"error": str(error), "app_s": None, "proxy_s": None})
+                continue
+            log(f"  scheduled: {scheduled[-1]}")
+    return {
+        "stories": scheduled,
+        "answers": answers(during),
+        "app_s": spread([story["app_s"] for story in scheduled]),
+        "proxy_s": spread([story["proxy_s"] for story in scheduled]),
+    }
 
 
 def cover_live(desk: Desk, live: dict, varnish: Varnish, args) -> dict:
