@@ -243,6 +243,10 @@ def test_a_withdrawn_story_answers_410_through_the_proxy_at_once(site):
 
 
 def test_a_scheduled_story_appears_through_the_proxy_at_its_time(site):
+    section = shell(
+        site, "from articles.models import Section; print('=> ' + Section.objects.first().slug)"
+    )
+    path = f"/sections/{section}/"
     # Far enough ahead for the pages to be kept before it, on a slow machine too.
     moment = time.time() + 8
     code = NEW_STORY.format(
@@ -252,10 +256,6 @@ def test_a_scheduled_story_appears_through_the_proxy_at_its_time(site):
         published_at=f"datetime.datetime.fromtimestamp({moment}, datetime.UTC)",
     )
     shell(site, code)
-    path = "/sections/" + shell(
-        site, "from articles.models import Section; print('=> ' + Section.objects.first().slug)"
-    )
-    path += "/"
     assert "Embargoed until the minute" not in kept(site, "/")[2]
     assert "Embargoed until the minute" not in kept(site, path)[2]
     assert time.time() < moment, "the pages were kept only after the story's moment"
