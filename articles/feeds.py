@@ -12,7 +12,6 @@ summary) gets the plain text made into HTML first, by ``escape()``.
 """
 
 import copy
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,7 +24,7 @@ from django.utils.html import escape, format_html
 from articles import body, views
 from articles.models import HEAVY_FIELDS, Byline, LivePost, Story
 from articles.purge import add_keys, story_keys
-from articles.story_page import body_images, summary
+from articles.story_page import body_images, live_stories, summary
 from articles.text import xml_safe
 
 # Full text makes each entry large; 20 is more than WordPress (10) or Ghost (15) give.
@@ -276,16 +275,8 @@ class LiveStoryFeed(Feed):
         return response
 
     def get_object(self, request, year, month, day, slug):
-        try:
-            published_on = datetime.date(year, month, day)
-        except (ValueError, OverflowError) as error:
-            raise Http404("No such date.") from error
-        story = (
-            Story.objects.published()
-            .filter(slug=slug, published_at__date=published_on, live_from__isnull=False)
-            .defer(*HEAVY_FIELDS)
-            .first()
-        )
+        published_on = views.publication_day(year, month, day)
+        story = live_stories(slug, published_on).defer(*HEAVY_FIELDS).first()
         if story is None:
             raise Http404("No live coverage here.")
         self.keys.append(f"story-{story.pk}")

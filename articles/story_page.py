@@ -241,16 +241,18 @@ LIVE_STORY_FIELDS = [
 ]
 
 
+def live_stories(slug: str, day: datetime.date):
+    """The public story at ``slug`` published on ``day``, if it is covered live."""
+    return Story.objects.published().filter(
+        slug=slug, published_at__date=day, live_from__isnull=False
+    )
+
+
 def live_coverage(*, slug: str, day: datetime.date) -> LiveCoverage | None:
     """The live coverage of the public story published on ``day`` at ``slug``, for the
     address open pages poll: the story's few fields, its posts with their authors
     (one query) and their pictures (one query). None if it is not covered live."""
-    story = (
-        Story.objects.published()
-        .filter(slug=slug, published_at__date=day, live_from__isnull=False)
-        .only(*LIVE_STORY_FIELDS)
-        .first()
-    )
+    story = live_stories(slug, day).only(*LIVE_STORY_FIELDS).first()
     if story is None:
         return None
     live_posts_of([story])

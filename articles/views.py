@@ -232,6 +232,14 @@ class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
         return stories_by, stories_about
 
 
+def publication_day(year: int, month: int, day: int) -> datetime.date:
+    """The day of a story's address; 404 for a date that does not exist."""
+    try:
+        return datetime.date(year, month, day)
+    except (ValueError, OverflowError) as error:
+        raise Http404("No such date.") from error
+
+
 def story_detail(request, year, month, day, slug):
     """A published story at /<yyyy>/<mm>/<dd>/<slug>/.
 
@@ -239,11 +247,7 @@ def story_detail(request, year, month, day, slug):
     an old address redirects to the story's address; a withdrawn story answers
     410 with ``articles/story_withdrawn.html``.
     """
-    try:
-        published_on = datetime.date(year, month, day)
-    except (ValueError, OverflowError) as error:
-        raise Http404("No such date.") from error
-
+    published_on = publication_day(year, month, day)
     page = fragment(
         request, f"story:{request.path}", lambda: story_page(slug=slug, day=published_on)
     )
@@ -287,10 +291,7 @@ def story_live(request, year, month, day, slug):
     what its page shows of it (``articles/story_live.html``, context ``live``), for
     open pages to poll. The same address for every reader, so that caches share it;
     404 for a story not public or never covered live."""
-    try:
-        published_on = datetime.date(year, month, day)
-    except (ValueError, OverflowError) as error:
-        raise Http404("No such date.") from error
+    published_on = publication_day(year, month, day)
     live = fragment(
         request, f"live:{request.path}", lambda: live_coverage(slug=slug, day=published_on)
     )

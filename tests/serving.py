@@ -113,6 +113,23 @@ def redis_is_up():
         return False
 
 
+def wait_until_healthy(base, process, lines, name, seconds):
+    """Until ``base``/healthz answers 200; the test fails with ``process``'s output
+    if it stops or does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if get(f"{base}/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None:
+            time.sleep(0.5)  # the rest of its output
+            pytest.fail(f"{name} stopped:\n" + "".join(lines))
+        time.sleep(0.05)
+    pytest.fail(f"{name} did not answer /healthz with 200 within {seconds} s:\n" + "".join(lines))
+
+
 @contextlib.contextmanager
 def serve(env, cwd):
     """bin/serve with ``env``, until it answers its health check: (address, pid, log)."""
@@ -128,16 +145,7 @@ def serve(env, cwd):
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     base = f"http://127.0.0.1:{env['PORT']}"
     try:
-        for _ in range(300):
-            try:
-                if get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                time.sleep(0.5)
-                pytest.fail("bin/serve stopped:\n" + "".join(lines))
-            time.sleep(0.2)
+        wait_until_healthy(base, process, lines, "bin/serve", seconds=60)
         yield base, process.pid, lines
     finally:
         process.terminate()
@@ -250,18 +258,7 @@ def varnish(backend, work: Path, mode="lb", purge_port=None):
     base = f"http://127.0.0.1:{public}"
     try:
         # Up once its probe has found the backend healthy: /healthz then answers 200.
-        for _ in range(200):
-            try:
-                if get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None:
-                time.sleep(0.2)
-                pytest.fail("varnishd stopped:\n" + "".join(lines))
-            time.sleep(0.05)
-        else:
-            pytest.fail("varnishd never found its backend healthy:\n" + "".join(lines))
+        wait_until_healthy(base, process, lines, "varnishd", seconds=10)
         yield base, f"http://127.0.0.1:{purge}"
     finally:
         process.terminate()
