@@ -31,6 +31,8 @@ PUBLIC = "public, max-age=0, s-maxage=3600, stale-while-revalidate=3600, stale-i
 KEY_HEADERS = ("xkey", "Surrogate-Key", "Cache-Tag")
 LAST_MODIFIED = "Wed, 01 Jan 2025 12:00:00 GMT"
 
+pytestmark = pytest.mark.proxy
+
 
 # The site behind Varnish -----------------------------------------------------------
 

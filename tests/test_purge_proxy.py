@@ -32,6 +32,8 @@ from tests.serving import (
 
 DEMO = "/2025/02/12/trump-putin-call-ukraine-negotiations/"
 
+pytestmark = pytest.mark.proxy
+
 
 class Gate:
     """A TCP relay to the proxy's purge listener that can be shut: while shut,

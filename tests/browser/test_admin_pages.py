@@ -26,7 +26,7 @@ from tests.factories import (
 )
 from tests.pictures import photo
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.admin_pages]
 
 PASSWORD = "secret-pass"
 
