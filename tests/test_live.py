@@ -16,6 +16,7 @@ from reversion.models import Version
 from articles.cache import content_state
 from articles.models import Image, LivePost, Story
 from articles.workflow import WorkflowError, story_end_coverage, story_start_coverage
+from newsroom.jinja2 import machine_time
 from tests.factories import (
     BylineFactory,
     LivePostFactory,
@@ -89,11 +90,11 @@ def test_without_javascript_the_page_shows_every_post_with_its_time_author_and_l
     html = client.get(story.get_absolute_url()).text
 
     assert '<strong class="live-badge__label">Live</strong>' in html
-    assert f'<time datetime="{timezone.localtime(story.live_from).isoformat()}">' in html
+    assert f'<time datetime="{machine_time(story.live_from)}">' in html
     for item in posts:
         assert f'id="post-{item.pk}"' in html
         assert f'href="#post-{item.pk}"' in html
-        assert f'<time datetime="{timezone.localtime(item.published_at).isoformat()}">' in html
+        assert f'<time datetime="{machine_time(item.published_at)}">' in html
     assert posts_part(html).count('href="/people/ann-field/">Ann Field</a>') == 2
     assert '<h3 class="live-post__headline">Polls close</h3>' in html
     assert "First result: a <strong>hold</strong>." in html

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Source, Story
+from newsroom.jinja2 import machine_time
 from tests.factories import (
     BylineFactory,
     CitationFactory,
@@ -117,7 +118,7 @@ def test_story_page_has_title_description_canonical_and_social_tags(client, stor
     assert head.meta["og:url"] == [url]
     assert head.meta["og:description"] == ["Delegations met in Riyadh for four hours."]
     assert head.meta["article:published_time"] == ["2025-02-12T12:00:00+00:00"]
-    assert head.meta["article:modified_time"] == [story.updated_at.isoformat()]
+    assert head.meta["article:modified_time"] == [machine_time(story.updated_at)]
     assert head.meta["article:author"] == [
         "http://testserver/people/ada/",
         "http://testserver/people/ben/",

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -8,9 +9,11 @@ from django.utils import timezone
 
 from articles.cache import content_state
 from articles.models import Source
+from newsroom.jinja2 import machine_time
 from tests.factories import (
     BylineFactory,
     CitationFactory,
+    CorrectionFactory,
     PersonFactory,
     SectionFactory,
     SourceFactory,
@@ -137,7 +140,7 @@ def test_story_page_shows_everything_about_the_story(client, world, reporter, su
     assert '<p class="kicker">Ukraine war</p>' in html
     assert "The standfirst." in html
     assert 'href="/people/ada-reporter/" rel="author">Ada Reporter</a> in Washington' in html
-    assert f'<time datetime="{story.published_at.isoformat()}">' in html
+    assert f'<time datetime="{machine_time(story.published_at)}">' in html
     assert 'href="/people/sam-subject/">Sam Subject</a>' in html
     assert 'href="/sources/wire-agency/">Wire Agency</a>: told reporters' in html
     assert 'href="/tags/diplomacy/" rel="tag">Diplomacy</a>' in html
@@ -486,3 +489,21 @@ def test_stories_sharing_a_slug_on_two_days_each_have_their_page(client):
     assert "Second summit" in client.get(second.get_absolute_url()).text
     # A wrong date cannot tell which of them was meant.
     assert client.get("/2025/03/01/summit/").status_code == 404
+
+
+# HTML's "valid global date and time string": at most three digits of a second's fraction.
+VALID_TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d)$")
+
+
+@pytest.mark.django_db
+def test_every_time_on_public_pages_is_a_valid_html_date_even_with_microseconds(client):
+    moment = timezone.now().replace(microsecond=545575) - datetime.timedelta(days=1)
+    story = StoryFactory(published_at=moment)
+    CorrectionFactory(story=story)
+    pages = [story.get_absolute_url(), "/", "/sections/world/", "/corrections/"]
+    found = []
+    for path in pages:
+        html = client.get(path).text
+        found += re.findall(r'<time datetime="([^"]*)"', html)
+    assert len(found) >= len(pages)
+    assert [value for value in found if not VALID_TIME.match(value)] == []

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from reversion.models import Version
 
 from articles.models import Story
+from newsroom.jinja2 import machine_time
 from tests.factories import BylineFactory, PersonFactory, SourceFactory, StoryFactory
 from tests.forms import edit, form_values, story_form
 
@@ -590,7 +591,7 @@ def test_correction_is_stamped_shown_and_moves_the_updated_time(editor_client, c
     assert correction.created_at == now
     assert story.updated_at == now
     html = client.get(story.get_absolute_url()).text
-    stamp = f'<time datetime="{local(now).isoformat()}">{local(now):%-d %B %Y}</time>'
+    stamp = f'<time datetime="{machine_time(now)}">{local(now):%-d %B %Y}</time>'
     assert f"Correction, {stamp}: The vote was 12-3." in html
     assert "Updated" in html
 
