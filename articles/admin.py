@@ -1256,7 +1256,7 @@ class StoryAdmin(XmlTextAdminMixin, VersionAdmin):
 def restore_live_posts(story_id, posts: list[LivePost]) -> None:
     """Put ``story_id``'s live posts back as ``posts`` (read before a revert): those
     the revert removed, changed or brought back are written as they were, times included."""
-    fields = [f.attname for f in LivePost._meta.concrete_fields if not f.primary_key]
+    fields = [f.attname for f in LivePost._meta.get_fields() if f.concrete and not f.primary_key]
     LivePost.objects.filter(story_id=story_id).exclude(pk__in=[p.pk for p in posts]).delete()
     now = {
         row["pk"]: row for row in LivePost.objects.filter(story_id=story_id).values("pk", *fields)

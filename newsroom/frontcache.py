@@ -17,6 +17,7 @@ A backend that cannot confirm a purge raises ``PurgeFailed``; the caller (a
 background job) tries again later.
 """
 
+import functools
 import http.client
 import json
 import logging
@@ -338,27 +339,24 @@ class CloudFrontBackend(PurgeBackend):
                 f"The {name} purge backend needs PURGE_PATHS, the function giving the paths "
                 f"of keys: {error}"
             ) from error
-        self._client = None
 
-    @property
+    @functools.cached_property
     def client(self):
-        if self._client is None:
-            import boto3
-            from botocore.config import Config
+        import boto3
+        from botocore.config import Config
 
-            config = Config(
-                connect_timeout=self.timeout,
-                read_timeout=self.timeout,
-                retries={"mode": "standard", "max_attempts": self.max_attempts},
-            )
-            # A session of its own: boto3's default one is not safe across threads.
-            self._client = boto3.session.Session().client(
-                "cloudfront",
-                region_name=self.region,
-                endpoint_url=self.endpoint_url,
-                config=config,
-            )
-        return self._client
+        config = Config(
+            connect_timeout=self.timeout,
+            read_timeout=self.timeout,
+            retries={"mode": "standard", "max_attempts": self.max_attempts},
+        )
+        # A session of its own: boto3's default one is not safe across threads.
+        return boto3.session.Session().client(
+            "cloudfront",
+            region_name=self.region,
+            endpoint_url=self.endpoint_url,
+            config=config,
+        )
 
     def purge(self, keys):
         from botocore.exceptions import BotoCoreError, ClientError
