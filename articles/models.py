@@ -612,6 +612,12 @@ class Story(models.Model):
             return None
         return self.public_path((self.Status.PUBLISHED, self.published_at, self.slug))
 
+    @property
+    def uri(self) -> str:
+        """The story's id for life in feeds, ninjs and webhooks (RFC 4151 tag URI):
+        unlike its address, it survives a new slug or date."""
+        return f"tag:{settings.URI_AUTHORITY},{self.created_at:%Y-%m-%d}:story-{self.pk}"
+
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         story = super().from_db(db, field_names, values, **kwargs)

@@ -7,6 +7,7 @@ must set at least SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import django
@@ -60,7 +61,13 @@ INSTALLED_APPS = [
     "reversion",
     "newsroom.apps.TagsConfig",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "articles",
+    # Partners: the read API, ninjs and oEmbed; signed webhooks.
+    "syndication",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -389,6 +396,13 @@ else:
 
 # The name readers see in the header, page titles and feeds.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+# The domain in the ids that feeds and ninjs give stories (tag:example.com,2026-12-07:story-1).
+# Those ids must never change: set it once, to a domain the newsroom owns.
+# Unset: SITE_URL's host name ("localhost" for an IP address, which a tag URI may not hold).
+_site_host = urlsplit(SITE_URL).hostname or ""
+URI_AUTHORITY = os.environ.get("URI_AUTHORITY", "") or (
+    _site_host if _site_host and not _site_host[-1].isdigit() else "localhost"
+)
 
 # Uploaded pictures: refused above these limits, with a message.
 IMAGE_MAX_UPLOAD_BYTES = int(float(os.environ.get("IMAGE_MAX_UPLOAD_MB", "25")) * 1_000_000)
