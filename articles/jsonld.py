@@ -86,7 +86,7 @@ def story_article(request, page) -> dict:
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": iso(story.published_at),
-        "dateModified": iso(story.updated_at),
+        "dateModified": iso(page.updated_at),
         "inLanguage": settings.LANGUAGE_CODE,
         "author": authors,
         "publisher": publisher_data(request),

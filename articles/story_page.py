@@ -169,7 +169,10 @@ class StoryPage:
 
     @property
     def updated_at(self) -> datetime.datetime:
-        return self.live.updated_at if self.live else self.story.updated_at
+        """When readers' view of the story last changed: the story, its newest
+        correction or live post (its Last-Modified and dateModified)."""
+        changed = self.live.updated_at if self.live else self.story.updated_at
+        return max([changed, *(correction.created_at for correction in self.corrections)])
 
     def keys(self) -> list[str]:
         """The surrogate keys of what the page shows (``articles.purge``), from what

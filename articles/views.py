@@ -12,7 +12,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import cached_property
+from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
 from django.views.generic import (
     DayArchiveView,
@@ -73,12 +75,13 @@ class StoryCardsMixin:
             except InvalidPage:
                 return None
             stories = read["stories"] = list(page.object_list)
-            return [story.pk for story in stories], page.has_more, story_keys(stories)
+            newest = max((story.updated_at for story in stories), default=None)
+            return [story.pk for story in stories], page.has_more, story_keys(stories), newest
 
-        found = fragment(self.request, f"card-page:{self.request.path}:{number}", build)
+        found = fragment(self.request, f"cards-page:{self.request.path}:{number}", build)
         if found is None:
             raise Http404("No such page.")
-        ids, has_more, self.card_keys = found
+        ids, has_more, self.card_keys, self.modified_at = found
         stories = read["stories"] if "stories" in read else PageStories(cards, ids)
         page = NextPage(stories, number, paginator, has_more)
         return paginator, page, page.object_list, page.has_other_pages()
@@ -89,7 +92,15 @@ class StoryCardsMixin:
     def render_to_response(self, context, **kwargs):
         response = super().render_to_response(context, **kwargs)
         add_keys(response, [*self.listing_keys, *getattr(self, "card_keys", ())])
+        set_last_modified(response, getattr(self, "modified_at", None))
         return response
+
+
+def set_last_modified(response, moment) -> None:
+    """Last-Modified from the content the page shows (the page cache fills in the
+    content's state for pages that say nothing)."""
+    if moment is not None:
+        response["Last-Modified"] = http_date(moment.timestamp())
 
 
 class PageStories:
@@ -260,6 +271,7 @@ def story_detail(request, year, month, day, slug):
                 request, "articles/story_withdrawn.html", {"story": withdrawn}, status=410
             )
             add_keys(response, [f"story-{withdrawn.pk}"])
+            set_last_modified(response, withdrawn.updated_at)
             return response
         moved = (
             StoryRedirect.objects.filter(old_path=request.path)
@@ -268,20 +280,28 @@ def story_detail(request, year, month, day, slug):
             .first()
         )
         if moved is not None:
-            return moved_to(moved.story)
+            return moved_to(request, moved.story)
         # A mistyped date: the slug alone finds the story only if no other day has it.
         namesakes = list(Story.objects.published().filter(slug=slug).order_by()[:2])
         if len(namesakes) == 1:
-            return moved_to(namesakes[0])
+            return moved_to(request, namesakes[0])
         raise Http404("No such story.")
 
     response = render_story(request, page)
     add_keys(response, page.keys())
+    set_last_modified(response, page.updated_at)
     return response
 
 
-def moved_to(story):
-    response = redirect(story.get_absolute_url(), permanent=True)
+def with_query(request, url: str) -> str:
+    """``url`` with the request's query string: campaign tags (``?utm_source=``) and
+    the like survive a redirect."""
+    query = iri_to_uri(request.META.get("QUERY_STRING", ""))
+    return f"{url}?{query}" if query else url
+
+
+def moved_to(request, story):
+    response = redirect(with_query(request, story.get_absolute_url()), permanent=True)
     add_keys(response, [f"story-{story.pk}"])
     return response
 
@@ -301,6 +321,7 @@ def story_live(request, year, month, day, slug):
     # A part of the story's page, not a page for search engines.
     response["X-Robots-Tag"] = "noindex"
     add_keys(response, live.keys())
+    set_last_modified(response, live.updated_at)
     return response
 
 
@@ -336,7 +357,7 @@ def story_preview(request, token):
     if page is None or page.story.preview_key.hex != key:
         raise Http404("No such story.")
     if page.story.is_published():
-        return redirect(page.story.get_absolute_url())
+        return redirect(with_query(request, page.story.get_absolute_url()))
     if not page.story.is_previewable():
         raise Http404("No such story.")
     response = render_story(request, page, preview=True)
@@ -357,7 +378,8 @@ def story_card(request, pk, digest):
         raise Http404("No such story.")
     current = story.card_digest()
     if digest != current:
-        return redirect("articles:card", pk=pk, digest=current, permanent=True)
+        url = reverse("articles:card", kwargs={"pk": pk, "digest": current})
+        return redirect(with_query(request, url), permanent=True)
     name = f"cards/{pk}-{current}.png"
     if not default_storage.exists(name):
         picture = draw_card(
@@ -411,6 +433,7 @@ def search(request):
     }
     response = render(request, "articles/search.html", context)
     add_keys(response, ["search", *story_keys(page.object_list)])
+    set_last_modified(response, max((s.updated_at for s in page.object_list), default=None))
     return response
 
 
@@ -447,6 +470,8 @@ class CorrectionListView(ListView):
         response = super().render_to_response(context, **kwargs)
         shown = [f"story-{item.story_id}" for item in context["object_list"]]
         add_keys(response, ["corrections", *shown])
+        newest = max((item.created_at for item in context["object_list"]), default=None)
+        set_last_modified(response, newest)
         return response
 
 

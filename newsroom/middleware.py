@@ -14,7 +14,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, urlencode
@@ -89,6 +89,36 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         if request.path_info.startswith(f"/{settings.ADMIN_URL}"):
             parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
         return parts
+
+
+class ReadOnlyPagesMiddleware:
+    """Readers' pages and feeds (the ``articles`` URLs) only read: any other method
+    answers 405 with the methods they allow, and OPTIONS lists them.
+
+    A view's own ``require_safe`` would come too late: the CSRF check runs first and
+    refuses a POST with a 403, so this sits before it. The admin, the API and
+    anything else that takes a form are left to their views.
+    """
+
+    NAMESPACES = frozenset({"articles"})
+    ALLOWED = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in ("GET", "HEAD"):
+            return None
+        if request.resolver_match.namespace not in self.NAMESPACES:
+            return None
+        if request.method == "OPTIONS":
+            response = HttpResponse()
+            response["Allow"] = ", ".join(self.ALLOWED)
+            return response
+        return HttpResponseNotAllowed(self.ALLOWED)
 
 
 # Pictures and fonts are compressed already; gzipping them again only costs time.
@@ -222,7 +252,7 @@ class PageCacheMiddleware:
                 time.sleep(0.05)
                 stored = self.cache_get(key + variant, state)
         if stored is not None and stored is not CACHE_DOWN:
-            response = self.rebuild(stored, "hit")
+            response = self.forward_query(request, self.rebuild(stored, "hit"))
         else:
             try:
                 response = self.get_response(request)
@@ -347,6 +377,17 @@ class PageCacheMiddleware:
         """``seconds``, or fewer: no shared copy may outlive the next scheduled story."""
         remaining = state.seconds_until_next_publication()
         return seconds if remaining is None else min(seconds, int(remaining))
+
+    @staticmethod
+    def forward_query(request, response):
+        """A kept redirect sends this request on with its own query string, as the
+        views do, not with the one of the request it was kept for: the key leaves
+        out the parameters pages do not read."""
+        if 300 <= response.status_code < 400 and response.has_header("Location"):
+            from articles.views import with_query  # imported with the views, not the logging
+
+            response["Location"] = with_query(request, response["Location"].split("?", 1)[0])
+        return response
 
     @staticmethod
     def rebuild(stored, how: str):
