@@ -33,8 +33,10 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
 WIDTHS = (320, 640, 960, 1280, 1600)
 SHARE_SIZE = (1200, 630)
-# Crops kept besides the share card: the shapes search engines ask for.
+# Crops kept besides the share card: the shapes search engines ask for, each this
+# wide (Google asks for 1,200 pixels at least), enlarged from a smaller picture.
 CROP_SHAPES = ("16x9", "4x3", "1x1")
+CROP_WIDTH = 1200
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 logger = logging.getLogger(__name__)
@@ -308,11 +310,18 @@ def focal_centering(size: tuple[int, int], shape: tuple[int, int], focal) -> tup
     return (centering[0], centering[1])
 
 
-def _crop_size(size: tuple[int, int], shape: tuple[int, int], widest: int) -> tuple[int, int]:
-    """The largest crop of ``shape`` at most ``widest`` wide, never enlarged."""
-    width, height = size
-    across = min(widest, width, round(height * shape[0] / shape[1]))
-    return (across, max(1, round(across * shape[1] / shape[0])))
+def crop_size(shape: str) -> tuple[int, int]:
+    """The size of the crop of ``shape`` ("16x9"): ``CROP_WIDTH`` across."""
+    across, down = (int(side) for side in shape.split("x"))
+    return (CROP_WIDTH, round(CROP_WIDTH * down / across))
+
+
+def crops_made(renditions: dict) -> bool:
+    """Whether ``renditions`` hold every crop, at the size made today."""
+    crops = renditions.get("crops", {})
+    return all(
+        shape in crops and tuple(crops[shape][:2]) == crop_size(shape) for shape in CROP_SHAPES
+    )
 
 
 def rendition_place(image) -> tuple[str, str]:
@@ -341,9 +350,8 @@ def make_crops(picture, image, storage=default_storage) -> dict:
             f"{folder}/{stem}-share-{tag}.jpg", ContentFile(_encode(share, "jpeg"))
         )
         for shape in CROP_SHAPES:
-            ratio = tuple(int(side) for side in shape.split("x"))
-            size = _crop_size(flat.size, ratio, SHARE_SIZE[0])
-            centering = focal_centering(flat.size, ratio, focal)
+            size = crop_size(shape)
+            centering = focal_centering(flat.size, size, focal)
             crop = ImageOps.fit(flat, size, PILImage.LANCZOS, centering=centering)
             name = storage.save(
                 f"{folder}/{stem}-{shape}-{tag}.jpg", ContentFile(_encode(crop, "jpeg"))
@@ -399,8 +407,8 @@ def store_renditions(image_id: int, name: str) -> bool:
 
     Does nothing for a picture deleted since, one whose file has been replaced since
     (the job for the new file makes its own) or one whose renditions are made already.
-    A picture whose focal point moved since its crops were made gets new crops only.
-    Returns whether it stored a set.
+    A picture whose focal point moved since its crops were made, or whose crops are
+    missing or of an older size, gets new crops only. Returns whether it stored a set.
     """
     from articles.models import Image
 
@@ -409,7 +417,9 @@ def store_renditions(image_id: int, name: str) -> bool:
     if image is None:
         return False
     if image.renditions.get("source") == name:
-        if image.renditions.get("focal") == [image.focal_x, image.focal_y]:
+        if image.renditions.get("focal") == [image.focal_x, image.focal_y] and crops_made(
+            image.renditions
+        ):
             return False
         return store_crops(image, current)
     try:

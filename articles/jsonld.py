@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.body import public_text
+from articles.images import SHARE_SIZE
 from articles.models import Person, Source, Story
 
 # The publisher's logo: Google asks for a wide image at most 60 px high.
@@ -54,11 +55,29 @@ def source_data(request, source: Source) -> dict:
     return data
 
 
+def organization_id(request) -> str:
+    return request.build_absolute_uri(reverse("articles:index")) + "#organization"
+
+
 def publisher_data(request) -> dict:
+    """The newsroom, as story pages name it: by the ``@id`` of the front page's
+    ``organization``."""
     return {
         "@type": "NewsMediaOrganization",
+        "@id": organization_id(request),
         "name": settings.SITE_NAME,
-        "url": request.build_absolute_uri("/"),
+    }
+
+
+def organization(request) -> dict:
+    """The newsroom itself, on the front page: the most specific type of
+    Organization, as Google asks."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsMediaOrganization",
+        "@id": organization_id(request),
+        "name": settings.SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:index")),
         "logo": {
             "@type": "ImageObject",
             "url": request.build_absolute_uri(static(LOGO["path"])),
@@ -66,6 +85,60 @@ def publisher_data(request) -> dict:
             "height": LOGO["height"],
         },
     }
+    if settings.ORGANIZATION_SAME_AS:
+        data["sameAs"] = settings.ORGANIZATION_SAME_AS
+    return data
+
+
+def website(request) -> dict:
+    """The site, with the search box search engines may show for it."""
+    home = request.build_absolute_uri(reverse("articles:index"))
+    search = request.build_absolute_uri(reverse("articles:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "@id": f"{home}#website",
+        "name": settings.SITE_NAME,
+        "url": home,
+        "inLanguage": settings.LANGUAGE_CODE,
+        "publisher": {"@id": organization_id(request)},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": f"{search}?q={{search_term_string}}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def image_objects(request, story: Story) -> list[dict]:
+    """The story's picture as search engines ask for it: 16:9, 4:3 and 1:1 crops
+    around its focal point, with its caption, credit and copyright; else its share
+    card (a drawn card for a story without a picture)."""
+    picture = story.lead_image if story.lead_image_id else None
+    sources = picture.crop_sources() if picture else []
+    if not sources:
+        sources = [(*SHARE_SIZE, story.share_image_url)]
+        picture = picture if picture and picture.share_url else None
+    about = {}
+    if picture is not None:
+        about = {
+            "caption": picture.caption,
+            "creditText": picture.credit,
+            "copyrightNotice": picture.copyright,
+        }
+    return [
+        {
+            "@type": "ImageObject",
+            "url": request.build_absolute_uri(url),
+            "width": width,
+            "height": height,
+            **{name: value for name, value in about.items() if value},
+        }
+        for width, height, url in sources
+    ]
 
 
 def story_article(request, page) -> dict:
@@ -108,12 +181,7 @@ def story_article(request, page) -> dict:
     }
     if story.section:
         data["articleSection"] = story.section.name
-    image = getattr(story, "share_image_url", None)
-    if image:
-        # The share card first, then the shapes search engines ask for, all cropped
-        # around the picture's focal point.
-        crops = story.lead_image.crop_urls() if story.lead_image_id else []
-        data["image"] = [request.build_absolute_uri(url) for url in [image, *crops]]
+    data["image"] = image_objects(request, story)
     if story.canonical_url:
         data["isBasedOn"] = story.canonical_url
     if page.live is not None:

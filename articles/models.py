@@ -110,7 +110,12 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         from articles.cache import lock_for_change
-        from articles.images import delete_files, delete_unless_committed, rendition_names
+        from articles.images import (
+            crops_made,
+            delete_files,
+            delete_unless_committed,
+            rendition_names,
+        )
 
         # Files live outside the database: what this save writes is removed again unless
         # its row commits, and what it replaces only once it has. Renditions are made by
@@ -154,8 +159,9 @@ class Image(models.Model):
         if replaced and before:
             gone = [*rendition_names(before["renditions"]), before["file"]]
             transaction.on_commit(lambda: delete_files(filter(None, gone), storage), using=using)
-        # A picture whose renditions predate its focal point has no crops yet.
-        uncropped = self.ready and "focal" not in self.renditions
+        # A picture whose renditions predate its focal point, or today's crop sizes,
+        # gets its crops (``manage.py make_crops`` asks for every such picture).
+        uncropped = self.ready and not crops_made(self.renditions)
         if self.file and (not self.ready or moved or uncropped):
             from articles.tasks import make_image_renditions, run_in_background
 
@@ -214,12 +220,17 @@ class Image(models.Model):
         name = self.renditions.get("share")
         return self.file.storage.url(name) if name else None
 
-    def crop_urls(self) -> list[str]:
-        """The 16:9, 4:3 and 1:1 crops around the focal point, for structured data."""
+    def crop_sources(self) -> list[tuple[int, int, str]]:
+        """(width, height, url) of the 16:9, 4:3 and 1:1 crops around the focal point,
+        for structured data."""
         from articles.images import CROP_SHAPES
 
         crops = self.renditions.get("crops", {})
-        return [self.file.storage.url(crops[shape][2]) for shape in CROP_SHAPES if shape in crops]
+        return [
+            (crops[shape][0], crops[shape][1], self.file.storage.url(crops[shape][2]))
+            for shape in CROP_SHAPES
+            if shape in crops
+        ]
 
     @property
     def ratio_height(self) -> int | None:

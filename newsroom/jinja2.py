@@ -12,6 +12,7 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.translation import to_locale
 from jinja2 import Environment, nodes, pass_context
 from jinja2.ext import Extension
 
@@ -67,6 +68,13 @@ def story_structured_data(context, page):
 
 
 @pass_context
+def site_structured_data(context):
+    """JSON-LD for the front page: the newsroom (Organization) and the site (WebSite)."""
+    request = context["request"]
+    return jsonld.script(jsonld.organization(request)) + jsonld.script(jsonld.website(request))
+
+
+@pass_context
 def person_structured_data(context, person):
     return jsonld.script(jsonld.person_profile(context["request"], person))
 
@@ -115,7 +123,10 @@ def environment(**options) -> Environment:
         section_list=section_list,
         story_structured_data=story_structured_data,
         person_structured_data=person_structured_data,
+        site_structured_data=site_structured_data,
         LANGUAGE_CODE=settings.LANGUAGE_CODE,
+        # Open Graph's form of the language: en_GB for en-gb.
+        OG_LOCALE=to_locale(settings.LANGUAGE_CODE),
     )
     env.filters.update(
         date=date, machine_time=machine_time, pluralize=pluralize, linebreaks=linebreaks

@@ -398,6 +398,9 @@ else:
 
 # The name readers see in the header, page titles and feeds.
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
+# The newsroom's own pages elsewhere (Wikidata, social networks), comma-separated: the
+# front page's structured data names them as the newsroom's sameAs.
+ORGANIZATION_SAME_AS = env_list("ORGANIZATION_SAME_AS")
 # The domain in the ids that feeds and ninjs give stories (tag:example.com,2026-12-07:story-1).
 # Those ids must never change: set it once, to a domain the newsroom owns.
 # Unset: SITE_URL's host name ("localhost" for an IP address, which a tag URI may not hold).

@@ -347,7 +347,7 @@ def test_until_its_renditions_are_made_a_picture_is_left_out_everywhere(editor_c
     assert share_image(html).startswith(f"/cards/{story.pk}-")
     blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     article = next(data for data in map(json.loads, blocks) if "headline" in data)
-    assert article["image"] == [f"http://testserver{share_image(html)}"]
+    assert [image["url"] for image in article["image"]] == [f"http://testserver{share_image(html)}"]
     assert client.get(share_image(html)).status_code == 200
     for url in (
         f"/admin/articles/image/{image.pk}/change/",
@@ -758,10 +758,11 @@ def test_the_share_card_is_cropped_around_the_focal_point(editor_client, client)
     assert image.renditions["focal"] == [0.05, 0.5]
     assert is_red(pixel(image.renditions["share"], (5, 315)))
     assert not is_blue(pixel(image.renditions["share"], (1194, 315)))
+    # 1,200 pixels wide, as Google asks, though the picture is 600 high.
     for shape, (width, height) in {
-        "16x9": (1067, 600),
-        "4x3": (800, 600),
-        "1x1": (600, 600),
+        "16x9": (1200, 675),
+        "4x3": (1200, 900),
+        "1x1": (1200, 1200),
     }.items():
         w, h, name = image.renditions["crops"][shape]
         assert (w, h) == (width, height) and opened(name).size == (width, height)
@@ -782,7 +783,14 @@ def test_the_share_card_is_cropped_around_the_focal_point(editor_client, client)
 
 
 def test_structured_data_lists_the_crops_search_engines_ask_for(editor_client, client):
-    image = uploaded(editor_client, two_ends(), name="ends.png", content_type="image/png")
+    image = uploaded(
+        editor_client,
+        two_ends(),
+        name="ends.png",
+        content_type="image/png",
+        caption="Delegates in Riyadh.",
+        copyright="© Agency 2025",
+    )
     story = StoryFactory(lead_image=image)
     html = client.get(story.get_absolute_url()).text
     article = next(
@@ -793,8 +801,17 @@ def test_structured_data_lists_the_crops_search_engines_ask_for(editor_client, c
         )
         if data.get("@type") == "NewsArticle"
     )
-    assert article["image"][0] == f"http://testserver{share_image(html)}"
-    assert [url.rsplit("-", 2)[-2] for url in article["image"][1:]] == ["16x9", "4x3", "1x1"]
+    shapes = [
+        (item["url"].rsplit("-", 2)[-2], item["width"], item["height"]) for item in article["image"]
+    ]
+    assert shapes == [("16x9", 1200, 675), ("4x3", 1200, 900), ("1x1", 1200, 1200)]
+    for item in article["image"]:
+        assert item["@type"] == "ImageObject"
+        assert item["url"].startswith("http://testserver/media/renditions/")
+        assert client.get(item["url"].removeprefix("http://testserver")).status_code == 200
+        assert item["caption"] == "Delegates in Riyadh."
+        assert item["creditText"] == "Jane Doe/Agency"
+        assert item["copyrightNotice"] == "© Agency 2025"
 
 
 def test_making_crops_again_is_idempotent(editor_client, media_on_disk):

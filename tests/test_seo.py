@@ -138,7 +138,14 @@ def test_share_image_is_used_once_stories_have_one(client, story, monkeypatch):
     assert head.meta["og:image"] == ["http://testserver/media/share/talks.jpg"]
     assert head.meta["twitter:image"] == ["http://testserver/media/share/talks.jpg"]
     assert head.meta["twitter:card"] == ["summary_large_image"]
-    assert head.of_type("NewsArticle")["image"] == ["http://testserver/media/share/talks.jpg"]
+    assert head.of_type("NewsArticle")["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": "http://testserver/media/share/talks.jpg",
+            "width": 1200,
+            "height": 630,
+        }
+    ]
 
 
 def test_republished_story_points_search_engines_to_the_original(client, story):
@@ -166,10 +173,12 @@ def test_story_page_has_news_article_structured_data(client, story):
         {"@type": "Person", "name": "Ben Writer", "url": "http://testserver/people/ben/"}
         | {"jobTitle": "Correspondent"},
     ]
-    publisher = article["publisher"]
-    assert publisher["@type"] == "NewsMediaOrganization"
-    assert publisher["name"] == "Newsroom"
-    assert publisher["logo"]["url"] == "http://testserver/static/img/logo.png"
+    # The front page's Organization, by its @id.
+    assert article["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "@id": "http://testserver/#organization",
+        "name": "Newsroom",
+    }
     assert article["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert article["articleSection"] == "World"
     assert sorted(article["keywords"]) == ["Diplomacy", "Russia"]
@@ -393,3 +402,150 @@ def test_new_pages_query_counts_do_not_grow_with_stories_or_relations(client):
     # person page asks how many stories the person has, in two bounded probes.
     budgets = [render + PAGE_CACHE_QUERIES for render in [2, 7, 7, 8, 6]]
     assert all(count <= budget for count, budget in zip(big, budgets, strict=True)), big
+
+
+# The front page, share cards and the pictures search engines show
+
+
+@pytest.fixture
+def picture(django_capture_on_commit_callbacks):
+    """A picture 800 pixels wide, its renditions made, its focal point near its right end."""
+    from django.core.files.base import ContentFile
+
+    from articles.models import Image
+    from tests.pictures import photo
+
+    image = Image(
+        alt_text="Delegates at the table in Riyadh",
+        caption="The delegations met for four hours.",
+        credit="Jane Doe/Agency",
+        copyright="© Agency 2025",
+        focal_x=0.9,
+        focal_y=0.4,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        image.file.save("talks.jpg", ContentFile(photo((800, 600))))
+    image.refresh_from_db()
+    assert image.ready
+    return image
+
+
+def test_front_page_names_the_newsroom_and_its_search_box(client, settings, story):
+    settings.ORGANIZATION_SAME_AS = ["https://www.wikidata.org/wiki/Q1", "https://x.com/newsroom"]
+
+    head = Head(client.get("/").text)
+
+    organization = head.of_type("NewsMediaOrganization")
+    assert organization["@context"] == "https://schema.org"
+    assert organization["@id"] == "http://testserver/#organization"
+    assert organization["name"] == "Newsroom"
+    assert organization["url"] == "http://testserver/"
+    assert organization["logo"]["url"] == "http://testserver/static/img/logo.png"
+    assert (organization["logo"]["width"], organization["logo"]["height"]) == (600, 60)
+    assert client.get("/static/img/logo.png").status_code == 200
+    assert organization["sameAs"] == [
+        "https://www.wikidata.org/wiki/Q1",
+        "https://x.com/newsroom",
+    ]
+    site = head.of_type("WebSite")
+    assert site["url"] == "http://testserver/"
+    assert site["publisher"] == {"@id": "http://testserver/#organization"}
+    action = site["potentialAction"]
+    assert action["@type"] == "SearchAction"
+    assert action["target"]["urlTemplate"] == "http://testserver/search/?q={search_term_string}"
+    assert action["query-input"] == "required name=search_term_string"
+    assert head.meta["og:locale"] == ["en_GB"]
+    # A story names the same newsroom as its publisher.
+    publisher = head_of(client, story).of_type("NewsArticle")["publisher"]
+    assert publisher["@id"] == organization["@id"]
+
+
+def test_front_page_without_profiles_elsewhere_has_no_same_as(client, settings, story):
+    settings.ORGANIZATION_SAME_AS = []
+    organization = Head(client.get("/").text).of_type("NewsMediaOrganization")
+    assert "sameAs" not in organization
+
+
+def test_share_tags_give_the_locale_size_and_alt_text_of_the_picture(client, story, picture):
+    story.lead_image = picture
+    story.save()
+
+    head = head_of(client, story)
+
+    share = f"http://testserver{picture.share_url}"
+    assert head.meta["og:locale"] == ["en_GB"]
+    assert head.meta["og:image"] == [share]
+    assert head.meta["og:image:width"] == ["1200"]
+    assert head.meta["og:image:height"] == ["630"]
+    assert head.meta["og:image:alt"] == ["Delegates at the table in Riyadh"]
+    assert head.meta["twitter:image"] == [share]
+    assert head.meta["twitter:image:alt"] == ["Delegates at the table in Riyadh"]
+
+
+def test_a_story_without_a_picture_describes_its_drawn_card(client, story):
+    head = head_of(client, story)
+    assert head.meta["og:image"][0].startswith(f"http://testserver/cards/{story.pk}-")
+    assert head.meta["og:image:alt"] == ["Talks </script> begin"]
+    assert head.meta["twitter:image:alt"] == ["Talks </script> begin"]
+    [card] = head.of_type("NewsArticle")["image"]
+    assert (card["width"], card["height"]) == (1200, 630)
+    assert "creditText" not in card
+
+
+def test_og_locale_follows_the_language_code(client, settings, story):
+    settings.LANGUAGE_CODE = "pt-br"
+    from newsroom.jinja2 import environment
+
+    env = environment()
+    assert env.globals["OG_LOCALE"] == "pt_BR"
+
+
+def test_news_article_lists_16_9_4_3_and_1_1_crops_at_least_1200_wide_with_credits(
+    client, story, picture
+):
+    from articles.images import CROP_SHAPES
+    from tests.test_images import opened
+
+    story.lead_image = picture
+    story.save()
+
+    images = head_of(client, story).of_type("NewsArticle")["image"]
+
+    assert len(images) == len(CROP_SHAPES)
+    ratios = []
+    for item, shape in zip(images, CROP_SHAPES, strict=True):
+        assert item["@type"] == "ImageObject"
+        assert item["width"] >= 1200
+        assert shape in item["url"]
+        assert item["caption"] == "The delegations met for four hours."
+        assert item["creditText"] == "Jane Doe/Agency"
+        assert item["copyrightNotice"] == "© Agency 2025"
+        stored = opened(item["url"].removeprefix("http://testserver/media/"))
+        assert stored.size == (item["width"], item["height"])
+        ratios.append(round(item["width"] / item["height"], 2))
+    assert ratios == [1.78, 1.33, 1.0]
+
+
+def test_make_crops_crops_pictures_cropped_to_an_older_size_once(story, picture):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from articles.models import Image
+
+    older = {shape: [800, 450, name] for shape, (_, _, name) in picture.renditions["crops"].items()}
+    Image.objects.filter(pk=picture.pk).update(renditions={**picture.renditions, "crops": older})
+
+    out = StringIO()
+    call_command("make_crops", stdout=out)
+
+    assert out.getvalue().strip() == "Queued crops for 1 picture."
+    picture.refresh_from_db()
+    assert [size[:2] for size in picture.renditions["crops"].values()] == [
+        [1200, 675],
+        [1200, 900],
+        [1200, 1200],
+    ]
+    again = StringIO()
+    call_command("make_crops", stdout=again)
+    assert again.getvalue().strip() == "Queued crops for 0 pictures."
