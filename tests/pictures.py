@@ -102,3 +102,24 @@ def png_bomb(width=20000, height=20000) -> bytes:
 
 def upload(content: bytes, name="photo.jpg", content_type="image/jpeg") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def library_picture(capture_on_commit, content: bytes | None = None, **fields):
+    """A library picture with credits, saved with its renditions made: the job queued on
+    commit runs in ``capture_on_commit`` (pytest-django's
+    ``django_capture_on_commit_callbacks``)."""
+    from django.core.files.base import ContentFile
+
+    from articles.models import Image as LibraryImage
+
+    picture = LibraryImage(
+        alt_text="Delegates at the table in Riyadh",
+        caption="The delegations met for four hours.",
+        credit="Jane Doe/Agency",
+        copyright="© Agency 2025",
+        **fields,
+    )
+    with capture_on_commit(execute=True):
+        picture.file.save("talks.jpg", ContentFile(content or photo((800, 600))))
+    picture.refresh_from_db()
+    return picture

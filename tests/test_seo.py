@@ -22,6 +22,7 @@ from tests.factories import (
 )
 from tests.forms import story_form
 from tests.pages import card_headlines
+from tests.pictures import library_picture
 from tests.test_views import PAGE_CACHE_QUERIES, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -410,22 +411,7 @@ def test_new_pages_query_counts_do_not_grow_with_stories_or_relations(client):
 @pytest.fixture
 def picture(django_capture_on_commit_callbacks):
     """A picture 800 pixels wide, its renditions made, its focal point near its right end."""
-    from django.core.files.base import ContentFile
-
-    from articles.models import Image
-    from tests.pictures import photo
-
-    image = Image(
-        alt_text="Delegates at the table in Riyadh",
-        caption="The delegations met for four hours.",
-        credit="Jane Doe/Agency",
-        copyright="© Agency 2025",
-        focal_x=0.9,
-        focal_y=0.4,
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        image.file.save("talks.jpg", ContentFile(photo((800, 600))))
-    image.refresh_from_db()
+    image = library_picture(django_capture_on_commit_callbacks, focal_x=0.9, focal_y=0.4)
     assert image.ready
     return image
 
