@@ -191,10 +191,10 @@ def story_article(request, page) -> dict:
 
 def live_blog(request, live, url: str) -> dict:
     """What makes a story covered live a LiveBlogPosting: when its coverage began
-    (and ended), and each post as a BlogPosting, newest first."""
+    (and ended), and each post as a BlogPosting, newest first. Its dateModified is
+    the page's, which counts the posts."""
     data = {
         "@type": "LiveBlogPosting",
-        "dateModified": iso(live.updated_at),
         "coverageStartTime": iso(live.story.live_from),
         "liveBlogUpdate": [
             {

@@ -106,6 +106,7 @@ def site(django_capture_on_commit_callbacks):
         other = StoryFactory(headline="Earlier talks", section=world, published_at=PUBLISHED)
         other.tags.add("Diplomacy")
         StoryFactory(headline="Withdrawn talks", slug="withdrawn", status=Story.Status.WITHDRAWN)
+        StoryFactory(headline="Draft talks", slug="draft", draft=True)
     return story
 
 
@@ -113,6 +114,7 @@ def test_readers_pages_pass_the_nu_html_checker(client, site, tmp_path):
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     demo = Story.objects.get(slug="trump-putin-call-ukraine-negotiations")
     withdrawn = Story.objects.get(slug="withdrawn")
+    draft = Story.objects.get(slug="draft")
     urls = {
         "front page": ("/", 200),
         "story": (site.get_absolute_url(), 200),
@@ -125,6 +127,7 @@ def test_readers_pages_pass_the_nu_html_checker(client, site, tmp_path):
         "corrections": ("/corrections/", 200),
         "search": ("/search/?q=talks", 200),
         "search, nothing found": ("/search/?q=zzzz", 200),
+        "preview of a draft": (draft.get_preview_url(), 200),
         "withdrawn story": (withdrawn.get_absolute_url(), 410),
         "404": ("/no/such/page/", 404),
     }

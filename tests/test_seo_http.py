@@ -10,6 +10,7 @@ from django.utils.http import http_date
 
 from articles.models import LivePost
 from tests.factories import CorrectionFactory, PersonFactory, StoryFactory
+from tests.test_seo import Head
 
 pytestmark = pytest.mark.django_db
 
@@ -152,7 +153,13 @@ def test_a_correction_moves_the_story_pages_last_modified(client, story):
     corrected = WRITTEN + 5 * HOUR
     CorrectionFactory(story=story, created_at=corrected)
 
-    assert client.get(story.get_absolute_url())["Last-Modified"] == http_moment(corrected)
+    page = client.get(story.get_absolute_url())
+
+    assert page["Last-Modified"] == http_moment(corrected)
+    # What the page tells search engines agrees.
+    head = Head(page.text)
+    assert head.meta["article:modified_time"] == ["2025-03-04T15:00:00+00:00"]
+    assert head.of_type("NewsArticle")["dateModified"] == "2025-03-04T15:00:00+00:00"
 
 
 def test_a_live_post_moves_the_story_pages_last_modified(client):
@@ -161,9 +168,12 @@ def test_a_live_post_moves_the_story_pages_last_modified(client):
     with time_machine.travel(WRITTEN + 2 * HOUR, tick=False):
         LivePost.objects.create(story=story, author=PersonFactory(), body="<p>Talks resume.</p>")
 
+    CorrectionFactory(story=story, created_at=WRITTEN + HOUR)
     page = client.get(story.get_absolute_url())
 
     assert page["Last-Modified"] == http_moment(WRITTEN + 2 * HOUR)
+    article = Head(page.text).of_type("LiveBlogPosting")
+    assert article["dateModified"] == "2025-03-04T12:00:00+00:00"
     live = client.get(f"{story.get_absolute_url()}live/")
     assert live["Last-Modified"] == http_moment(WRITTEN + 2 * HOUR)
 
