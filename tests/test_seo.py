@@ -527,11 +527,12 @@ def test_make_crops_crops_pictures_cropped_to_an_older_size_once(story, picture)
 
     assert out.getvalue().strip() == "Queued crops for 1 picture."
     picture.refresh_from_db()
-    assert [size[:2] for size in picture.renditions["crops"].values()] == [
-        [1200, 675],
-        [1200, 900],
-        [1200, 1200],
-    ]
+    crops = picture.renditions["crops"]
+    assert {shape: crop[:2] for shape, crop in crops.items()} == {
+        "16x9": [1200, 675],
+        "4x3": [1200, 900],
+        "1x1": [1200, 1200],
+    }
     again = StringIO()
     call_command("make_crops", stdout=again)
     assert again.getvalue().strip() == "Queued crops for 0 pictures."
