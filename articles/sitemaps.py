@@ -1,16 +1,21 @@
 """Sitemaps of everything readers can see, and the Google News sitemap.
 
 ``/sitemap.xml`` is an index over one sitemap per kind of page, each split into
-files by blocks of 1,000 ids. ``lastmod`` is the time a story last changed
-(corrections included); a section changed when its newest story did.
+files by blocks of 1,000 ids, and over every file of the news sitemap.
+``lastmod`` is the time a story last changed (corrections included); a section
+changed when its newest story did. Stories whose canonical address is on
+another site (syndicated copies) are in neither: search engines want canonical
+addresses only.
 """
 
 import datetime
+import math
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -21,6 +26,13 @@ from articles.pagination import IdRangePaginator
 from articles.text import xml_text
 
 NEWS_WINDOW = datetime.timedelta(days=2)
+
+
+def canonical_here(stories):
+    """``stories`` but those whose canonical address is on another site."""
+    return stories.filter(
+        Q(canonical_url="") | Q(canonical_url__startswith=f"{settings.SITE_URL}/")
+    )
 
 
 class IdRangeSitemap(Sitemap):
@@ -43,7 +55,7 @@ class StorySitemap(IdRangeSitemap):
         self.zone = timezone.get_current_timezone()
         # Rows, not model instances: a file has a thousand of them.
         return (
-            Story.objects.published()
+            canonical_here(Story.objects.published())
             .order_by("pk")
             .values_list("published_at", "slug", "updated_at")
         )
@@ -57,7 +69,9 @@ class StorySitemap(IdRangeSitemap):
 
     def get_latest_lastmod(self):
         # The default would load every story to find the newest.
-        return Story.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        return canonical_here(Story.objects.published()).aggregate(latest=Max("updated_at"))[
+            "latest"
+        ]
 
 
 class SectionSitemap(Sitemap):
@@ -155,12 +169,23 @@ class NewsSitemap(Sitemap):
     # More than a newsroom publishes in two days; a bound all the same.
     most = 50 * limit
 
+    @staticmethod
+    def stories():
+        return canonical_here(Story.objects.published()).filter(
+            published_at__gte=timezone.now() - NEWS_WINDOW
+        )
+
+    @classmethod
+    def files(cls) -> tuple[int, datetime.datetime | None]:
+        """How many files the news sitemap has (one at least), and when its newest
+        story changed: one query, for the index and robots.txt."""
+        found = cls.stories().aggregate(count=Count("pk"), latest=Max("updated_at"))
+        return max(1, math.ceil(min(found["count"], cls.most) / cls.limit)), found["latest"]
+
     def items(self):
-        since = timezone.now() - NEWS_WINDOW
         zone = timezone.get_current_timezone()
         rows = (
-            Story.objects.published()
-            .filter(published_at__gte=since)
+            self.stories()
             .order_by("-published_at", "-pk")
             .values_list("published_at", "slug", "headline", "updated_at")[: self.most]
         )
@@ -187,3 +212,20 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, item):
         return item.lastmod
+
+
+class IndexItem(NamedTuple):
+    """An entry of the sitemap index, as Django's index template reads it."""
+
+    location: str
+    last_mod: datetime.datetime | None
+
+
+def news_files(request) -> list[IndexItem]:
+    """Every file of the news sitemap: /news-sitemap.xml, then ``?p=2``…"""
+    files, latest = NewsSitemap.files()
+    first = request.build_absolute_uri(reverse("articles:news-sitemap"))
+    return [
+        IndexItem(first if page == 1 else f"{first}?p={page}", latest)
+        for page in range(1, files + 1)
+    ]

@@ -54,6 +54,8 @@ urlpatterns = [
     path("<yyyy:year>/<dd:month>/", views.StoryMonthArchiveView.as_view(), name="month"),
     path("<yyyy:year>/<dd:month>/<dd:day>/", views.StoryDayArchiveView.as_view(), name="day"),
     path("corrections/", views.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", feeds.CorrectionsFeed(), name="corrections-feed"),
+    path("corrections/feed/atom/", feeds.CorrectionsAtomFeed(), name="corrections-feed-atom"),
     path("sections/<slug:slug>/", views.SectionDetailView.as_view(), name="section"),
     path("tags/<uslug:slug>/", views.TagDetailView.as_view(), name="tag"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
@@ -67,12 +69,7 @@ urlpatterns = [
     path("preview/<str:token>/", views.story_preview, name="preview"),
     path("cards/<int:pk>-<slug:digest>.png", views.story_card, name="card"),
     path("search/", views.search, name="search"),
-    path(
-        "sitemap.xml",
-        with_keys("sitemap")(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "articles:sitemap-section"},
-        name="sitemap",
-    ),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
     path(
         "sitemap-<str:section>.xml",
         with_keys("sitemap")(sitemap_views.sitemap),

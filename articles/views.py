@@ -40,7 +40,7 @@ from articles.models import (
 from articles.pagination import NextPage, NextPagePaginator
 from articles.purge import add_keys, object_keys, story_keys
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
-from articles.sitemaps import NewsSitemap
+from articles.sitemaps import SITEMAPS, NewsSitemap, news_files
 from articles.story_page import live_coverage, story_page
 from articles.workflow import shown_publicly
 
@@ -450,9 +450,20 @@ def news_sitemap(request):
     return response
 
 
+def sitemap_index(request):
+    """/sitemap.xml: Django's index of the sitemaps (``SITEMAPS``), and every file of
+    the news sitemap, so that crawlers reach all of them past 1,000 stories."""
+    response = sitemap_views.index(request, SITEMAPS, sitemap_url_name="articles:sitemap-section")
+    response.context_data["sitemaps"] += news_files(request)
+    add_keys(response, ["sitemap"])
+    return response
+
+
 def robots_txt(request):
-    """/robots.txt: crawlers stay out of the admin, previews and search; the sitemaps."""
-    return render(request, "robots.txt", content_type="text/plain; charset=utf-8")
+    """/robots.txt (``robots.txt``): crawlers stay out of the admin, previews and
+    search; the sitemap index and every file of the news sitemap."""
+    context = {"news_sitemaps": [item.location for item in news_files(request)]}
+    return render(request, "robots.txt", context, content_type="text/plain; charset=utf-8")
 
 
 class CorrectionListView(ListView):

@@ -52,6 +52,8 @@ class PurgeBackend:
 
     # Options that must be given, and not empty.
     required: tuple[str, ...] = ()
+    # Whether it drops cached pages: shared caches may keep pages long only then.
+    purges_caches = True
 
     def __init__(self, name: str, options: dict):
         self.name = name
@@ -118,6 +120,16 @@ class HTTPPurgeBackend(PurgeBackend):
     def error_detail(self, body: bytes) -> str:
         """What an error answer's body says, if the API explains itself."""
         return ""
+
+
+def setting_function(name: str, setting: str, what: str):
+    """The function the dotted path in ``settings.<setting>`` names."""
+    try:
+        return import_string(getattr(settings, setting))
+    except (ImportError, AttributeError) as error:
+        raise ImproperlyConfigured(
+            f"The {name} purge backend needs {setting}, {what}: {error}"
+        ) from error
 
 
 def address(url: str) -> str:
@@ -332,13 +344,9 @@ class CloudFrontBackend(PurgeBackend):
         self.max_wildcards = int(options.get("MAX_WILDCARDS", 15))
         self.max_paths = int(options.get("MAX_PATHS", 3000))
         self.max_attempts = int(options.get("MAX_ATTEMPTS", 3))
-        try:
-            self.paths_for_keys = import_string(settings.PURGE_PATHS)
-        except (ImportError, AttributeError) as error:
-            raise ImproperlyConfigured(
-                f"The {name} purge backend needs PURGE_PATHS, the function giving the paths "
-                f"of keys: {error}"
-            ) from error
+        self.paths_for_keys = setting_function(
+            name, "PURGE_PATHS", "the function giving the paths of keys"
+        )
 
     @functools.cached_property
     def client(self):
@@ -414,6 +422,62 @@ def fit_paths(paths: Iterable[str], max_wildcards: int, max_paths: int) -> list[
         paths = sorted({*paths, f"/{folder}/*"} - set(crowded))
 
 
+# --- WebSub ---------------------------------------------------------------------
+
+
+class WebSubBackend(HTTPPurgeBackend):
+    """Not a cache: the WebSub hub the feeds name (``<atom:link rel="hub">``), told
+    which feeds changed so it fetches them and pushes them to their subscribers.
+
+    The keys are turned into the paths of the feeds showing them by
+    ``settings.WEBSUB_FEED_PATHS`` (``feed`` is the site's feeds, ``list-tag-3``
+    the tag's, ``story-12`` every feed it is in…), each pinged on its own, as the
+    W3C WebSub recommendation's publishers do::
+
+        POST {HUB_URL}
+        Content-Type: application/x-www-form-urlencoded
+
+        hub.mode=publish&hub.url=https%3A%2F%2Fnews.example.com%2Ffeed%2F
+
+    answered 2xx (hubs answer 202 or 204). Feeds' addresses are under
+    ``settings.SITE_URL``, as their ``rel="self"`` links say. Every feed is
+    tried, even when one fails.
+    """
+
+    required = ("HUB_URL",)
+    purges_caches = False
+
+    def __init__(self, name, options):
+        super().__init__(name, options)
+        self.hub_url = options["HUB_URL"]
+        parts = urllib.parse.urlsplit(self.hub_url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"The {name} WebSub hub {address(self.hub_url)!r} is not an http:// or "
+                "https:// address."
+            )
+        self.paths_for_keys = setting_function(
+            name, "WEBSUB_FEED_PATHS", "the function giving the feeds' paths of keys"
+        )
+
+    def secrets(self):
+        # A hub may take a token in its address.
+        return [urllib.parse.urlsplit(self.hub_url).query]
+
+    def purge(self, keys):
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        failures = []
+        for path in self.paths_for_keys(keys):
+            topic = f"{settings.SITE_URL}{path}"
+            body = urllib.parse.urlencode({"hub.mode": "publish", "hub.url": topic}).encode()
+            try:
+                self.send("POST", self.hub_url, headers, body)
+            except PurgeFailed as error:
+                failures.append(f"{path}: {str(error).removeprefix(f'{self.name}: ')}")
+        if failures:
+            raise self.failed(failures)
+
+
 _backends: list[PurgeBackend] | None = None
 
 
@@ -443,13 +507,13 @@ def build(config: dict) -> list[PurgeBackend]:
 @receiver(setting_changed)
 def _settings_changed(*, setting, **kwargs):
     global _backends
-    if setting in {"PURGE_BACKENDS", "PURGE_TIMEOUT", "PURGE_PATHS"}:
+    if setting in {"PURGE_BACKENDS", "PURGE_TIMEOUT", "PURGE_PATHS", "WEBSUB_FEED_PATHS"}:
         _backends = None
 
 
 def configured() -> bool:
-    """Whether any purge backend is configured."""
-    return bool(getattr(settings, "PURGE_BACKENDS", None))
+    """Whether any cache is purged (a WebSub hub alone is not one)."""
+    return any(backend.purges_caches for backend in backends())
 
 
 def purge(keys: Iterable[str]) -> None:

@@ -307,6 +307,9 @@ def purge_backends(environ) -> dict:
             "BACKEND": "newsroom.frontcache.CloudFrontBackend",
             "DISTRIBUTION_ID": distribution,
         }
+    # Not a cache: the WebSub hub, told which feeds changed.
+    if hub := environ.get("WEBSUB_HUB_URL", "").strip():
+        backends["websub"] = {"BACKEND": "newsroom.frontcache.WebSubBackend", "HUB_URL": hub}
     return backends
 
 
@@ -316,6 +319,14 @@ PURGE_BACKENDS = purge_backends(os.environ)
 PURGE_TIMEOUT = float(os.environ.get("PURGE_TIMEOUT", "5"))
 # CloudFront purges paths, not keys: the function giving the paths of keys.
 PURGE_PATHS = "articles.purge_paths.paths_for_keys"
+
+# Feeds: the rights they state (unset: "© <year> SITE_NAME"), and a WebSub hub
+# (e.g. https://pubsubhubbub.appspot.com/) they name and that is told when they
+# change, with their addresses under SITE_URL.
+FEED_RIGHTS = os.environ.get("FEED_RIGHTS", "").strip()
+WEBSUB_HUB_URL = os.environ.get("WEBSUB_HUB_URL", "").strip()
+# The function giving the feeds' paths that surrogate keys make due.
+WEBSUB_FEED_PATHS = "articles.feeds.feed_paths_for_keys"
 
 # How often a reader's open page of a story covered live asks for new posts, in seconds.
 LIVE_POLL_SECONDS = float(os.environ.get("LIVE_POLL_SECONDS", "15"))

@@ -315,7 +315,8 @@ def test_the_live_feed_has_one_entry_per_post_newest_first(client):
     ]
     newest, oldest = feed.entries
     assert newest.link == f"http://testserver{story.get_absolute_url()}#post-{second.pk}"
-    assert oldest.id.endswith(f"#post-{first.pk}")
+    # Ids for life, not addresses: a new slug must not repeat the posts in readers.
+    assert oldest.id == f"{story.uri}/live/post-{first.pk}"
     assert newest.author == "Ann Field"
     assert newest.content[0].value == "<p>First result declared in the north.</p>"
 

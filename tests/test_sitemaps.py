@@ -77,8 +77,11 @@ def test_index_lists_a_sitemap_per_kind_with_the_newest_change(client, site):
     index = sitemap_index(client)
 
     assert set(index) == {
-        f"http://testserver/sitemap-{kind}.xml"
-        for kind in ["stories", "sections", "tags", "people", "sources"]
+        *(
+            f"http://testserver/sitemap-{kind}.xml"
+            for kind in ["stories", "sections", "tags", "people", "sources"]
+        ),
+        "http://testserver/news-sitemap.xml",
     }
     for kind in ["stories", "sections"]:
         assert parse_time(index[f"http://testserver/sitemap-{kind}.xml"]) == site.updated_at
@@ -86,6 +89,8 @@ def test_index_lists_a_sitemap_per_kind_with_the_newest_change(client, site):
     # proportion to the archive: those sitemaps carry no times.
     for kind in ["tags", "people", "sources"]:
         assert index[f"http://testserver/sitemap-{kind}.xml"] is None
+    # The news sitemap changed when its newest story did.
+    assert parse_time(index["http://testserver/news-sitemap.xml"]) == site.updated_at
 
 
 def test_sitemaps_list_every_public_page_and_nothing_else(client, site):
