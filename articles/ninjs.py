@@ -445,7 +445,7 @@ def ninjs_read(location: str, *, stdin=None) -> bytes:
 
 
 def too_large(limit: int) -> str:
-    return f"The document is larger than {limit:,} bytes (NINJS_IMPORT_MAX_BYTES)."
+    return f"The document is larger than {limit:,} bytes (NINJS_IMPORT_MAX_KB)."
 
 
 def refuse_private(sock) -> None:
@@ -471,9 +471,15 @@ class PublicHTTPConnection(http.client.HTTPConnection):
 
 
 class PublicHTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, host, port=None, *, timeout, tls: ssl.SSLContext):
+        super().__init__(host, port, timeout=timeout, context=tls)
+        self.tls = tls
+
     def connect(self):
-        super().connect()
+        # Checked before the TLS handshake: a refused address gets nothing at all.
+        http.client.HTTPConnection.connect(self)
         refuse_private(self.sock)
+        self.sock = self.tls.wrap_socket(self.sock, server_hostname=self.host)
 
 
 def fetch(url: str, limit: int) -> bytes:
@@ -505,10 +511,8 @@ def get(url: str, limit: int) -> tuple[int, str | None, bytes]:
         raise ValueError("not an http or https address")
     timeout = settings.NINJS_IMPORT_TIMEOUT
     if parts.scheme == "https":
-        context = ssl.create_default_context()
-        connection = PublicHTTPSConnection(
-            parts.hostname, parts.port, timeout=timeout, context=context
-        )
+        tls = ssl.create_default_context()
+        connection = PublicHTTPSConnection(parts.hostname, parts.port, timeout=timeout, tls=tls)
     else:
         connection = PublicHTTPConnection(parts.hostname, parts.port, timeout=timeout)
     try:

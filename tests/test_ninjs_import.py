@@ -381,3 +381,14 @@ def test_an_anonymous_source_keeps_its_description_and_detail_across_newsrooms()
     source = other.citations.get().source
     assert source.kind == Source.Kind.ANONYMOUS
     assert source.name == "A western official, in response to the statement"
+
+
+def test_an_https_address_on_a_private_network_is_refused_too(partner, settings):
+    address = partner.replace("http://", "https://")
+    status, err = run(f"{address}/story.json")
+    assert status == 1 and "is refused: 127.0.0.1 is not a public address" in err
+    settings.NINJS_IMPORT_ALLOW_PRIVATE = True
+    # Allowed, it is reached, and its answer (plain HTTP) fails the TLS handshake.
+    status, err = run(f"{address}/story.json")
+    assert status == 1 and "could not be reached" in err
+    assert Partner.requests == [] and Story.objects.count() == 0
