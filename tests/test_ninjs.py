@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -395,3 +396,17 @@ def test_the_schema_refuses_what_it_should():
         {"uri": "tag:example.com,2026:1", "headlines": [{"role": "main"}]},
     ):
         assert not VALIDATOR.is_valid(wrong), wrong
+
+
+def test_the_demo_story_is_a_valid_document_fully_attributed():
+    call_command("load_demo", stdout=io.StringIO())
+    [document] = ninjs_documents(Story.objects.all())
+    assert_valid(document)
+    assert document["infosources"][-1]["name"] == "Financial Times"
+    anonymous = [s for s in document["infosources"] if "name" not in s]
+    assert [s["literal"] for s in anonymous] == [
+        "A senior member of the Ukrainian president’s team, told the Financial Times",
+        "People involved in the EU’s lobbying efforts, told the FT",
+        "A western official, in response to Trump’s statement",
+    ]
+    assert {"Vladimir Putin", "Donald Trump"} <= {p["name"] for p in document["people"]}
