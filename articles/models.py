@@ -545,6 +545,17 @@ class Story(models.Model):
         editable=False,
         help_text="When live coverage ended: its posts stay as they are from then on.",
     )
+    # A draft imported from a ninjs document (articles.ninjs): the document's uri,
+    # and which version of it was imported, so importing it again changes nothing.
+    ninjs_uri = models.CharField(
+        "ninjs uri",
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="The uri of the ninjs document this story was imported from.",
+    )
+    ninjs_version_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ninjs_digest = models.CharField(max_length=64, blank=True, editable=False)
     # Filled in by PostgreSQL triggers (migration 0005_readers); stays empty on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -589,6 +600,12 @@ class Story(models.Model):
                 | Q(live_from__isnull=False, live_until__gte=F("live_from")),
                 name="story_live_until_after_live_from",
                 violation_error_message="Live coverage cannot end before it began.",
+            ),
+            models.UniqueConstraint(
+                fields=["ninjs_uri"],
+                condition=~Q(ninjs_uri=""),
+                name="story_ninjs_uri_unique",
+                violation_error_message="Another story was imported from this ninjs uri.",
             ),
             models.UniqueConstraint(
                 "slug",

@@ -458,6 +458,13 @@ NEWS_PUBLICATION_LANGUAGE = os.environ.get(
     "NEWS_PUBLICATION_LANGUAGE", LANGUAGE_CODE.split("-")[0].lower()
 )
 
+# ninjs import (manage.py import_ninjs): how long to wait for a document's address
+# and how large a document may be; private and loopback addresses are refused
+# unless NINJS_IMPORT_ALLOW_PRIVATE is set (a partner's server on the same network).
+NINJS_IMPORT_TIMEOUT = float(os.environ.get("NINJS_IMPORT_TIMEOUT", "10"))
+NINJS_IMPORT_MAX_BYTES = int(float(os.environ.get("NINJS_IMPORT_MAX_KB", "2000")) * 1_000)
+NINJS_IMPORT_ALLOW_PRIVATE = env_bool("NINJS_IMPORT_ALLOW_PRIVATE", default=False)
+
 # How long a story's preview link works.
 PREVIEW_LINK_DAYS = int(os.environ.get("PREVIEW_LINK_DAYS", "7"))
 
