@@ -262,8 +262,12 @@ def test_the_lead_picture_comes_with_absolute_renditions_credit_and_copyright():
     for rendition in renditions:
         assert rendition["href"].startswith(f"{SITE}/media/renditions/")
         assert rendition["width"] > 0 and rendition["height"] > 0
-    widest = max(renditions, key=lambda r: r["width"])
+    # Readers' sizes never enlarge the picture; the structured-data crops are 1,200 wide.
+    widest = max(
+        (r for r in renditions if not r["name"].startswith("crop-")), key=lambda r: r["width"]
+    )
     assert (widest["width"], widest["height"]) == (800, 450)
+    assert {r["width"] for r in renditions if r["name"].startswith("crop-")} == {1200}
 
 
 def test_a_republished_story_names_its_original_publisher_and_address():

@@ -205,6 +205,9 @@ class Command(BaseCommand):
             for order, (source, detail) in enumerate(citations)
         )
         story.tags.set(STORY["tags"])
-        # Loaded now, but last changed when it was published.
-        Story.objects.filter(pk=story.pk).update(updated_at=story.published_at)
+        # Loaded now, but written and last changed when it was published (its ninjs
+        # firstcreated and versioncreated, and the date in its tag: URI).
+        Story.objects.filter(pk=story.pk).update(
+            created_at=story.published_at, updated_at=story.published_at
+        )
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo story: {story.headline}"))
