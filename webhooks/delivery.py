@@ -107,7 +107,7 @@ def delivery_send(delivery_id: int) -> str | None:
     timestamp = int(now.timestamp())
     headers = {
         "Content-Type": "application/json",
-        "User-Agent": f"{settings.SITE_NAME} webhooks",
+        "User-Agent": "Newsroom-Webhooks/1.0",
         "webhook-id": delivery.message_id,
         "webhook-timestamp": str(timestamp),
         "webhook-signature": signature_header(
