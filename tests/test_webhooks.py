@@ -18,6 +18,8 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from articles.models import Story
 from articles.workflow import story_transition
 from tests.factories import CorrectionFactory, LivePostFactory, StoryFactory
+from tests.forms import edit
+from tests.test_workflow import confirm
 from webhooks import outbound
 from webhooks.models import Delivery, Endpoint, Event
 from webhooks.tasks import sweep
@@ -230,6 +232,25 @@ def test_a_correction_saved_with_its_story_is_told_as_a_correction_only(receiver
     assert sent_types(receiver) == ["story.corrected"]
 
 
+def test_through_the_story_form_each_change_is_told_once_and_a_save_of_nothing_not_at_all(
+    receiver, told, editor_client
+):
+    endpoint_for(receiver)
+    story = StoryFactory(headline="Talks begin")
+
+    told(edit, editor_client, story, headline="Talks begin in Riyadh")
+    told(edit, editor_client, story)  # "Nothing had changed, so nothing was saved."
+    told(
+        edit,
+        editor_client,
+        story,
+        **{"corrections-TOTAL_FORMS": "1", "corrections-0-text": "The talks are in Riyadh."},
+    )
+    told(confirm, editor_client, story, "withdraw", reason="It named a protected source.")
+
+    assert sent_types(receiver) == ["story.updated", "story.corrected", "story.withdrawn"]
+
+
 def test_withdrawing_a_story_tells_partners_and_its_republication_is_published_again(
     receiver, told, editor
 ):
@@ -256,6 +277,22 @@ def test_a_public_story_sent_back_to_draft_or_deleted_is_canceled(receiver, told
 
     assert sent_types(receiver) == ["story.canceled", "story.canceled"]
     assert json.loads(receiver.requests[1]["body"])["data"]["uri"] == uri
+
+
+def test_a_scheduled_story_pulled_back_before_its_moment_is_canceled_and_told_when_out(
+    receiver, told, editor
+):
+    endpoint_for(receiver)
+    story = told(StoryFactory, scheduled=True)
+    later = told(StoryFactory, scheduled=True)
+    assert receiver.requests == []
+
+    told(story_transition, story=story, user=editor, name="unpublish")
+    told(later.delete)
+    story.refresh_from_db()
+    told(story_transition, story=story, user=editor, name="publish")
+
+    assert sent_types(receiver) == ["story.canceled", "story.canceled", "story.published"]
 
 
 def test_a_live_post_on_a_public_story_is_sent_with_the_story_s_uri_and_url(receiver, told):

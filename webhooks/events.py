@@ -57,22 +57,27 @@ def event_record(type_: str, *, story=None, uri: str = "", data=None) -> Event |
     return event
 
 
-def was_public(story: Story, now) -> tuple[bool, object]:
-    """Whether the story was public as it was loaded, and its publication time then."""
+def state_when_loaded(story: Story, now) -> tuple[bool, bool, object]:
+    """Whether the story was public and whether it was scheduled as it was loaded,
+    and its publication time then."""
     status, published_at, _ = getattr(story, "address_when_loaded", None) or (None, None, None)
-    public = status == Story.Status.PUBLISHED and published_at is not None and published_at <= now
-    return public, published_at
+    out = status == Story.Status.PUBLISHED and published_at is not None
+    return out and published_at <= now, out and published_at > now, published_at
 
 
 def story_saved(sender, instance: Story, raw=False, **kwargs):
     if raw:
         return
     now = timezone.now()
-    before, published_before = was_public(instance, now)
+    before, scheduled_before, published_before = state_when_loaded(instance, now)
     public = instance.is_published()
     withdrawn = instance.status == Story.Status.WITHDRAWN
-    if not (before or public or withdrawn):
+    if not (before or public or withdrawn or scheduled_before):
         return  # a draft, or a story scheduled: partners hear of it when it is out
+    if scheduled_before and not (public or instance.is_scheduled()):
+        # An embargo pulled back: partners reading embargoed stories (the API) had it.
+        event_record(EventType.STORY_CANCELED, story=instance)
+        return
     told = last_told(instance.pk)
     if told is not None:
         known = told == EventType.STORY_PUBLISHED
@@ -102,7 +107,8 @@ def story_update_record(story_id: int, since) -> None:
 
 
 def story_deleted(sender, instance: Story, **kwargs):
-    if instance.is_published() or last_told(instance.pk) == EventType.STORY_PUBLISHED:
+    told = instance.is_published() or instance.is_scheduled()
+    if told or last_told(instance.pk) == EventType.STORY_PUBLISHED:
         data = {"uri": instance.uri, "type": "text", "pubstatus": "canceled"}
         event_record(EventType.STORY_CANCELED, story=None, uri=instance.uri, data=data)
 
