@@ -526,3 +526,4 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
     "schedule": WEBHOOK_SWEEP_SECONDS,
     "options": {"expires": max(WEBHOOK_SWEEP_SECONDS * 2, 1)},
 }
+CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.tasks.prune", "schedule": 3600}

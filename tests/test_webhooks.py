@@ -21,6 +21,7 @@ from tests.factories import CorrectionFactory, LivePostFactory, StoryFactory
 from tests.forms import edit
 from tests.test_workflow import confirm
 from webhooks import outbound
+from webhooks.delivery import events_prune
 from webhooks.models import Delivery, Endpoint, Event
 from webhooks.tasks import sweep
 
@@ -458,6 +459,30 @@ def test_a_redirect_is_a_failure_never_followed(receiver, told):
     assert delivery.status == Delivery.Status.FAILING
     assert delivery.last_status_code == 302
     assert len(receiver.requests) == 1
+
+
+def test_a_month_on_finished_events_are_pruned_and_stories_are_still_told_rightly(
+    receiver, told, editor
+):
+    endpoint_for(receiver, events=["story.published", "story.updated"])
+    receiver.codes = [200, 500]
+    long_ago = timezone.now() - datetime.timedelta(days=40)
+    with time_machine.travel(long_ago, tick=False):
+        public = told(StoryFactory)  # delivered
+        withdrawn = told(StoryFactory)  # failed: still open
+    told(story_transition, story=withdrawn, user=editor, name="withdraw", reason="Legal.")
+
+    assert events_prune() == 1
+    assert not Event.objects.filter(story=public).exists()
+    assert Event.objects.filter(story=withdrawn).count() == 2
+    receiver.requests.clear()
+    receiver.codes = [200]
+    public = Story.objects.get(pk=public.pk)
+    told(public.save)
+    withdrawn.refresh_from_db()
+    told(story_transition, story=withdrawn, user=editor, name="publish")
+
+    assert sent_types(receiver) == ["story.updated", "story.published"]
 
 
 # Rotating the secret

@@ -37,6 +37,8 @@ PUBSTATUS = {EventType.STORY_WITHDRAWN: "withheld", EventType.STORY_CANCELED: "c
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=2)
 JITTER = 0.2
+# How long events and their deliveries stay in the log once nothing is left to send.
+KEEP = timedelta(days=30)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -222,6 +224,19 @@ def deliveries_due(now=None, limit: int = 500) -> list[int]:
         status__in=OPEN, next_attempt_at__lte=now, endpoint__status=Endpoint.Status.ACTIVE
     )
     return list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+
+
+def events_prune(now=None) -> int:
+    """Delete events older than ``KEEP`` whose deliveries are all done; how many.
+
+    A story's next change is then told from what it was as it was loaded: a story
+    public for weeks is updated, one withdrawn for weeks and published again is published.
+    """
+    now = now or timezone.now()
+    old = Event.objects.filter(created_at__lt=now - KEEP)
+    done = old.exclude(deliveries__status__in=OPEN)
+    _, deleted = Event.objects.filter(pk__in=done.values("pk")).delete()
+    return deleted.get("webhooks.Event", 0)
 
 
 def send_pause_notice(endpoint_id: int) -> int:

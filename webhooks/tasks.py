@@ -26,6 +26,14 @@ def sweep() -> None:
         run_in_background(deliver, pk)
 
 
+@shared_task(autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def prune() -> None:
+    """Hourly: drop events and deliveries finished for a month (``events_prune``)."""
+    from webhooks.delivery import events_prune
+
+    events_prune()
+
+
 @shared_task(autoretry_for=(DatabaseError, OSError), retry_backoff=True, max_retries=5)
 def send_pause_notice(endpoint_id: int) -> None:
     """E-mail the site's administrators that an endpoint was paused automatically."""
