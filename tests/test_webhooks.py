@@ -21,7 +21,7 @@ from tests.factories import CorrectionFactory, LivePostFactory, StoryFactory
 from tests.forms import edit
 from tests.test_workflow import confirm
 from webhooks import outbound
-from webhooks.delivery import events_prune
+from webhooks.delivery import delivery_take, events_prune
 from webhooks.models import Delivery, Endpoint, Event
 from webhooks.tasks import sweep
 
@@ -434,6 +434,38 @@ def test_an_endpoint_failing_for_hours_is_paused_with_its_reason_and_resumed_wit
     assert endpoint.status == "active" and endpoint.paused_reason == ""
 
 
+def test_a_delivery_whose_job_was_lost_is_sent_by_the_sweep(receiver, told):
+    endpoint = endpoint_for(receiver)
+    StoryFactory()  # committed, but its job never ran (a worker lost, a restart)
+    assert receiver.requests == []
+
+    told(sweep)
+
+    assert receiver.verified(endpoint.secret)["type"] == "story.published"
+    assert Delivery.objects.get().status == Delivery.Status.DELIVERED
+
+
+def test_a_delivery_being_sent_is_not_taken_again_until_its_attempt_could_have_ended(
+    receiver, told
+):
+    endpoint_for(receiver)
+    StoryFactory()
+    delivery = Delivery.objects.get()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        taken = delivery_take(delivery.pk, start)
+        # A second worker, or the sweep, finds it leased.
+        assert delivery_take(delivery.pk, start) is None
+        told(sweep)
+    assert taken.attempts == 1 and receiver.requests == []
+
+    # The first worker died mid-attempt: once the lease is over, the sweep sends it.
+    told(sweep_at, start + datetime.timedelta(minutes=1))
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED and delivery.attempts == 2
+    assert receiver.requests[0]["headers"]["webhook-id"] == delivery.message_id
+
+
 def test_a_save_succeeds_at_once_when_the_partner_is_down(allow_private, told, editor):
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
@@ -523,6 +555,8 @@ def test_after_rotation_both_secrets_verify_for_a_day_then_only_the_new_one(rece
         "https://169.254.169.254/latest/meta-data/",
         "https://[::ffff:127.0.0.1]/hooks",
         "https://[fe80::1]/hooks",
+        "https://[2002:a00:1::1]/hooks",
+        "https://[64:ff9b::a9fe:a9fe]/hooks",
         "https://0.0.0.0/hooks",
         "https://224.0.0.1/hooks",
         "https://localhost/hooks",

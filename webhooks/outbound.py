@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 MAX_RESPONSE_BYTES = 64 * 1024
+NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 EXCERPT_CHARS = 200
 
 
@@ -43,8 +44,13 @@ class Answer:
 
 def why_not_public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """What kind of non-public address ``address`` is, or None for a public one."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        # An IPv4 address carried in IPv6 (mapped, 6to4, Teredo, NAT64) is judged as itself.
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if address in NAT64:
+            embedded = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+        if embedded is not None:
+            address = embedded
     # The narrowest kind first: a link-local or loopback address is private too.
     for kind in ("loopback", "link_local", "unspecified", "multicast", "reserved", "private"):
         if getattr(address, f"is_{kind}"):
