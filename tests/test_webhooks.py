@@ -3,8 +3,10 @@
 import datetime
 import json
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -27,6 +29,8 @@ from webhooks.tasks import sweep
 
 pytestmark = pytest.mark.django_db
 
+# A self-signed certificate for partner.example, made for these tests only.
+TLS = Path(__file__).parent / "webhooks_tls"
 ALL_EVENTS = [
     "story.published",
     "story.updated",
@@ -41,7 +45,7 @@ class Receiver:
     """A partner's endpoint on this machine: records what it is sent, answers ``codes``
     in turn (then the last one for ever)."""
 
-    def __init__(self):
+    def __init__(self, tls: bool = False):
         self.requests = []
         self.codes = [204]
         receiver = self
@@ -64,7 +68,13 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks/newsroom"
+        port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{port}/hooks/newsroom"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(TLS / "partner.pem", TLS / "partner.key")
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://partner.example:{port}/hooks/newsroom"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -434,6 +444,14 @@ def test_an_endpoint_failing_for_hours_is_paused_with_its_reason_and_resumed_wit
     assert endpoint.status == "active" and endpoint.paused_reason == ""
 
 
+def test_the_scheduler_sweeps_for_due_deliveries_and_prunes_the_log(settings):
+    from newsroom.celery import app
+
+    schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"webhooks.tasks.sweep", "webhooks.tasks.prune"} <= schedule
+    assert {"webhooks.tasks.sweep", "webhooks.tasks.prune"} <= set(app.tasks)
+
+
 def test_a_delivery_whose_job_was_lost_is_sent_by_the_sweep(receiver, told):
     endpoint = endpoint_for(receiver)
     StoryFactory()  # committed, but its job never ran (a worker lost, a restart)
@@ -607,6 +625,41 @@ def test_the_connection_goes_to_the_address_that_was_checked(receiver, told, mon
     # Looked up once; the connection is made to the address found, not to the name.
     assert [host for host in lookups if not host[0].isdigit()] == ["partner.example"]
     assert receiver.requests[0]["headers"]["Host"] == f"partner.example:{port}"
+    assert receiver.verified(endpoint.secret)["type"] == "story.published"
+
+
+@pytest.fixture
+def partner_example(monkeypatch):
+    """partner.example resolves to this machine."""
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        return real("127.0.0.1" if host == "partner.example" else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+
+
+def test_https_checks_the_partner_s_certificate_for_its_name_at_the_checked_address(
+    allow_private, partner_example, told, monkeypatch
+):
+    receiver = Receiver(tls=True)
+    try:
+        endpoint = endpoint_for(receiver)
+        told(StoryFactory)
+        # Not signed by an authority the system trusts: refused, nothing sent.
+        delivery = Delivery.objects.get()
+        assert delivery.status == Delivery.Status.FAILING
+        assert "CERTIFICATE_VERIFY_FAILED" in delivery.last_response
+        assert receiver.requests == []
+
+        trusting = ssl.create_default_context(cafile=TLS / "partner.pem")
+        monkeypatch.setattr(ssl, "create_default_context", lambda: trusting)
+        told(sweep_at, delivery.next_attempt_at)
+    finally:
+        receiver.close()
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED
     assert receiver.verified(endpoint.secret)["type"] == "story.published"
 
 
