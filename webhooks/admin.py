@@ -149,4 +149,8 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.action(description="Retry the selected deliveries now", permissions=["retry"])
     def retry_now(self, request, queryset):
         count = deliveries_retry(queryset)
-        self.message_user(request, f"{count} deliveries will be tried again now.")
+        self.message_user(
+            request,
+            f"{count} deliveries will be tried again now "
+            "(those to paused endpoints once they are resumed).",
+        )

@@ -129,12 +129,15 @@ def delivery_send(delivery_id: int) -> str | None:
     return delivery_result(delivery.pk, code, said)
 
 
-def delivery_result(delivery_id: int, code: int | None, said: str) -> str:
+def delivery_result(delivery_id: int, code: int | None, said: str) -> str | None:
     now = timezone.now()
+    limit = Delivery._meta.get_field("last_response").max_length
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().get(pk=delivery_id)
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            return None  # its endpoint was deleted during the attempt
         endpoint = Endpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
-        delivery.last_status_code, delivery.last_response = code, said
+        delivery.last_status_code, delivery.last_response = code, said[:limit]
         if code is not None and 200 <= code < 300:
             delivery.status = Delivery.Status.DELIVERED
             delivery.delivered_at, delivery.next_attempt_at = now, None
@@ -143,6 +146,12 @@ def delivery_result(delivery_id: int, code: int | None, said: str) -> str:
             wait = backoff(delivery.attempts)
             if now + wait > delivery.expires_at:
                 delivery.status, delivery.next_attempt_at = Delivery.Status.GIVEN_UP, None
+                logger.warning(
+                    "Webhook delivery %s to %s given up after %s attempts.",
+                    delivery.message_id,
+                    endpoint.name,
+                    delivery.attempts,
+                )
             else:
                 delivery.status, delivery.next_attempt_at = Delivery.Status.FAILING, now + wait
             endpoint.consecutive_failures += 1
@@ -173,6 +182,7 @@ def endpoint_pause(endpoint: Endpoint, *, automatic: bool = False) -> None:
             f"Paused automatically: {endpoint.consecutive_failures} attempts in a row "
             f"failed over {hours:.0f} hours."
         )
+        logger.warning("Webhook endpoint %s paused: %s", endpoint.name, endpoint.paused_reason)
         from webhooks.tasks import send_pause_notice as notice
 
         endpoint_id = endpoint.pk
