@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
@@ -482,6 +482,36 @@ def test_a_delivery_being_sent_is_not_taken_again_until_its_attempt_could_have_e
     delivery.refresh_from_db()
     assert delivery.status == Delivery.Status.DELIVERED and delivery.attempts == 2
     assert receiver.requests[0]["headers"]["webhook-id"] == delivery.message_id
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_row_another_worker_holds_is_skipped_not_waited_for(receiver):
+    endpoint_for(receiver)
+    StoryFactory()
+    # Committed here, and delivered at once: due again, as after a failure.
+    Delivery.objects.update(status=Delivery.Status.FAILING, next_attempt_at=timezone.now())
+    delivery = Delivery.objects.get()
+    held, done = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                Delivery.objects.select_for_update().get(pk=delivery.pk)
+                held.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert held.wait(10)
+        assert delivery_take(delivery.pk, timezone.now()) is None
+    finally:
+        done.set()
+        thread.join(10)
+    assert delivery_take(delivery.pk, timezone.now()).attempts == 2
 
 
 def test_a_save_succeeds_at_once_when_the_partner_is_down(allow_private, told, editor):
