@@ -770,6 +770,11 @@ def test_the_delivery_log_shows_each_attempt_and_retries_one_now(operator_client
     detail = operator_client.get(f"/admin/webhooks/delivery/{delivery.pk}/change/")
     assert detail.status_code == 200
     assert delivery.message_id in detail.text
+    assert "story.published" in detail.text and "&quot;data&quot;" in detail.text
+    endpoints = operator_client.get("/admin/webhooks/endpoint/")
+    its_log = f"/admin/webhooks/delivery/?endpoint__id__exact={delivery.endpoint_id}"
+    assert its_log in endpoints.text
+    assert operator_client.get(its_log).status_code == 200
     assert operator_client.get("/admin/webhooks/delivery/add/").status_code == 403
 
     receiver.codes = [200]

@@ -1,7 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
 
 from webhooks import outbound
 from webhooks.delivery import deliveries_retry, endpoint_pause, endpoint_resume
@@ -51,7 +53,7 @@ def secret_page(request, model_admin, title: str, endpoints: list[Endpoint]):
 @admin.register(Endpoint)
 class EndpointAdmin(admin.ModelAdmin):
     form = EndpointForm
-    list_display = ["name", "url", "event_list", "status", "paused_reason", "created_at"]
+    list_display = ["name", "url", "event_list", "status", "paused_reason", "log", "created_at"]
     list_filter = ["status"]
     search_fields = ["name", "url"]
     readonly_fields = ["status", "paused_reason", "paused_at", "consecutive_failures"]
@@ -63,6 +65,11 @@ class EndpointAdmin(admin.ModelAdmin):
     @admin.display(description="events")
     def event_list(self, obj):
         return ", ".join(obj.events)
+
+    @admin.display(description="deliveries")
+    def log(self, obj):
+        url = reverse("admin:webhooks_delivery_changelist")
+        return format_html('<a href="{}?endpoint__id__exact={}">Log</a>', url, obj.pk)
 
     def response_add(self, request, obj, post_url_continue=None):
         self.message_user(request, f"“{obj}” was added.", messages.SUCCESS)
@@ -123,6 +130,7 @@ class DeliveryAdmin(admin.ModelAdmin):
         "expires_at",
         "created_at",
         "delivered_at",
+        "payload",
     ]
     readonly_fields = fields
 
@@ -133,6 +141,10 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description="story URI")
     def story_uri(self, obj):
         return obj.event.uri
+
+    @admin.display(description="payload (as sent)")
+    def payload(self, obj):
+        return format_html("<pre>{}</pre>", obj.event.body) if obj.event.body else "Not sent yet."
 
     def has_add_permission(self, request):
         return False
