@@ -529,3 +529,24 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- Webhooks (webhooks/, docs/webhooks.md) ------------------------------------
+# Private, loopback and link-local addresses (and plain http://) are refused for
+# partners' endpoints unless the operator allows them: a partner on the same network.
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+# Seconds to connect to a partner, and to wait for its answer.
+WEBHOOK_CONNECT_TIMEOUT = float(os.environ.get("WEBHOOK_CONNECT_TIMEOUT", "5"))
+WEBHOOK_READ_TIMEOUT = float(os.environ.get("WEBHOOK_READ_TIMEOUT", "10"))
+# A delivery is retried with backoff for this long, then given up.
+WEBHOOK_RETRY_HOURS = float(os.environ.get("WEBHOOK_RETRY_HOURS", "24"))
+# An endpoint is paused once this many attempts in a row failed over at least this long.
+WEBHOOK_PAUSE_AFTER_FAILURES = int(os.environ.get("WEBHOOK_PAUSE_AFTER_FAILURES", "10"))
+WEBHOOK_PAUSE_AFTER_HOURS = float(os.environ.get("WEBHOOK_PAUSE_AFTER_HOURS", "6"))
+# How often `celery beat` tells of scheduled stories going out and sends what is due.
+WEBHOOK_SWEEP_SECONDS = float(os.environ.get("WEBHOOK_SWEEP_SECONDS", "5"))
+CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
+    "task": "webhooks.tasks.sweep",
+    "schedule": WEBHOOK_SWEEP_SECONDS,
+    "options": {"expires": max(WEBHOOK_SWEEP_SECONDS * 2, 1)},
+}
+CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.tasks.prune", "schedule": 3600}
