@@ -33,5 +33,5 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("oembed", views.OEmbed.as_view(), name="oembed"),
     # Anything else under /api/ is a JSON 404, not the site's page.
-    re_path(r"^.*$", views.not_found),
+    re_path(r"", views.not_found),
 ]

@@ -106,7 +106,12 @@ def test_stories_readers_cannot_see_are_404_as_json(client, story_kind):
 
 
 def test_unknown_ids_and_addresses_under_the_api_are_404_as_json(client):
-    for path in ["/api/v1/stories/999999/", "/api/v1/stories/abc/", "/api/v1/nothing/"]:
+    for path in [
+        "/api/v1/stories/999999/",
+        "/api/v1/stories/abc/",
+        "/api/v1/nothing/",
+        "/api/v1/tags/%0A/",
+    ]:
         response = client.get(path)
         assert response.status_code == 404, path
         assert "detail" in response.json()
