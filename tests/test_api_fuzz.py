@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
@@ -53,7 +55,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture(autouse=True)
-def stories(db, settings):
+def one_connection():
+    """Requests reach the app as WSGI calls, whose end closes the database
+    connection: it holds the test's transaction. Django's test client does the same."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def stories(db, settings, one_connection):
     """Stories for the operations to find (ids 1 to 3 are among those generated first)."""
     # Fuzzing sends hundreds of requests a minute.
     settings.API_ANON_RATE = "100000/min"
