@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db import router
 from rest_framework import authentication, exceptions, throttling
 
 from syndication.models import ApiKey, key_digest
@@ -28,7 +29,9 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = sent_key(request)
         if key is None:
             return None
-        api_key = ApiKey.objects.filter(digest=key_digest(key)).first()
+        # From the primary, not a replica that may trail it: a revoked key stops at once.
+        keys = ApiKey.objects.using(router.db_for_write(ApiKey))
+        api_key = keys.filter(digest=key_digest(key)).first()
         if api_key is None:
             raise exceptions.AuthenticationFailed("This API key is not valid.")
         if not api_key.is_active():

@@ -138,10 +138,10 @@ class ApiView:
     surrogate keys (see the module's docstring)."""
 
     # What the response shows, added to as the view reads it.
-    keys: list[str]
+    keys = ("api",)
 
     def initial(self, request, *args, **kwargs):
-        self.keys = ["api"]
+        self.keys = list(self.keys)
         super().initial(request, *args, **kwargs)
 
     def finalize_response(self, request, response, *args, **kwargs):

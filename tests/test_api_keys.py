@@ -9,6 +9,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils import timezone
 
 from syndication.models import ApiKey
 from tests.api import bearer, partner_key
@@ -166,3 +167,18 @@ def test_each_key_has_its_own_rate(client):
 
     assert codes == [200, 200, 429]
     assert client.get("/api/v1/sections/", **bearer(fast_secret)).status_code == 200
+
+
+@pytest.mark.django_db(databases=["default", "replica"])
+def test_a_key_revoked_on_the_primary_is_refused_while_a_replica_still_has_it(client, settings):
+    settings.REPLICA_READS = True
+    key, secret = partner_key()
+    # The replica trails: it still has the key as it was before it was revoked.
+    ApiKey.objects.using("replica").create(
+        name=key.name, prefix=key.prefix, digest=key.digest, requests_per_minute=600
+    )
+    ApiKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())
+
+    response = client.get("/api/v1/sections/", **bearer(secret))
+
+    assert response.status_code == 401
