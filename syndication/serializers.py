@@ -60,6 +60,13 @@ class SourceSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "slug", "kind", "anonymous", "description", "website", "person"]
         fields += ["url"]
 
+    def to_representation(self, source):
+        data = super().to_representation(source)
+        if source.is_anonymous():
+            # Described as the story does, and nothing that would name them.
+            data.update(website="", person=None)
+        return data
+
 
 class TagSerializer(serializers.ModelSerializer):
     url = PageUrlField()

@@ -12,6 +12,7 @@ from tests.factories import (
     BylineFactory,
     CitationFactory,
     CorrectionFactory,
+    PersonFactory,
     SectionFactory,
     SourceFactory,
     StoryFactory,
@@ -58,7 +59,10 @@ def test_a_story_carries_everything_its_page_shows(client):
     )
     story.save()
     anonymous = SourceFactory(
-        name="a senior member of the Ukrainian president's team", kind=Source.Kind.ANONYMOUS
+        name="a senior member of the Ukrainian president's team",
+        kind=Source.Kind.ANONYMOUS,
+        url="https://example.org/who-it-is",
+        person=PersonFactory(name="Named Insider"),
     )
     CitationFactory(story=story, source=anonymous, detail="said", order=5)
 
@@ -78,6 +82,8 @@ def test_a_story_carries_everything_its_page_shows(client):
     assert [p["id"] for p in data["people"]] == [p.pk for p in story.people.all()]
     cited = {c["source"]["name"]: c for c in data["sources"]}
     assert cited[anonymous.name]["source"]["anonymous"] is True
+    assert cited[anonymous.name]["source"]["website"] == ""
+    assert cited[anonymous.name]["source"]["person"] is None
     assert cited[anonymous.name]["detail"] == "said"
     assert [t["name"] for t in data["tags"]] == [t.name for t in story.tags.all()]
     image = data["lead_image"]
