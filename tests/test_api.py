@@ -294,9 +294,10 @@ def test_ninjs_at_its_own_address_and_by_accept(client):
 
     own = client.get(f"/api/v1/stories/{story.pk}.ninjs.json", HTTP_ACCEPT="text/html")
     negotiated = client.get(f"/api/v1/stories/{story.pk}/", HTTP_ACCEPT="application/ninjs+json")
+    by_format = client.get(f"/api/v1/stories/{story.pk}/", {"format": "ninjs"})
     plain = client.get(f"/api/v1/stories/{story.pk}/")
 
-    for response in (own, negotiated):
+    for response in (own, negotiated, by_format):
         assert response.status_code == 200
         assert response["Content-Type"] == "application/ninjs+json"
         assert response.json() == expected
