@@ -380,3 +380,28 @@ def test_answers_with_different_queries_never_share_a_cached_copy(client):
     plain = client.get(f"/api/v1/stories/{world.pk}/")
     ninjs = client.get(f"/api/v1/stories/{world.pk}/", HTTP_ACCEPT="application/ninjs+json")
     assert plain["Content-Type"] != ninjs["Content-Type"]
+
+
+# --- Schema and docs ----------------------------------------------------------------
+
+
+def test_the_schema_is_valid_openapi_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "api.yaml")
+
+
+def test_the_schema_and_the_docs_are_served_from_the_site(client):
+    schema = client.get("/api/v1/openapi.json")
+    docs = client.get("/api/v1/docs/")
+
+    assert schema.status_code == 200
+    assert schema.json()["openapi"].startswith("3.")
+    assert {"/api/v1/stories/", "/api/v1/stories/{id}.ninjs.json", "/api/oembed"} <= set(
+        schema.json()["paths"]
+    )
+    assert docs.status_code == 200
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in docs.text
+    assert "https://" not in docs.text and "<style" not in docs.text
+    script = client.get("/api/v1/docs/", {"script": ""})
+    assert script["Content-Type"].startswith("application/javascript")
