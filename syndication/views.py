@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import Resolver404, resolve
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -622,5 +622,16 @@ def fitting_rendition(image, maxwidth: int | None, maxheight: int | None):
 @permission_classes([])
 @schema(None)
 def not_found(request):
-    """Any address under /api/ that names nothing."""
+    """Any address under /api/ that names nothing; one missing its final slash is
+    redirected, as CommonMiddleware would if this view did not match everything."""
+    if not request.path.endswith("/"):
+        try:
+            named = resolve(f"{request.path}/").url_name is not None
+        except Resolver404:
+            named = False
+        if named:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(
+                f"{request.path}/" + (f"?{query}" if query else "")
+            )
     raise Http404("Nothing here: see /api/v1/docs/.")

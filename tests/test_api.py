@@ -125,6 +125,14 @@ def test_unknown_ids_and_addresses_under_the_api_are_404_as_json(client):
         assert "detail" in response.json()
 
 
+def test_an_address_missing_its_final_slash_is_redirected_with_its_query(client):
+    response = client.get("/api/v1/stories", {"section": "world"})
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/stories/?section=world"
+    assert client.get("/api/v1/nothing").status_code == 404
+
+
 def test_a_withdrawn_story_answers_410_with_a_short_notice(client):
     story = StoryFactory(withdrawn=True)
     Story.objects.filter(pk=story.pk).update(withdrawal_reason="It was wrong.")
