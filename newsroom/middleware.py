@@ -216,8 +216,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.excluded = tuple(
             f"/{prefix.strip('/')}/"
-            # bench: the benchmark's floor view, the same in every layer.
-            for prefix in [settings.ADMIN_URL, "preview", "media", "static", "__debug__", "bench"]
+            # bench: the benchmark's floor view, the same in every layer. api: the API
+            # varies by query, key and Accept, and makes its own ETags (syndication.caching).
+            for prefix in (settings.ADMIN_URL, "preview", "media", "static", "__debug__")
+            + ("bench", "api")
         ) + ("/healthz",)
 
     def bypass(self, request) -> bool:
@@ -400,15 +402,23 @@ class PageCacheMiddleware:
 
     def share(self, response, state):
         """What a shared cache (the proxy) may do with this page."""
-        purged = frontcache.configured()
-        shared = settings.CACHE_SHARED_MAX_AGE or (
-            self.PURGED_MAX_AGE if purged else self.UNPURGED_MAX_AGE
-        )
-        if not purged:
-            # Nothing purges the shared copies when a scheduled story goes out.
-            shared = self.until_next_publication(shared, state)
         # Written out: a stored page has no Cache-Control of its own to merge with.
-        response["Cache-Control"] = (
-            f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}, "
-            "stale-if-error=86400"
+        response["Cache-Control"] = shared_cache_control(state)
+
+
+def shared_cache_control(state) -> str:
+    """The Cache-Control of public responses: how long shared caches (the proxy, a
+    CDN) keep them. ``state`` is the content's state, or a function giving it."""
+    purged = frontcache.configured()
+    shared = settings.CACHE_SHARED_MAX_AGE or (
+        PageCacheMiddleware.PURGED_MAX_AGE if purged else PageCacheMiddleware.UNPURGED_MAX_AGE
+    )
+    if not purged:
+        # Nothing purges the shared copies when a scheduled story goes out.
+        shared = PageCacheMiddleware.until_next_publication(
+            shared, state() if callable(state) else state
         )
+    return (
+        f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={shared}, "
+        "stale-if-error=86400"
+    )

@@ -550,3 +550,33 @@ CELERY_BEAT_SCHEDULE["webhooks-sweep"] = {
     "options": {"expires": max(WEBHOOK_SWEEP_SECONDS * 2, 1)},
 }
 CELERY_BEAT_SCHEDULE["webhooks-prune"] = {"task": "webhooks.tasks.prune", "schedule": 3600}
+
+# --- The read API (syndication) ---------------------------------------------------
+# Requests a minute from one address without a key; keys have their own rate
+# (set on each key in the admin).
+API_ANON_RATE = f"{int(os.environ.get('API_ANON_REQUESTS_PER_MINUTE', '120'))}/min"
+# How long oEmbed consumers may keep an answer, in seconds.
+OEMBED_CACHE_AGE = int(os.environ.get("OEMBED_CACHE_AGE", "3600"))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["syndication.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["syndication.auth.RateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Behind the proxy, the client's address is the last one it appended.
+    "NUM_PROXIES": int(os.environ.get("PROXY_COUNT", "0")) or None,
+    "EXCEPTION_HANDLER": "syndication.views.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Published stories, their people, sources, sections, tags and corrections. "
+    "See docs/api.md.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI's files ship with the project (drf-spectacular-sidecar): no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}

@@ -98,6 +98,20 @@ sub vcl_recv {
     if (req.url ~ "^/healthz(\?|$)") {
         return (pass);
     }
+    # A partner's API key: what it may read (embargoed stories) is never kept here,
+    # and a kept copy made for readers is never given in its place.
+    if (req.http.Authorization || req.http.X-Api-Key) {
+        return (pass);
+    }
+    # The API answers JSON, or ninjs when asked: one copy of each, not one per
+    # spelling of Accept.
+    if (req.url ~ "^/api/") {
+        if (req.http.Accept ~ "(?i)application/ninjs\+json") {
+            set req.http.Accept = "application/ninjs+json";
+        } else {
+            set req.http.Accept = "application/json";
+        }
+    }
     # Signed-in people (Django's session cookie) always reach the app, with all their
     # cookies, and what they get is never kept.
     if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
