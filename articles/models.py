@@ -320,6 +320,13 @@ class Source(models.Model):
     def is_anonymous(self) -> bool:
         return self.kind == self.Kind.ANONYMOUS
 
+    def clean(self):
+        # Whoever an anonymous source is must never reach a page, a feed or the API.
+        if self.is_anonymous() and self.person_id:
+            raise ValidationError(
+                {"person": "An anonymous source names no one: leave its person empty."}
+            )
+
 
 # Columns no public list shows: a story's text and its search index entry.
 HEAVY_FIELDS = ("body", "search_vector")

@@ -32,10 +32,8 @@ What each key becomes:
 - Any other key: everything, since what shows it cannot be known here.
 """
 
-import operator
 import re
 from collections.abc import Iterable
-from functools import reduce
 
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
@@ -44,7 +42,7 @@ from taggit.models import Tag
 
 from articles.models import Correction, Person, Section, Source, Story, StoryRedirect
 from articles.story_page import NEIGHBOURS
-from articles.workflow import SHOWN_THROUGH
+from articles.workflow import shown_through
 
 EVERYTHING = ["/*"]
 # Above this many stories to follow for one change, everything is purged: one
@@ -149,13 +147,12 @@ def shown_by(kind: str, pk: int) -> tuple[list[str], list[int]]:
         shows = Q(lead_image=pk) | Q(pk__in=public.with_picture_in_body(pk).values("pk"))
         roots = [listing_root("person")] if people else []
         if people:
-            through = SHOWN_THROUGH[Person]
-            shows |= reduce(operator.or_, (Q(**{f"{path}__in": people}) for path in through))
+            shows |= shown_through(Person, people, "__in")
             if Source.objects.filter(person__in=people).exists():
                 roots.append(listing_root("source"))
     else:
         model = LISTED[kind]
-        shows = reduce(operator.or_, (Q(**{path: pk}) for path in SHOWN_THROUGH[model]))
+        shows = shown_through(model, pk)
         roots = [listing_root(kind)]
         # A source's page names its person.
         if kind == "person" and Source.objects.filter(person=pk).exists():

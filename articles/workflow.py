@@ -127,6 +127,25 @@ SHOWN_THROUGH = {
     Source: ["citations__source", "original_publisher"],
     Tag: ["tags"],
 }
+# Conditions on a lookup's own rows (the same join): citing an anonymous source never
+# shows the person behind it.
+NAMED_SOURCES = [kind for kind in Source.Kind.values if kind != Source.Kind.ANONYMOUS]
+SHOWN_ONLY_IF = {
+    "citations__source__person": {"citations__source__kind__in": NAMED_SOURCES},
+    "original_publisher__person": {"original_publisher__kind__in": NAMED_SOURCES},
+}
+
+
+def shown_through(model: type[models.Model], value, lookup: str = "") -> Q:
+    """Stories that show ``value`` of ``model`` (a pk; with ``lookup="__in"``, several)
+    by any of its lookups, each with its conditions on the same row."""
+    return reduce(
+        operator.or_,
+        (
+            Q(**{path + lookup: value}, **SHOWN_ONLY_IF.get(path, {}))
+            for path in SHOWN_THROUGH[model]
+        ),
+    )
 
 
 def shown_publicly(model: type[models.Model], stories=None) -> Q:
@@ -154,7 +173,11 @@ def shown_publicly(model: type[models.Model], stories=None) -> Q:
     if model not in SHOWN_THROUGH:
         raise ValueError(f"{model.__name__} is not shown by stories.")
     return reduce(
-        operator.or_, (Q(Exists(stories.filter(**{path: here}))) for path in SHOWN_THROUGH[model])
+        operator.or_,
+        (
+            Q(Exists(stories.filter(**{path: here}, **SHOWN_ONLY_IF.get(path, {}))))
+            for path in SHOWN_THROUGH[model]
+        ),
     )
 
 
