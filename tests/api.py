@@ -20,6 +20,11 @@ def bearer(secret: str) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+def ids(response) -> list[int]:
+    """The ids of the stories on a page of the API's list."""
+    return [story["id"] for story in response.json()["results"]]
+
+
 def picture_with_renditions(**fields) -> Image:
     """A library picture as the renditions job leaves it: JPEGs 320 and 960 wide."""
     name = default_storage.save("originals/lead.jpg", ContentFile(photo((960, 640))))

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from articles.models import PendingPurge, Source, Story, StoryRedirect
-from tests.api import picture_with_renditions
+from tests.api import ids, picture_with_renditions
 from tests.factories import (
     BylineFactory,
     CitationFactory,
@@ -26,10 +26,6 @@ pytestmark = pytest.mark.django_db
 def empty_cache():
     # Rate limits are counted in the cache.
     cache.clear()
-
-
-def ids(response) -> list[int]:
-    return [story["id"] for story in response.json()["results"]]
 
 
 # --- Stories ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from syndication.models import ApiKey
-from tests.api import bearer, partner_key
+from tests.api import bearer, ids, partner_key
 from tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +21,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def empty_cache():
     cache.clear()
-
-
-def ids(response) -> list[int]:
-    return [story["id"] for story in response.json()["results"]]
 
 
 @pytest.fixture
