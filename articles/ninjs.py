@@ -10,10 +10,8 @@ import datetime
 import functools
 import hashlib
 import http.client
-import ipaddress
 import json
 import re
-import ssl
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +32,7 @@ from articles import body
 from articles.models import Byline, Citation, LivePost, Person, Section, Source, Story
 from articles.sanitize import sanitized_body
 from articles.text import xml_text
+from newsroom import outbound
 
 NINJS_VERSION = "2.2"
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json"
@@ -448,87 +447,36 @@ def too_large(limit: int) -> str:
     return f"The document is larger than {limit:,} bytes (NINJS_IMPORT_MAX_KB)."
 
 
-def refuse_private(sock) -> None:
-    """Refuse a connection that reached a private, loopback or otherwise non-public
-    address, unless the operator allows it. Checked on the connected socket, so a
-    name that resolves elsewhere at the last moment is caught too."""
-    address = ipaddress.ip_address(sock.getpeername()[0].split("%")[0])
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if not address.is_global and not settings.NINJS_IMPORT_ALLOW_PRIVATE:
-        sock.close()
-        raise PrivateAddress(f"{address} is not a public address")
-
-
-class PrivateAddress(OSError):
-    pass
-
-
-class PublicHTTPConnection(http.client.HTTPConnection):
-    def connect(self):
-        super().connect()
-        refuse_private(self.sock)
-
-
-class PublicHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, port=None, *, timeout, tls: ssl.SSLContext):
-        super().__init__(host, port, timeout=timeout, context=tls)
-        self.tls = tls
-
-    def connect(self):
-        # Checked before the TLS handshake: a refused address gets nothing at all.
-        http.client.HTTPConnection.connect(self)
-        refuse_private(self.sock)
-        self.sock = self.tls.wrap_socket(self.sock, server_hostname=self.host)
-
-
 def fetch(url: str, limit: int) -> bytes:
-    """GET ``url`` with a timeout and a size cap, following a few redirects, each to
-    http(s) and a public address."""
+    """GET ``url`` with timeouts and a size cap, following a few redirects, each to
+    http(s) and, unless the operator allows others, a public address."""
     for _ in range(MAX_REDIRECTS + 1):
         try:
-            status, location, raw = get(url, limit)
-        except PrivateAddress as error:
-            raise NinjsError(f"{url} is refused: {error}.") from error
-        except (OSError, http.client.HTTPException, ValueError) as error:
+            answer = outbound.request(
+                "GET",
+                url,
+                allow_private=settings.NINJS_IMPORT_ALLOW_PRIVATE,
+                plain_http=True,
+                connect_timeout=settings.NINJS_IMPORT_TIMEOUT,
+                read_timeout=settings.NINJS_IMPORT_TIMEOUT,
+                max_bytes=limit,
+                headers={"Accept": f"{MEDIA_TYPE}, application/json", "User-Agent": "Newsroom"},
+            )
+        except outbound.Refused as error:
+            raise NinjsError(f"{url} is refused: {error}") from error
+        except (OSError, http.client.HTTPException) as error:
             reason = str(error) or type(error).__name__
             raise NinjsError(f"{url} could not be reached: {reason}.") from error
-        if location is None:
-            if status != 200:
-                raise NinjsError(f"{url} answered {status}, not a document.")
-            if len(raw) > limit:
-                raise NinjsError(too_large(limit))
-            return raw
-        url = urljoin(url, location)
-    raise NinjsError(f"{url}: more than {MAX_REDIRECTS} redirects.")
-
-
-def get(url: str, limit: int) -> tuple[int, str | None, bytes]:
-    """The status, the redirect's target (None when it is not one) and up to
-    ``limit`` + 1 bytes of ``url``'s answer."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("not an http or https address")
-    timeout = settings.NINJS_IMPORT_TIMEOUT
-    if parts.scheme == "https":
-        tls = ssl.create_default_context()
-        connection = PublicHTTPSConnection(parts.hostname, parts.port, timeout=timeout, tls=tls)
-    else:
-        connection = PublicHTTPConnection(parts.hostname, parts.port, timeout=timeout)
-    try:
-        path = parts.path or "/"
-        headers = {"Accept": f"{MEDIA_TYPE}, application/json", "User-Agent": "Newsroom"}
-        connection.request("GET", f"{path}?{parts.query}" if parts.query else path, headers=headers)
-        response = connection.getresponse()
-        location = response.getheader("Location")
-        if response.status in (301, 302, 303, 307, 308) and location:
-            return response.status, location, b""
-        length = response.getheader("Content-Length", "")
-        if response.status == 200 and length.isdigit() and int(length) > limit:
+        location = answer.headers.get("Location")
+        if answer.status in (301, 302, 303, 307, 308) and location:
+            url = urljoin(url, location)
+            continue
+        if answer.status != 200:
+            raise NinjsError(f"{url} answered {answer.status}, not a document.")
+        if len(answer.body) > limit:
             raise NinjsError(too_large(limit))
-        return response.status, None, response.read(limit + 1)
-    finally:
-        connection.close()
+        return answer.body
+    raise NinjsError(f"{url}: more than {MAX_REDIRECTS} redirects.")
 
 
 # Importing ---------------------------------------------------------------------------
