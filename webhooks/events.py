@@ -10,7 +10,7 @@ change's transaction; they are sent once it commits, and never hold it up.
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -65,8 +65,9 @@ def state_when_loaded(story: Story, now) -> tuple[bool, bool, object]:
     return out and published_at <= now, out and published_at > now, published_at
 
 
-def story_saved(sender, instance: Story, raw=False, **kwargs):
-    if raw:
+def story_saved(sender, instance: Story, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    # Partners hear of changes made on the primary; a replica only repeats them.
+    if raw or using != DEFAULT_DB_ALIAS:
         return
     now = timezone.now()
     before, scheduled_before, published_before = state_when_loaded(instance, now)
@@ -106,20 +107,22 @@ def story_update_record(story_id: int, since) -> None:
             event_record(EventType.STORY_UPDATED, story=story)
 
 
-def story_deleted(sender, instance: Story, **kwargs):
+def story_deleted(sender, instance: Story, using=DEFAULT_DB_ALIAS, **kwargs):
+    if using != DEFAULT_DB_ALIAS:
+        return
     told = instance.is_published() or instance.is_scheduled()
     if told or last_told(instance.pk) == EventType.STORY_PUBLISHED:
         data = {"uri": instance.uri, "type": "text", "pubstatus": "canceled"}
         event_record(EventType.STORY_CANCELED, story=None, uri=instance.uri, data=data)
 
 
-def correction_saved(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw and instance.story.is_published():
+def correction_saved(sender, instance, created=False, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    if created and not raw and using == DEFAULT_DB_ALIAS and instance.story.is_published():
         event_record(EventType.STORY_CORRECTED, story=instance.story)
 
 
-def live_post_saved(sender, instance, created=False, raw=False, **kwargs):
-    if not created or raw or not instance.story.is_published():
+def live_post_saved(sender, instance, created=False, raw=False, using=DEFAULT_DB_ALIAS, **kwargs):
+    if not created or raw or using != DEFAULT_DB_ALIAS or not instance.story.is_published():
         return
     story = instance.story
     data = {
