@@ -325,7 +325,7 @@ def partner():
 
 def test_an_address_on_a_private_network_is_refused_before_anything_is_asked(partner):
     status, err = run(f"{partner}/story.json")
-    assert status == 1 and "is refused: “127.0.0.1” resolves to 127.0.0.1, a loopback address" in err
+    assert status == 1 and "resolves to 127.0.0.1, a loopback address" in err
     assert Partner.requests == []
     assert Story.objects.count() == 0
 
@@ -386,7 +386,7 @@ def test_an_anonymous_source_keeps_its_description_and_detail_across_newsrooms()
 def test_an_https_address_on_a_private_network_is_refused_too(partner, settings):
     address = partner.replace("http://", "https://")
     status, err = run(f"{address}/story.json")
-    assert status == 1 and "is refused: “127.0.0.1” resolves to 127.0.0.1, a loopback address" in err
+    assert status == 1 and "resolves to 127.0.0.1, a loopback address" in err
     settings.NINJS_IMPORT_ALLOW_PRIVATE = True
     # Allowed, it is reached, and its answer (plain HTTP) fails the TLS handshake.
     status, err = run(f"{address}/story.json")
