@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from articles.cache import lock_for_change
 from articles.models import Story
+from articles.ninjs import absolute
 from webhooks.delivery import deliveries_queue
 from webhooks.models import LIFECYCLE, Delivery, Endpoint, Event, EventType, retry_window
 
@@ -137,12 +138,6 @@ def live_post_saved(sender, instance, created=False, raw=False, using=DEFAULT_DB
         "story": {"uri": story.uri, "url": absolute(story.get_absolute_url())},
     }
     event_record(EventType.LIVE_POST_ADDED, story=story, data=data)
-
-
-def absolute(path: str | None) -> str | None:
-    from django.conf import settings
-
-    return f"{settings.SITE_URL}{path}" if path else None
 
 
 def stories_announce(now=None) -> int:
