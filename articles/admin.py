@@ -1322,7 +1322,7 @@ class NameMatchesFirst:
 @admin.register(Person)
 class PersonAdmin(NameMatchesFirst, XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display = ["name", "title", "user"]
-    search_fields = ["name", "title"]
+    search_fields = ["name", "title", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user", "photo"]
     readonly_fields = ["photo_preview", "written", "appears_in"]
@@ -1332,7 +1332,7 @@ class PersonAdmin(NameMatchesFirst, XmlTextAdminMixin, ShownByStoriesAdmin):
             {
                 "fields": [
                     *["name", "slug", "title", "bio", "photo", "photo_preview"],
-                    *["same_as", "user"],
+                    *["aliases", "same_as", "user"],
                 ]
             },
         ),
@@ -1362,7 +1362,7 @@ class SourceAdmin(NameMatchesFirst, XmlTextAdminMixin, ShownByStoriesAdmin):
     list_display = ["name", "kind", "url", "person"]
     list_filter = ["kind"]
     list_select_related = ["person"]
-    search_fields = ["name", "description", "url"]
+    search_fields = ["name", "description", "url", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["person"]
     formfield_overrides = URL_FIELDS

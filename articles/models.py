@@ -257,6 +257,11 @@ class Person(models.Model):
         validators=[validate_same_as],
         help_text="Authority pages about this person (Wikidata, official site), one URL per line.",
     )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names copy uses for this person, one per line "
+        "(“Zelensky”, “President Zelenskyy”). Ingest matches them.",
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -277,7 +282,15 @@ class Person(models.Model):
 
     @property
     def same_as_urls(self) -> list[str]:
-        return [line.strip() for line in self.same_as.splitlines() if line.strip()]
+        return lines(self.same_as)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return lines(self.aliases)
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Source(models.Model):
@@ -307,6 +320,11 @@ class Source(models.Model):
         related_name="source_roles",
         help_text="When the source is a person, e.g. a spokesman.",
     )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names copy uses for this source, one per line "
+        "(“the Kremlin”, “Moscow”). Ingest matches them.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -319,6 +337,10 @@ class Source(models.Model):
 
     def is_anonymous(self) -> bool:
         return self.kind == self.Kind.ANONYMOUS
+
+    @property
+    def alias_list(self) -> list[str]:
+        return lines(self.aliases)
 
     def clean(self):
         # Whoever an anonymous source is must never reach a page, a feed or the API.

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     # Partners: the read API, ninjs and oEmbed; signed webhooks.
     "syndication",
     "webhooks",
+    # Pages, URLs, wire items and partners' feeds into drafts.
+    "ingest",
 ]
 
 MIDDLEWARE = [
