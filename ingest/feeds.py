@@ -22,6 +22,7 @@ import feedparser
 import lxml.html
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from lxml import etree
 
 from ingest import similar
 from ingest.document import Block, Extracted, IngestError
@@ -44,10 +45,14 @@ ACCEPT = (
     "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.1"
 )
-HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3"}
+# Element names of XHTML and of NITF (a wire item's body may be either), as blocks.
+HEADINGS = {"h1": "h2", "h2": "h2", "h3": "h3", "h4": "h3", "h5": "h3", "h6": "h3", "hl2": "h2"}
 PARAGRAPHS = {"p", "pre", "dd", "dt"}
+QUOTES = {"blockquote", "bq"}
 CONTAINERS = {"div", "section", "article", "main", "header", "footer", "body", "html"}
+CONTAINERS |= {"li", "table", "tbody", "tr", "td", "th", "block", "body.content"}
 DROPPED = {"script", "style", "noscript", "iframe", "object", "embed", "figure", "form", "nav"}
+DROPPED |= {"head", "body.head", "body.end", "media", "credit"}
 # The line WordPress SEO plugins add to every item of a feed.
 APPEARED_FIRST = re.compile(r"^The post .+ appeared first on .+\.$")
 _BLANK_LINES = re.compile(r"\n\s*\n")
@@ -85,7 +90,7 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _paragraphs(text: str) -> list[str]:
+def text_paragraphs(text: str) -> list[str]:
     return [p for p in (_squash(chunk) for chunk in _BLANK_LINES.split(text)) if p]
 
 
@@ -96,48 +101,57 @@ def html_blocks(html: str) -> list[Block]:
     if not html.strip():
         return []
     if "<" not in html:
-        return [Block("p", p) for p in _paragraphs(html)]
-    root = lxml.html.fragment_fromstring(html, create_parent="div")
+        return [Block("p", p) for p in text_paragraphs(html)]
+    return element_blocks(lxml.html.fragment_fromstring(html, create_parent="div"))
+
+
+def element_blocks(root) -> list[Block]:
+    """The blocks of an (X)HTML or NITF element tree, whatever its namespace."""
     blocks: list[Block] = []
     _walk(root, blocks, quote=False)
     return blocks
+
+
+def _text(element) -> str:
+    return _squash(element.xpath("string()"))
 
 
 def _walk(element, blocks: list[Block], *, quote: bool) -> None:
     loose: list[str] = []
 
     def flush():
-        for text in _paragraphs("".join(loose)):
+        for text in text_paragraphs("".join(loose)):
             blocks.append(Block("blockquote" if quote else "p", text))
         loose.clear()
 
     loose.append(element.text or "")
     for child in element:
-        tag = child.tag.lower() if isinstance(child.tag, str) else None
+        tag = etree.QName(child).localname.lower() if isinstance(child.tag, str) else None
         if tag is None or tag in DROPPED:
             pass
         elif tag == "br":
             loose.append("\n\n" if loose and loose[-1].endswith("\n") else "\n")
         elif tag in PARAGRAPHS or tag in HEADINGS:
             flush()
-            text = _squash(child.text_content())
+            text = _text(child)
             if text:
                 kind = HEADINGS.get(tag, "blockquote" if quote else "p")
                 blocks.append(Block(kind, text))
         elif tag in ("ul", "ol"):
             flush()
-            for item in child.iterchildren("li"):
-                text = _squash(item.text_content())
-                if text:
-                    blocks.append(Block(tag, text))
-        elif tag == "blockquote":
+            for item in child:
+                if isinstance(item.tag, str) and etree.QName(item).localname.lower() == "li":
+                    text = _text(item)
+                    if text:
+                        blocks.append(Block(tag, text))
+        elif tag in QUOTES:
             flush()
             _walk(child, blocks, quote=True)
-        elif tag in CONTAINERS or tag in ("li", "table", "tbody", "tr", "td", "th"):
+        elif tag in CONTAINERS:
             flush()
             _walk(child, blocks, quote=quote)
         else:  # inline: a, em, strong, b, i, q, abbr, time…
-            loose.append(child.text_content())
+            loose.append(child.xpath("string()"))
         loose.append(child.tail or "")
     flush()
 
@@ -169,7 +183,7 @@ def _content(entry) -> tuple[str, str]:
 def _plain(value: str, kind: str) -> list[Block]:
     if "html" in kind:
         return html_blocks(value)
-    return [Block("p", p) for p in _paragraphs(value)]
+    return [Block("p", p) for p in text_paragraphs(value)]
 
 
 def entry_extracted(entry, feed_info) -> Extracted:
@@ -217,7 +231,7 @@ def _guid(entry) -> str:
     return "sha256:" + hashlib.sha256(said.encode()).hexdigest()
 
 
-def _markup(data: bytes) -> str:
+def xml_markup(data: bytes) -> str:
     # Enough of a decoding to see the markup: UTF-16 and UTF-32 by their byte order
     # marks or their "<?xml", anything else as the ASCII it is compatible with.
     for marks, encoding in (
@@ -237,7 +251,7 @@ def _markup(data: bytes) -> str:
 
 def _unsafe_entities(data: bytes) -> bool:
     """Whether the document declares an entity that could expand it or read a file."""
-    text = _markup(data)
+    text = xml_markup(data)
     root = re.search(r"<[A-Za-z_]", text)
     prologue = text[: root.start()] if root else text
     declared = len(_ENTITY.findall(prologue))
