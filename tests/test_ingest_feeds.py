@@ -6,11 +6,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.contrib import admin
+from django.urls import path
 from django.utils import timezone
 
 from articles.management.commands.generate_stories import Writer
-from articles.models import Story
+from articles.models import Section, Source, Story
 from ingest import similar
+from ingest.admin_feeds import FeedItemAdmin, PartnerFeedAdmin
 from ingest.document import IngestError
 from ingest.feeds import poll, read_feed
 from ingest.models import FeedItem, PartnerFeed
@@ -465,3 +468,86 @@ def test_a_poll_now_polls_before_the_feed_is_due_but_not_twice_at_once(partner, 
     )
     assert poll_feed(partner.pk, force=True) == "0 new, 0 duplicates"
     assert len(fetched.requests) == 2
+
+
+# The admin, on a site of its own (the project's registers it in ingest.admin)
+
+site = admin.AdminSite(name="admin")
+site.register(PartnerFeed, PartnerFeedAdmin)
+site.register(FeedItem, FeedItemAdmin)
+site.register(Story)
+site.register(Section, search_fields=["name"])
+site.register(Source, search_fields=["name"])
+urlpatterns = [path("admin/", site.urls)]
+
+
+@pytest.fixture
+def admin_client_here(client, admin_user, settings):
+    settings.ROOT_URLCONF = __name__
+    client.force_login(admin_user)
+    return client
+
+
+def test_the_feed_list_shows_each_feeds_last_poll(admin_client_here, partner, fetched, pipeline):
+    poll(partner)
+    PartnerFeed.objects.create(name="Harbour Gazette", url="https://harbour.example.net/rss")
+    page = admin_client_here.get("/admin/ingest/partnerfeed/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Valley Courier" in html and "Harbour Gazette" in html
+    assert "3 new, 0 duplicates" in html
+    change = admin_client_here.get(f"/admin/ingest/partnerfeed/{partner.pk}/change/")
+    assert change.status_code == 200
+    assert "3 new, 0 duplicates" in change.content.decode()
+
+
+def test_poll_now_polls_the_chosen_active_feeds(admin_client_here, partner, fetched, pipeline):
+    paused = PartnerFeed.objects.create(
+        name="Paused", url="https://paused.example.net/rss", active=False
+    )
+    answer = admin_client_here.post(
+        "/admin/ingest/partnerfeed/",
+        {"action": "poll_now", "_selected_action": [partner.pk, paused.pk]},
+        follow=True,
+    )
+    said = [str(m) for m in answer.context["messages"]]
+    assert said[0].startswith("Polling 1 feed: see each one's last result.")
+    assert said[1] == "1 inactive feed not polled: make it active first."
+    assert [r["url"] for r in fetched.requests] == [partner.url]
+    assert FeedItem.objects.filter(feed=partner).count() == 3
+
+
+def test_feed_items_are_shown_with_their_drafts_and_cannot_be_edited(
+    admin_client_here, partner, fetched, pipeline
+):
+    poll(partner)
+    item = FeedItem.objects.filter(story__isnull=False).first()
+    page = admin_client_here.get("/admin/ingest/feeditem/")
+    html = page.content.decode()
+    assert f'href="/admin/articles/story/{item.story_id}/change/"' in html
+    assert item.story.headline in html
+    assert admin_client_here.get("/admin/ingest/feeditem/add/").status_code == 403
+    view = admin_client_here.get(f"/admin/ingest/feeditem/{item.pk}/change/")
+    assert view.status_code == 200
+    assert 'name="guid"' not in view.content.decode()
+    assert (
+        admin_client_here.post(
+            f"/admin/ingest/feeditem/{item.pk}/change/", {"guid": "changed"}
+        ).status_code
+        == 403
+    )
+
+
+def test_the_admins_pass_djangos_checks():
+    assert PartnerFeedAdmin(PartnerFeed, site).check() == []
+    assert FeedItemAdmin(FeedItem, site).check() == []
+
+
+def test_a_feed_added_without_a_scheme_is_taken_as_https(admin_client_here, db):
+    answer = admin_client_here.post(
+        "/admin/ingest/partnerfeed/add/",
+        {"name": "Harbour Gazette", "url": "harbour.example.net/rss", "poll_minutes": 30},
+    )
+    assert answer.status_code == 302
+    feed = PartnerFeed.objects.get()
+    assert feed.url == "https://harbour.example.net/rss"
