@@ -38,6 +38,7 @@ NEAR_IDENTICAL_BITS = 3
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
 # Below this many words a fingerprint says too little: such items are told apart by id only.
 FINGERPRINT_MIN_WORDS = 20
+GUID_MAX = FeedItem._meta.get_field("guid").max_length
 # How many entries' errors last_result spells out.
 ERRORS_SHOWN = 5
 
@@ -222,13 +223,16 @@ def entry_extracted(entry, feed_info) -> Extracted:
     )
 
 
+def _digest(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def _guid(entry) -> str:
-    if entry.get("id"):
-        return entry.id
-    if entry.get("link"):
-        return entry.link
-    said = f"{entry.get('title', '')}\n{entry.get('summary', '')}"
-    return "sha256:" + hashlib.sha256(said.encode()).hexdigest()
+    guid = entry.get("id") or entry.get("link")
+    if not guid:
+        return _digest(f"{entry.get('title', '')}\n{entry.get('summary', '')}")
+    # An id longer than the record holds is known by its digest.
+    return guid if len(guid) <= GUID_MAX else _digest(guid)
 
 
 def xml_markup(data: bytes) -> str:
@@ -362,19 +366,17 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
         seen.add(entry.guid)
         extracted = entry.extracted
         text = f"{extracted.headline}\n\n{extracted.text}"
-        print_ = (
-            similar.fingerprint(text) if len(similar.words(text)) >= FINGERPRINT_MIN_WORDS else 0
-        )
+        mark = similar.fingerprint(text) if len(similar.words(text)) >= FINGERPRINT_MIN_WORDS else 0
         original = None
-        if print_:
-            near = [(similar.distance(print_, other), pk) for pk, other in recent]
+        if mark:
+            near = [(similar.distance(mark, other), pk) for pk, other in recent]
             near = [match for match in near if match[0] <= NEAR_IDENTICAL_BITS]
             original = min(near)[1] if near else None
         try:
             with transaction.atomic():
                 if original is not None:
                     FeedItem.objects.create(
-                        feed=feed, guid=entry.guid, fingerprint=print_, duplicate_of_id=original
+                        feed=feed, guid=entry.guid, fingerprint=mark, duplicate_of_id=original
                     )
                     result.duplicates += 1
                     continue
@@ -386,7 +388,7 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
                     publisher=feed.publisher,
                 )
                 item = FeedItem.objects.create(
-                    feed=feed, guid=entry.guid, fingerprint=print_, story=made.story
+                    feed=feed, guid=entry.guid, fingerprint=mark, story=made.story
                 )
         except IngestError as error:
             result.errors.append(f"{entry.link or entry.guid}: {error}")
@@ -394,8 +396,8 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
         except IntegrityError:
             continue  # taken in by another poll meanwhile
         result.new += 1
-        if print_:
-            recent.append((item.pk, print_))
+        if mark:
+            recent.append((item.pk, mark))
 
     feed.polled_at, feed.failures, feed.last_result = now, 0, str(result)
     feed.etag = _header(answer.headers, "ETag")[:500]

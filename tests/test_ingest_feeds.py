@@ -166,6 +166,18 @@ def test_an_entry_without_id_or_link_is_known_by_its_text():
     assert first.guid == read_feed(feed)[0].guid
 
 
+def test_an_id_longer_than_the_record_holds_is_known_by_its_digest():
+    long_id = "https://partner.example.com/?" + "x" * 2500
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        f"<item><guid>{long_id}</guid><title>One</title><description>Text.</description></item>"
+        "</channel></rss>"
+    ).encode()
+    (entry,) = read_feed(feed)
+    assert entry.guid.startswith("sha256:") and len(entry.guid) < 100
+    assert read_feed(feed)[0].guid == entry.guid
+
+
 def test_an_empty_feed_has_no_entries():
     assert read_feed(fixture("partner-empty.xml")) == []
 
