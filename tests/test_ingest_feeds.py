@@ -1,12 +1,14 @@
 import datetime
 import random
 import re
+import threading
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.db import connection, connections, transaction
 from django.urls import path
 from django.utils import timezone
 
@@ -563,3 +565,32 @@ def test_a_feed_added_without_a_scheme_is_taken_as_https(admin_client_here, db):
     assert answer.status_code == 302
     feed = PartnerFeed.objects.get()
     assert feed.url == "https://harbour.example.net/rss"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True)
+def test_a_feed_another_worker_is_polling_is_skipped_not_waited_for(fetched, pipeline):
+    feed = PartnerFeed.objects.create(name="Partner", url="https://partner.example.com/rss")
+    held, done = threading.Event(), threading.Event()
+
+    def other_worker():
+        try:
+            with transaction.atomic():
+                PartnerFeed.objects.select_for_update().get(pk=feed.pk)
+                held.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    try:
+        assert held.wait(10)
+        started = time.monotonic()
+        assert poll_feed(feed.pk) is None
+        assert time.monotonic() - started < 5
+        assert fetched.requests == []
+    finally:
+        done.set()
+        thread.join(10)
+    assert poll_feed(feed.pk) == "3 new, 0 duplicates"
