@@ -12,8 +12,9 @@ from articles.admin import StoryAdmin
 from articles.models import Section, Story
 from articles.text import XmlTextAdminMixin
 from ingest import decisions, pipeline
+from ingest.admin_feeds import FeedItemAdmin, PartnerFeedAdmin
 from ingest.document import IngestError
-from ingest.models import Origin, Suggestion
+from ingest.models import FeedItem, Origin, PartnerFeed, Suggestion
 
 DECISIONS = [
     (Suggestion.State.ACCEPTED, "Accept"),
@@ -276,3 +277,7 @@ class OriginAdmin(admin.ModelAdmin):
         return pipeline.ingest_bytes(
             data["text"].encode("utf-8"), given_as="pasted", section=section, user=user
         )
+
+
+admin.site.register(PartnerFeed, PartnerFeedAdmin)
+admin.site.register(FeedItem, FeedItemAdmin)

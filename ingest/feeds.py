@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import feedparser
 import lxml.html
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
@@ -30,9 +31,6 @@ from ingest.models import FeedItem, PartnerFeed
 
 logger = logging.getLogger(__name__)
 
-# A feed larger than this is not a feed we want; a slow partner is tried again later.
-FEED_MAX_BYTES = 10 * 1024 * 1024
-FEED_TIMEOUT = 20.0
 # An item within this many bits of one seen in the window is the same copy again.
 NEAR_IDENTICAL_BITS = 3
 DUPLICATE_WINDOW = datetime.timedelta(days=30)
@@ -335,9 +333,7 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     try:
-        answer = ingest.fetch.fetch(
-            feed.url, max_bytes=FEED_MAX_BYTES, timeout=FEED_TIMEOUT, headers=headers
-        )
+        answer = ingest.fetch.fetch(feed.url, max_bytes=settings.INGEST_MAX_BYTES, headers=headers)
     except IngestError as error:
         return _failed(feed, now, f"Could not fetch the feed: {error}")
     if answer.status == 304:

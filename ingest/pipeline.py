@@ -177,7 +177,7 @@ def ingest(
 
 def ingest_ninjs(data: bytes, *, given_as: str, section: Section | None, user) -> Result:
     """A wire item in ninjs: the syndication import, then suggestions from its text."""
-    from ingest.extract import read_document
+    from ingest.feeds import html_blocks
 
     try:
         with transaction.atomic():
@@ -190,10 +190,12 @@ def ingest_ninjs(data: bytes, *, given_as: str, section: Section | None, user) -
             if section is not None:
                 story.section = section
                 story.save(update_fields=["section"])
-            extracted = read_document(story.body.encode(), content_type="text/html")
-            extracted.kind = "ninjs"
-            extracted.url = story.canonical_url
-            extracted.headline = story.headline
+            extracted = Extracted(
+                kind="ninjs",
+                blocks=html_blocks(story.body),
+                headline=story.headline,
+                url=story.canonical_url,
+            )
             found = attribution.suggest(
                 extracted.paragraphs,
                 directory=attribution.Directory.from_db(),
