@@ -10,6 +10,7 @@ page is silent and a draft must not carry guesses.
 import codecs
 import datetime
 import json
+import math
 import re
 from urllib.parse import urljoin, urlsplit
 
@@ -80,11 +81,10 @@ def max_bytes() -> int:
 
 
 def _size(n: int) -> str:
+    # Rounded up, so that a file over the limit never reads as the limit itself.
     if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n} bytes"
+        return f"{math.ceil(n * 10 / (1024 * 1024)) / 10:g} MB"
+    return f"{math.ceil(n / 1024)} KB"
 
 
 def _check_size(data: bytes) -> None:
@@ -204,9 +204,9 @@ def repair_mojibake(text: str) -> str:
     return _MOJIBAKE_RUN.sub(_unmangle, text)
 
 
-def _looks_like_text(text: str) -> bool:
-    """Garbage from a wrong guess has control characters, private-use and replacement
-    characters, or no letters at all."""
+def _looks_like_text(text: str, guessed: bool = False) -> bool:
+    """Garbage has control characters, private-use and replacement characters, and when
+    the encoding was a guess, few letters."""
     sample = text[:200000]
     if not sample.strip():
         return True
@@ -217,7 +217,7 @@ def _looks_like_text(text: str) -> bool:
         or "\ue000" <= ch <= "\uf8ff"
     )  # fmt: skip
     letters = sum(1 for ch in sample if ch.isalpha())
-    return odd <= len(sample) * 0.005 and letters >= len(sample.strip()) * 0.3
+    return odd <= len(sample) * 0.005 and (not guessed or letters >= len(sample.strip()) * 0.3)
 
 
 _UNREADABLE = (
@@ -260,12 +260,12 @@ def decode(data: bytes, content_type: str = "") -> str:
     if best is None:
         raise IngestError(_UNREADABLE)
     try:
-        return _checked(data.decode(best.encoding))
+        return _checked(data.decode(best.encoding), guessed=True)
     except (UnicodeDecodeError, LookupError):
         raise IngestError(_UNREADABLE) from None
 
 
-def _checked(text: str) -> str:
+def _checked(text: str, guessed: bool = False) -> str:
     text = repair_mojibake(text)
     if _MOJIBAKE_LEFT.search(text):
         raise IngestError(
@@ -273,7 +273,7 @@ def _checked(text: str) -> str:
             "quotation marks or accented letters should be). Copy it again from the "
             "original page, or save it as UTF-8."
         )
-    if not _looks_like_text(text):
+    if not _looks_like_text(text, guessed):
         raise IngestError(_UNREADABLE)
     return text
 

@@ -1,10 +1,11 @@
 import datetime
+import re
 from pathlib import Path
 
 import pytest
 
-from ingest.document import Block
-from ingest.extract import read_document
+from ingest.document import Block, IngestError
+from ingest.extract import read_document, repair_mojibake, sniff
 from ingest.junk import clean_blocks
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -167,3 +168,171 @@ def test_short_lines_without_a_contact_cue_are_kept():
     kept, removed = clean_blocks(blocks("Library to close", "By Jane Smith", NEWS, "Nottingham"))
     assert removed == []
     assert len(kept) == 4
+
+
+# -- Bad input ---------------------------------------------------------------------------
+
+
+def refusal(data, *, sniffed=True, **kwargs):
+    with pytest.raises(IngestError) as caught:
+        read_document(data, **kwargs)
+    if sniffed:
+        # Refused before any reader is chosen, with the same words.
+        with pytest.raises(IngestError, match=re.escape(str(caught.value))):
+            sniff(data, **kwargs)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>", "This is a PDF file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00", "This is a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "This is a JPEG image"),
+        (b"PK\x03\x04\x14\x00\x06\x00[Content_Types].xml word/document.xml", "a Word document"),
+        (b"PK\x03\x04\x14\x00\x00\x00notes.txt", "a ZIP archive"),
+        (b"Some text\x00\x00\x00\x01\x02 then more", "a binary file"),
+    ],
+)
+def test_files_that_are_not_text_are_refused_by_name(data, says):
+    message = refusal(data)
+    assert says in message
+    assert "paste its text instead" in message
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  \n"])
+def test_empty_input_is_refused(data):
+    assert "empty" in refusal(data)
+
+
+def test_input_over_the_size_cap_is_refused_with_the_limit(settings):
+    settings.INGEST_MAX_BYTES = 1024 * 1024
+    message = refusal(b"word " * (1024 * 1024 // 5 + 1))
+    assert "1.1 MB" in message and "1 MB limit" in message
+
+
+def test_a_page_that_is_all_boilerplate_is_refused():
+    message = refusal((DATA / "paywall-only.html").read_bytes(), sniffed=False)
+    assert "all boilerplate" in message
+
+
+def test_bytes_that_are_no_text_in_any_encoding_are_refused():
+    import random
+
+    noise = bytes(b or 1 for b in random.Random(19).randbytes(4000))
+    assert "cannot be read as text" in refusal(noise)
+
+
+def mangle(text):
+    """UTF-8 read as Windows-1252, as a misconfigured site serves it."""
+    return "".join(
+        bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in text.encode("utf-8")
+    )
+
+
+def test_utf8_read_as_windows_1252_is_repaired():
+    mangled = mangle(REFERENCE)
+    assert "â€œimmediatelyâ€" in mangled
+    extracted = read_document(mangled.encode("utf-8"))
+    assert [words(p) for p in extracted.paragraphs] == reference_paragraphs()
+
+
+def test_mojibake_that_cannot_be_repaired_is_refused_not_drafted():
+    # The closing quote's last byte was lost along the way: "â€" stands alone.
+    garbled = REFERENCE.replace("\u201d", "\u00e2\u20ac").replace("\u201c", "\u00e2\u20ac\u0153")
+    assert "garbled by a wrong character encoding" in refusal(garbled.encode("utf-8"))
+
+
+def test_correct_accents_and_quotes_are_left_alone():
+    text = "Ångström, São Paulo, naïve façade — “Œuvre” ‘à’ … € ™. Müller–Lüdenscheid"
+    assert repair_mojibake(text) == text
+
+
+LATIN_PAGE = (
+    '<html lang="fr"><head><meta charset="iso-8859-1"><title>Le café rouvre</title></head>'
+    "<body><article><h1>Le café rouvre</h1>"
+    + "<p>Le café de la gare a rouvert ses portes après des travaux, a déclaré le maire.</p>" * 3
+    + "</article></body></html>"
+)
+
+
+def test_a_latin_1_page_declared_by_meta_charset_reads_correctly():
+    extracted = read_document(LATIN_PAGE.encode("latin-1"))
+    assert extracted.headline == "Le café rouvre"
+    assert extracted.paragraphs[0] == (
+        "Le café de la gare a rouvert ses portes après des travaux, a déclaré le maire."
+    )
+    assert extracted.language == "fr"
+
+
+def test_a_page_declared_latin_1_but_sent_as_utf8_reads_correctly():
+    extracted = read_document(LATIN_PAGE.encode("utf-8"), content_type="text/html; charset=latin1")
+    assert extracted.paragraphs[0].startswith("Le café de la gare a rouvert")
+
+
+def test_utf16_with_a_byte_order_mark_reads_correctly():
+    extracted = read_document(SEED.decode("utf-8").encode("utf-16"))
+    assert_seed_copy(extracted)
+
+
+def test_utf8_with_stray_windows_1252_bytes_reads_correctly():
+    data = SEED + "\n\nLe maire a parlé d’un “succès”.".encode("cp1252")
+    extracted = read_document(data)
+    assert extracted.paragraphs[-1] == "Le maire a parlé d’un “succès”."
+
+
+def test_a_windows_1252_text_without_declaration_reads_correctly():
+    text = "Le café de la gare a rouvert ses portes après des travaux, a déclaré le maire.\n\n" * 4
+    extracted = read_document(text.encode("cp1252"))
+    assert extracted.paragraphs[0].startswith("Le café de la gare a rouvert ses portes après")
+
+
+# -- Kinds -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs", "kind"),
+    [
+        (WORDPRESS, {}, "html"),
+        (b"<p>The council voted to close the library.</p>", {}, "html"),
+        (SEED, {}, "text"),
+        (b'{"uri": "urn:x", "type": "text", "headline": "H"}', {}, "ninjs"),
+        (b'<?xml version="1.0"?>\n<rss version="2.0"><channel/></rss>', {}, "feed"),
+        (b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title></feed>', {}, "feed"),
+        (
+            b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+            b' xmlns="http://purl.org/rss/1.0/"/>',
+            {},
+            "feed",
+        ),
+        (b"not xml at all", {"content_type": "application/rss+xml"}, "feed"),
+        (
+            b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            b'<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="g" version="1"/>',
+            {},
+            "newsml",
+        ),
+        (b'<newsMessage xmlns="http://iptc.org/std/nar/2006-10-01/"/>', {}, "newsml"),
+    ],
+)
+def test_sniff_tells_the_kind_of_input(data, kwargs, kind):
+    assert sniff(data, **kwargs) == kind
+
+
+@pytest.mark.parametrize(
+    ("data", "kwargs", "says"),
+    [
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', {}, "<svg>"),
+        (b'<newsItem xmlns="urn:other"/>', {}, "NewsML-G2 namespace"),
+        (b"[1, 2, 3]", {}, "ninjs item is one object"),
+        (b'{"headline": ', {"filename": "item.json"}, "JSON file cannot be read"),
+    ],
+)
+def test_sniff_refuses_what_no_reader_takes(data, kwargs, says):
+    with pytest.raises(IngestError, match=re.escape(says)):
+        sniff(data, **kwargs)
+
+
+def test_read_document_leaves_wire_items_to_their_readers():
+    with pytest.raises(IngestError, match="ninjs"):
+        read_document(b'{"uri": "urn:x"}')
