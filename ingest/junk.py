@@ -20,8 +20,8 @@ class Rule:
     # Longer blocks are never junk under this rule: real copy is rarely this short.
     max_words: int = 30
 
-    def matches(self, text: str) -> bool:
-        return len(text.split()) <= self.max_words and self.pattern.fullmatch(text) is not None
+    def matches(self, text: str, word_count: int) -> bool:
+        return word_count <= self.max_words and self.pattern.fullmatch(text) is not None
 
 
 def _rule(name, pattern, max_words=30):
@@ -133,6 +133,8 @@ RULES = [
     _rule("copyright line", r".{0,100}\ball rights reserved\b.{0,100}", max_words=25),
 ]
 
+_LONGEST = max(rule.max_words for rule in RULES)
+
 # User handles that stand for no one: a byline or a lone line "administrator".
 HANDLES = frozenset({"admin", "administrator", "editor", "webmaster", "staff", "guest", "author"})
 
@@ -151,8 +153,11 @@ _SENTENCE_END = re.compile(r"[.!?][\"'”’»)\]]*$")
 
 def junk_rule(text: str) -> str:
     """The name of the first rule that makes this block junk, or ""."""
+    word_count = len(text.split())
+    if word_count > _LONGEST:
+        return ""
     for rule in RULES:
-        if rule.matches(text):
+        if rule.matches(text, word_count):
             return rule.name
     return ""
 

@@ -336,3 +336,20 @@ def test_sniff_refuses_what_no_reader_takes(data, kwargs, says):
 def test_read_document_leaves_wire_items_to_their_readers():
     with pytest.raises(IngestError, match="ninjs"):
         read_document(b'{"uri": "urn:x"}')
+
+
+# -- Size --------------------------------------------------------------------------------
+
+
+def test_a_two_megabyte_page_comes_out_whole():
+    page = WORDPRESS.decode("utf-8")
+    start = page.index("<p>President Donald")
+    end = page.index('<p><a href="https://www.ft.com')
+    copy = page[start:end]
+    repeats = 2 * 1024 * 1024 // len(copy.encode("utf-8")) + 1
+    data = (page[:start] + copy * repeats + page[end:]).encode("utf-8")
+    assert len(data) > 2 * 1024 * 1024
+
+    extracted = read_document(data)
+    assert [words(p) for p in extracted.paragraphs] == reference_paragraphs() * repeats
+    assert "Westminster Buildings" not in extracted.text
