@@ -625,9 +625,10 @@ class _Metadata:
         return clean(value) if isinstance(value, str) else ""
 
     def headline(self) -> str:
+        # og:title often repeats the site's name after the headline.
         value = self.first("og:title", "twitter:title") or self.ld_text("headline")
         if value:
-            return value
+            return _strip_site(value, self.publisher(), any_bar=False)
         h1 = self.tree.find(".//h1")
         if h1 is not None and clean(h1.text_content()):
             return clean(h1.text_content())
@@ -723,12 +724,13 @@ def _types(node: dict) -> set[str]:
     return set()
 
 
-def _strip_site(title: str, site: str) -> str:
-    """ "Headline | Site" to "Headline"; a dash only goes when the site is named after it."""
+def _strip_site(title: str, site: str, any_bar: bool = True) -> str:
+    """A <title>'s "Headline | Site" to "Headline"; any separator goes when the site is
+    named after it."""
     match = re.fullmatch(r"(.*\S)\s+([|–—-])\s+(.+)", title)
     if not match:
         return title
     head, separator, last = match.groups()
-    if separator == "|" or (site and last.casefold() == site.casefold()):
+    if (any_bar and separator == "|") or (site and last.casefold() == site.casefold()):
         return head
     return title
