@@ -353,3 +353,155 @@ def test_a_two_megabyte_page_comes_out_whole():
     extracted = read_document(data)
     assert [words(p) for p in extracted.paragraphs] == reference_paragraphs() * repeats
     assert "Westminster Buildings" not in extracted.text
+
+
+# -- Structure and metadata of other pages -----------------------------------------------
+
+PARAGRAPH = (
+    "<p>The council voted on Tuesday to close the central library after a long debate "
+    "about the budget, its leader said in a statement to reporters.</p>"
+)
+
+
+def page(head="", body=""):
+    return (
+        f"<!DOCTYPE html><html><head>{head}</head><body><header><nav><a href='/'>Home</a> "
+        f"<a href='/local'>Local</a></nav></header><article>{body}</article>"
+        "<footer>Borough Gazette</footer></body></html>"
+    ).encode()
+
+
+def test_headings_lists_and_quotes_keep_their_structure():
+    extracted = read_document(
+        page(
+            body=PARAGRAPH
+            + "<h2>What happens next</h2>"
+            + PARAGRAPH
+            + "<ul><li>The building closes in June.</li><li>Books move to the town hall.</li></ul>"
+            + "<h3>The vote</h3><ol><li>Seven voted for.</li><li>Four against.</li></ol>"
+            + "<blockquote><p>It is a sad day for the town, but the money is not there.</p>"
+            + "</blockquote>"
+            + PARAGRAPH
+        )
+    )
+    assert [block.tag for block in extracted.blocks] == [
+        "p", "h2", "p", "ul", "ul", "h3", "ol", "ol", "blockquote", "p",
+    ]  # fmt: skip
+    assert extracted.blocks[3] == Block("ul", "The building closes in June.")
+    assert extracted.blocks[8].text == "It is a sad day for the town, but the money is not there."
+
+
+def test_json_ld_in_a_list_with_a_list_of_types_and_authors_is_read():
+    ld = (
+        '[{"@context": "https://schema.org", "@type": ["NewsArticle", "ReportageNewsArticle"],'
+        ' "headline": "Central library to close", "description": "Councillors voted 7-4.",'
+        ' "datePublished": "2025-03-04T09:30:00+01:00",'
+        ' "author": [{"@type": "Person", "name": "Jane Smith"}, {"name": "Omar Haddad"}],'
+        ' "publisher": {"@type": "Organization", "name": "Borough Gazette"},'
+        ' "articleSection": ["Local", "Politics"], "keywords": ["libraries", "budget"]}]'
+    )
+    head = (
+        '<script type="application/ld+json">{"broken": </script>'
+        f'<script type="application/ld+json">{ld}</script>'
+    )
+    extracted = read_document(page(head=head, body=PARAGRAPH * 3))
+    assert extracted.headline == "Central library to close"
+    assert extracted.dek == "Councillors voted 7-4."
+    assert extracted.authors == ["Jane Smith", "Omar Haddad"]
+    assert extracted.published_at == datetime.datetime(2025, 3, 4, 8, 30, tzinfo=datetime.UTC)
+    assert extracted.publisher == "Borough Gazette"
+    assert extracted.section == "Local"
+    assert extracted.keywords == ["libraries", "budget"]
+
+
+def test_json_ld_graph_references_are_followed():
+    ld = (
+        '{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "WebPage", "@id": "#page", "name": "Not the article"},'
+        '{"@type": "NewsArticle", "headline": "Library closes", "author": {"@id": "#jane"},'
+        ' "publisher": {"@id": "#org"}, "keywords": "libraries, budget"},'
+        '{"@type": "Person", "@id": "#jane", "name": "Jane Smith"},'
+        '{"@type": "Organization", "@id": "#org", "name": "Borough Gazette"}]}'
+    )
+    head = f'<script type="application/ld+json">{ld}</script>'
+    extracted = read_document(page(head=head, body=PARAGRAPH * 3))
+    assert extracted.headline == "Library closes"
+    assert extracted.authors == ["Jane Smith"]
+    assert extracted.publisher == "Borough Gazette"
+    assert extracted.keywords == ["libraries", "budget"]
+
+
+def test_a_page_without_metadata_leaves_it_empty_but_for_its_title_and_address():
+    extracted = read_document(
+        page(head="<title>Library to close | Borough Gazette</title>", body=PARAGRAPH * 3),
+        url="https://gazette.example/library",
+    )
+    assert extracted.headline == "Library to close"
+    assert extracted.url == "https://gazette.example/library"
+    assert extracted.dek == extracted.publisher == extracted.section == extracted.language == ""
+    assert extracted.authors == [] and extracted.keywords == []
+    assert extracted.published_at is None
+
+
+def test_relative_canonical_link_resolves_against_the_fetched_address():
+    head = '<link rel="canonical" href="/news/library-to-close">'
+    extracted = read_document(
+        page(head=head, body=PARAGRAPH * 3), url="https://gazette.example/amp/123"
+    )
+    assert extracted.url == "https://gazette.example/news/library-to-close"
+
+
+def test_the_h1_is_the_headline_and_is_not_repeated_in_the_body():
+    extracted = read_document(page(body="<h1>Central library to close</h1>" + PARAGRAPH * 3))
+    assert extracted.headline == "Central library to close"
+    assert "Central library to close" not in extracted.text
+
+
+# -- Plain text --------------------------------------------------------------------------
+
+LEDE = "The council voted on Tuesday to close the central library, its leader said."
+
+
+def test_a_short_first_line_without_a_full_stop_is_the_headline_of_a_text():
+    extracted = read_document(f"Central library to close\n\n{LEDE}\n\n{LEDE}".encode())
+    assert extracted.headline == "Central library to close"
+    assert extracted.paragraphs == [LEDE, LEDE]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        LEDE,
+        "Libraries",
+        "central library to close",
+        "The council has voted, after a long and often angry debate that went on late into the"
+        " night, to close the central library",
+    ],
+)
+def test_a_first_block_that_is_not_clearly_a_title_stays_copy(first):
+    extracted = read_document(f"{first}\n\n{LEDE}".encode())
+    assert extracted.headline == ""
+    assert extracted.paragraphs[0] == first
+
+
+def test_bullets_and_quotes_in_a_text_become_lists_and_quotes():
+    text = (
+        f"{LEDE}\n\n- The building closes in June.\n- Books move to the town hall.\n\n"
+        "1. Seven voted for.\n2. Four voted against.\n\n> It is a sad day for the town.\n\n"
+        f"{LEDE}"
+    )
+    extracted = read_document(text.encode())
+    assert [(b.tag, b.text) for b in extracted.blocks[1:6]] == [
+        ("ul", "The building closes in June."),
+        ("ul", "Books move to the town hall."),
+        ("ol", "Seven voted for."),
+        ("ol", "Four voted against."),
+        ("blockquote", "It is a sad day for the town."),
+    ]
+
+
+def test_whitespace_inside_paragraphs_is_normalised():
+    extracted = read_document(
+        f"The council  voted\non Tuesday.\u00a0 It\tsaid so.\n\n{LEDE}".encode()
+    )
+    assert extracted.paragraphs[0] == "The council voted on Tuesday. It said so."
