@@ -519,7 +519,16 @@ def _blocks_of(element) -> list[Block]:
         return [Block("blockquote", _text(element))]
     if tag in ("p", "code"):
         return [Block("p", _text(element))]
-    return []
+    if tag in ("graphic", "ref", "table"):
+        return []
+    # A container (trafilatura keeps some of the page's divs): its blocks, and any loose
+    # text in it as paragraphs of their own.
+    blocks = [Block("p", clean(element.text))] if (element.text or "").strip() else []
+    for child in element:
+        blocks.extend(_blocks_of(child))
+        if (child.tail or "").strip():
+            blocks.append(Block("p", clean(child.tail)))
+    return blocks
 
 
 def _text(element) -> str:

@@ -30,7 +30,8 @@ def _rule(name, pattern, max_words=30):
 
 # A UK postcode or a US state and ZIP code: an address line, not a sentence.
 _POSTCODE = r"(?-i:\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b|\b[A-Z]{2} \d{5}(?:-\d{4})?\b)"
-_PHONE = r"(?:\+?\(?\d[\d ().-]{7,}\d)"
+# A phone number has spaces, a "+" or brackets; "23.10.2018" is a date.
+_PHONE = r"(?:(?=[\d+(])(?=[^ ]* |\+|\()\+?\(?\d[\d ().-]{7,}\d)"
 _EMAIL = r"(?:[\w.+-]+@[\w-]+\.[\w.-]+)"
 
 RULES = [
@@ -41,7 +42,11 @@ RULES = [
         r"|our (?:address|office)|office hours|opening hours)\s*:?",
     ),
     _rule("address", rf"[^.!?]*{_POSTCODE}[^.!?]*", max_words=15),
-    _rule("phone", rf"(?:(?:tel|telephone|phone|call|mob|mobile|fax|t|m)\s*[:.]?\s*)?{_PHONE}"),
+    _rule(
+        "phone",
+        rf"{_PHONE}|(?:tel|telephone|phone|call|mob|mobile|fax|t|m)\s*[:.]?\s*"
+        r"\+?\(?\d[\d ().-]{7,}\d",
+    ),
     _rule("email", rf"(?:e-?mail\s*:?\s*)?{_EMAIL}"),
     # Calls to action: "We Are Available 24/ 7. Call Now.", "Call us today".
     _rule(

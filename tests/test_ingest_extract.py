@@ -505,3 +505,9 @@ def test_whitespace_inside_paragraphs_is_normalised():
         f"The council  voted\non Tuesday.\u00a0 It\tsaid so.\n\n{LEDE}".encode()
     )
     assert extracted.paragraphs[0] == "The council voted on Tuesday. It said so."
+
+
+def test_a_date_is_not_taken_for_a_phone_number():
+    kept, removed = clean_blocks(blocks("Library to close", "23.10.2018", NEWS))
+    assert removed == []
+    assert len(kept) == 3
