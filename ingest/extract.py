@@ -639,12 +639,15 @@ class _Metadata:
         if value:
             return _strip_site(value, self.publisher(), any_bar=False)
         h1 = self.tree.find(".//h1")
-        if h1 is not None and clean(h1.text_content()):
-            return clean(h1.text_content())
+        h1 = clean(h1.text_content()) if h1 is not None else ""
         title = self.tree.find(".//title")
-        return (
+        title = (
             _strip_site(clean(title.text_content()), self.publisher()) if title is not None else ""
         )
+        # An <h1> that the <title> does not contain is often the site's or a section's name.
+        if h1 and (not title or h1.casefold() in title.casefold()):
+            return h1
+        return title
 
     def dek(self) -> str:
         return self.first("og:description", "description", "twitter:description") or self.ld_text(

@@ -511,3 +511,9 @@ def test_a_date_is_not_taken_for_a_phone_number():
     kept, removed = clean_blocks(blocks("Library to close", "23.10.2018", NEWS))
     assert removed == []
     assert len(kept) == 3
+
+
+def test_an_h1_that_the_title_does_not_contain_is_not_the_headline():
+    head = "<title>Babies who eat peanuts early may avoid allergy | WebMD</title>"
+    extracted = read_document(page(head=head, body="<h1>Allergies Health Center</h1>" + PARAGRAPH))
+    assert extracted.headline == "Babies who eat peanuts early may avoid allergy"
