@@ -153,6 +153,17 @@ def _joined(sentence: str, left: Token, right: Token) -> bool:
     return left.folded in vocab.HONORIFICS and gap == ". "
 
 
+def _particles_lead_to_name(sentence: str, tokens: list[Token], index: int) -> bool:
+    """Whether the particles from index on ("von der") lead to a capitalised word."""
+    while index + 1 < len(tokens) and _joined(sentence, tokens[index], tokens[index + 1]):
+        index += 1
+        if tokens[index].capitalised:
+            return True
+        if tokens[index].text not in vocab.PARTICLES:
+            return False
+    return False
+
+
 def capitalised_runs(sentence: str, tokens: list[Token]) -> list[list[int]]:
     """Indexes of tokens forming runs of capitalised words, particles kept inside."""
     runs, current = [], []
@@ -167,10 +178,8 @@ def capitalised_runs(sentence: str, tokens: list[Token]) -> list[list[int]]:
         elif (
             current
             and token.text in vocab.PARTICLES
-            and index + 1 < len(tokens)
-            and tokens[index + 1].capitalised
             and _joined(sentence, tokens[current[-1]], token)
-            and _joined(sentence, token, tokens[index + 1])
+            and _particles_lead_to_name(sentence, tokens, index)
         ):
             current.append(index)
         else:
@@ -333,7 +342,9 @@ AUXILIARIES = (
     r"not|never|reportedly|originally|initially|first|last"
 )
 SPEECH = "|".join(sorted(vocab.SPEECH_VERBS))
-SPEECH_AFTER_RE = re.compile(rf"^\s+(?:(?:{AUXILIARIES})\s+)*(?:{SPEECH})\b")
+# Outlets report; people say. "reported" is no evidence of a person.
+PERSON_SPEECH = "|".join(sorted(vocab.SPEECH_VERBS - {"reported", "reports"}))
+SPEECH_AFTER_RE = re.compile(rf"^\s+(?:(?:{AUXILIARIES})\s+)*(?:{PERSON_SPEECH})\b")
 APPOSITIVE_RE = re.compile(
     r"^,\s+(?:(?P<det>the|a|an|his|her|their|its)\s+|"
     r"(?P<owner>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)['’]s\s+)"
@@ -492,6 +503,8 @@ def _strip_run(text: _Text, number: int, run: list[int]) -> list[int]:
         title_next = following in vocab.TITLE_HEADS or following in vocab.TITLE_MODIFIERS
         if (
             key in vocab.STOPWORDS
+            or token.text in vocab.PARTICLES
+            or (run[0] == 0 and key in vocab.PARTICLES)
             or key in vocab.HONORIFICS
             or key in vocab.TITLE_HEADS
             or key in vocab.TITLE_MODIFIERS
@@ -744,7 +757,7 @@ BARE_BODY_RE = re.compile(
     r"(?:authorities|prosecutors|police|investigators))\s*$"
 )
 SPOKESPERSON_RE = re.compile(
-    r"\b(?:a|an|the)\s+(?:[\w-]+\s+)?spokes(?:man|woman|person)\s+(?:for|of|at)\s+"
+    r"\b(?i:a|an|the)\s+(?:[\w-]+\s+)?spokes(?:man|woman|person)\s+(?:for|of|at)\s+"
     r"(?P<org>(?:the\s+)?[^,;:“”\"]{1,60}?)\s*$"
 )
 SPOKESPERSON_OF_RE = re.compile(
@@ -1131,6 +1144,8 @@ class Sources:
         if name:
             text = re.sub(r"(?:\s+(?:of|for|de|van|von))+$", "", name.group(1))
             text = re.sub(r"['’]s$", "", text)
+            if not re.search(r"(?:[A-Z]\.)+$", text):
+                text = text.rstrip(".")
             had_the = rest.lower().startswith("the ")
             entry = self.people.find(text)
             self._named(entry.name if entry else text, had_the, number, "according to", RANK_VERB)
