@@ -144,6 +144,7 @@ class IngestStoryAdmin(StoryAdmin):
     def save_formset(self, request, form, formset, change):
         if formset.model is not Suggestion:
             return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # what the change message and history list
         # People first: a named source is linked to the person accepted with it.
         ordered = sorted(formset.forms, key=lambda f: f.instance.kind != Suggestion.Kind.PERSON)
         for suggestion_form in ordered:

@@ -159,7 +159,7 @@ def test_reporters_import_and_visitors_cannot(reporter_client, client):
 
 
 def decide(client, story, decisions: dict, **changes):
-    """Submit the draft's form with a decision per suggestion name."""
+    """Submit the draft's form with a decision per suggestion, named "kind:name"."""
     from tests.forms import story_form
 
     url = reverse("admin:articles_story_change", args=[story.pk])
@@ -167,7 +167,8 @@ def decide(client, story, decisions: dict, **changes):
     total = int(data["suggestions-TOTAL_FORMS"])
     for index in range(total):
         pk = int(data[f"suggestions-{index}-id"])
-        name = Suggestion.objects.get(pk=pk).name
+        suggestion = Suggestion.objects.get(pk=pk)
+        name = f"{suggestion.kind}:{suggestion.name}"
         if name in decisions:
             data[f"suggestions-{index}-state"] = decisions[name]
         for field, value in changes.get(name, {}).items():
@@ -188,12 +189,12 @@ def test_the_editor_accepts_changes_and_rejects_suggestions(editor_client):
         editor_client,
         story,
         {
-            "Marco Rubio": "accepted",
-            "Pete Hegseth": "accepted",
-            "Vladimir Putin": "rejected",
-            "A western official": "accepted",
+            "person:Marco Rubio": "accepted",
+            "person:Pete Hegseth": "accepted",
+            "person:Vladimir Putin": "rejected",
+            "source:A western official": "accepted",
         },
-        **{"A western official": {"detail": "reacting to the call"}},
+        **{"source:A western official": {"detail": "reacting to the call"}},
     )
     story.refresh_from_db()
     people = set(story.people.values_list("name", flat=True))
@@ -207,14 +208,23 @@ def test_the_editor_accepts_changes_and_rejects_suggestions(editor_client):
         "reacting to the call",
     )
     assert citation.source.person is None
-    states = dict(Suggestion.objects.filter(story=story).values_list("name", "state"))
+    states = dict(
+        Suggestion.objects.filter(story=story, kind="person").values_list("name", "state")
+    )
     assert states["Vladimir Putin"] == "rejected" and states["Marco Rubio"] == "accepted"
     assert states["Donald Trump"] == "pending"
     # Decided ones leave the checklist; the rest wait.
     page = editor_client.get(reverse("admin:articles_story_change", args=[story.pk]))
     checklist = page.content.decode()
     assert "Donald Trump" in checklist and "suggestions-TOTAL_FORMS" in checklist
-    assert f'value="{Suggestion.objects.get(name="Vladimir Putin").pk}"' not in checklist
+    from tests.forms import form_values
+
+    data = form_values(checklist, "story_form")
+    listed = {int(data[f"suggestions-{i}-id"]) for i in range(int(data["suggestions-TOTAL_FORMS"]))}
+    assert listed == set(
+        Suggestion.objects.filter(story=story, state="pending").values_list("pk", flat=True)
+    )
+    assert Suggestion.objects.get(kind="person", name="Vladimir Putin").pk not in listed
 
 
 def test_a_reporter_cannot_accept_a_new_tag(reporter_client, reporter):
