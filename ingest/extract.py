@@ -81,10 +81,11 @@ def max_bytes() -> int:
 
 
 def _size(n: int) -> str:
-    # Rounded up, so that a file over the limit never reads as the limit itself.
-    if n >= 1024 * 1024:
-        return f"{math.ceil(n * 10 / (1024 * 1024)) / 10:g} MB"
-    return f"{math.ceil(n / 1024)} KB"
+    # Decimal units, as the setting is given; rounded up, so that a file over the limit
+    # never reads as the limit itself.
+    if n >= 1_000_000:
+        return f"{math.ceil(n / 100_000) / 10:g} MB"
+    return f"{math.ceil(n / 1000)} KB"
 
 
 def _check_size(data: bytes) -> None:
