@@ -56,5 +56,10 @@ ci:
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Ingest: how well it reads the annotated real pages, and how fast on large input.
+bench-ingest: $(VENV)/.installed
+	$(BIN)/python bench/ingest_eval.py
+	$(BIN)/python bench/ingest_speed.py
+
 clean:
 	rm -rf $(VENV) *.egg-info

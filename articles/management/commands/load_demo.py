@@ -257,10 +257,15 @@ def decide(suggestions, people: dict, sources: dict) -> None:
     by_person = {
         s.person_id: s for s in suggestions if s.kind == Suggestion.Kind.PERSON and s.person_id
     }
+    # By name where the newsroom has two people of the demo's name to choose from.
+    by_name = {
+        s.name: s for s in suggestions if s.kind == Suggestion.Kind.PERSON and not s.person_id
+    }
     for person in people.values():
-        suggestion = by_person.get(person.pk)
+        suggestion = by_person.get(person.pk) or by_name.get(person.name)
         if suggestion is None:
             raise CommandError(f"Ingest did not suggest {person.name} from the demo's page.")
+        suggestion.person = person
         accept(suggestion)
         del pending[suggestion.pk]
     source_suggestions = [s for s in suggestions if s.kind == Suggestion.Kind.SOURCE]
