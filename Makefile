@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check ci clean backup restore bench
+.PHONY: run test lint format migrations-check ci clean backup restore bench bench-ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
