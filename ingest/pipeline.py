@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
@@ -120,10 +121,12 @@ def ingest_bytes(
     given_as = given_as or url or filename
     if kind == "ninjs":
         return ingest_ninjs(data, given_as=given_as, section=section, user=user)
+    embargo = None
     if kind == "newsml":
-        from ingest.newsml import read_newsml
+        from ingest.newsml import UNTIL_LIFTED, embargoed_until, read_newsml
 
         extracted = read_newsml(data)
+        embargo = embargoed_until(data)
     elif kind == "feed":
         raise IngestError(
             "This is an RSS or Atom feed, not a story: add it under Ingest › Partner feeds, "
@@ -131,7 +134,15 @@ def ingest_bytes(
         )
     else:
         extracted = read_document(data, filename=filename, content_type=content_type, url=url)
-    return ingest(extracted, origin_kind=kind, given_as=given_as, section=section, user=user)
+    result = ingest(extracted, origin_kind=kind, given_as=given_as, section=section, user=user)
+    if embargo is not None:
+        until = (
+            "until the agency lifts it"
+            if embargo == UNTIL_LIFTED
+            else f"until {timezone.localtime(embargo):%-d %B %Y, %H:%M %Z}"
+        )
+        result.notes.insert(0, f"The wire item is embargoed {until}: do not publish it before.")
+    return result
 
 
 def ingest(

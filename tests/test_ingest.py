@@ -394,3 +394,52 @@ def test_a_known_publisher_is_credited(editor_client):
     gazette = SourceFactory(name="The Coast Gazette", kind=Source.Kind.PUBLICATION)
     editor_client.post(reverse("admin:ingest_import"), {"text": PAGE})
     assert Story.objects.get().original_publisher == gazette
+
+
+WIRE = Path(__file__).resolve().parent / "data" / "ingest" / "wire"
+
+
+def test_a_newsml_g2_item_becomes_a_draft_and_its_embargo_is_told():
+    status, out, _ = run(str(WIRE / "newsml-text.xml"))
+    assert status == 0
+    assert "embargoed until 13 February 2025, 05:00 UTC" in out
+    story = Story.objects.get()
+    assert story.origin.kind == "newsml" and story.status == Story.Status.DRAFT
+    assert story.headline and "<p>" in story.body
+    status, _, err = run(str(WIRE / "newsml-canceled.xml"))
+    assert status == 1 and "canceled" in err
+    assert Story.objects.count() == 1
+
+
+def test_a_ninjs_item_is_imported_and_its_text_suggests_attribution(tmp_path):
+    document = {
+        "uri": "tag:partner.example,2026:wire-1",
+        "type": "text",
+        "versioncreated": "2026-12-01T09:00:00Z",
+        "headlines": [{"role": "main", "value": "Port strike ends after talks"}],
+        "bodies": [
+            {
+                "role": "main",
+                "contenttype": "text/html",
+                "value": "<p>The strike at the port ended on Tuesday, union leader "
+                "Grace Mensah told reporters.</p><p>“We have a deal,” Mensah said.</p>",
+            }
+        ],
+    }
+    path = tmp_path / "item.json"
+    path.write_text(json.dumps(document))
+    status, out, _ = run(str(path), "--json")
+    assert status == 0
+    found = json.loads(out)
+    story = Story.objects.get(pk=found["story"])
+    assert (story.headline, story.ninjs_uri) == (document["headlines"][0]["value"], document["uri"])
+    assert story.origin.kind == "ninjs"
+    assert "Grace Mensah" in {p["name"] for p in found["people"]}
+    # The same item again changes nothing and adds no second draft.
+    status, out, _ = run(str(path), "--json")
+    assert status == 0 and json.loads(out)["story"] == story.pk
+    assert Story.objects.count() == 1
+    path.write_text(json.dumps({"uri": "x", "type": "text", "versioncreated": "yesterday"}))
+    status, _, err = run(str(path))
+    assert status == 1 and "not a valid ninjs" in err
+    assert Story.objects.count() == 1
