@@ -92,10 +92,23 @@ RULES = [
     ),
     _rule(
         "read more",
-        r"(?:read more|continue reading|related|see also|more on this"
-        r"|related (?:articles|stories|posts|content|coverage))\s*(?::.*|\.{3}|…)?",
+        r"\[?(?:read more|read|continue reading|related|see also|more on this"
+        r"|related (?:articles|stories|posts|content|coverage)"
+        # The same in the languages of the test pages: de, fr, pt and es.
+        r"|lesen sie (?:auch|mehr)|mehr zum thema|weiterlesen|lire aussi|à lire aussi"
+        r"|lire la suite|leia (?:mais|também)|lee también|leer más)"
+        r"\s*(?::.*|\.{3}|…)?\]?",
         max_words=25,
     ),
+    # A magazine's pointer to the whole piece elsewhere: "Den kompletten Beitrag lesen
+    # Sie in der neuen Ausgabe …".
+    _rule(
+        "read elsewhere",
+        r"(?:den (?:kompletten|ganzen|vollständigen) (?:beitrag|artikel) lesen sie"
+        r"|read the (?:full|whole|complete) (?:article|story|piece) in\b).*",
+    ),
+    # A publisher's standing line under every story.
+    _rule("publisher's standards", r"our standards\s*:.*", max_words=12),
     # Comment forms.
     _rule(
         "comment form",

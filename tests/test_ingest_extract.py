@@ -123,6 +123,12 @@ NEWS = "The council voted on Tuesday to close the library, its leader said."
         "Subscribe to The Morning newsletter",
         "Your email address will not be published.",
         "Facebook Twitter LinkedIn WhatsApp",
+        "[Read: Why the library closed]",
+        "Lire aussi : La bibliothèque ferme ses portes",
+        "Lesen Sie auch: Die Bibliothek schließt",
+        "Leia mais: Biblioteca fecha as portas",
+        "Den kompletten Beitrag lesen Sie in der neuen Ausgabe der Zeitschrift.",
+        "Our Standards: The Thomson Reuters Trust Principles.",
     ],
 )
 def test_whole_block_junk_is_removed_wherever_it_stands(junk):
@@ -140,6 +146,8 @@ def test_whole_block_junk_is_removed_wherever_it_stands(junk):
         "Photograph: Jane Smith/Reuters",
         "© Getty Images",
         "Contact tracing will end next month, the health secretary said.",
+        "Read the minutes of the meeting, the council told residents on Tuesday.",
+        "Our standards of care are falling, nurses told the inquiry on Monday afternoon.",
     ],
 )
 def test_news_that_mentions_junk_words_and_image_credits_are_kept(news):
