@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check ci clean backup restore bench
+.PHONY: run test lint format migrations-check ci clean backup restore bench bench-ingest
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ ci:
 # BENCH_ARGS=--breaking for breaking news through the purged proxy (docs/benchmark.md).
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Ingest: how well it reads the annotated real pages, and how fast on large input.
+bench-ingest: $(VENV)/.installed
+	$(BIN)/python bench/ingest_eval.py
+	$(BIN)/python bench/ingest_speed.py
 
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -450,33 +450,25 @@ def too_large(limit: int) -> str:
 def fetch(url: str, limit: int) -> bytes:
     """GET ``url`` with timeouts and a size cap, following a few redirects, each to
     http(s) and, unless the operator allows others, a public address."""
-    for _ in range(MAX_REDIRECTS + 1):
-        try:
-            answer = outbound.request(
-                "GET",
-                url,
-                allow_private=settings.NINJS_IMPORT_ALLOW_PRIVATE,
-                plain_http=True,
-                connect_timeout=settings.NINJS_IMPORT_TIMEOUT,
-                read_timeout=settings.NINJS_IMPORT_TIMEOUT,
-                max_bytes=limit,
-                headers={"Accept": f"{MEDIA_TYPE}, application/json", "User-Agent": "Newsroom"},
-            )
-        except outbound.Refused as error:
-            raise NinjsError(f"{url} is refused: {error}") from error
-        except (OSError, http.client.HTTPException) as error:
-            reason = str(error) or type(error).__name__
-            raise NinjsError(f"{url} could not be reached: {reason}.") from error
-        location = answer.headers.get("Location")
-        if answer.status in (301, 302, 303, 307, 308) and location:
-            url = urljoin(url, location)
-            continue
-        if answer.status != 200:
-            raise NinjsError(f"{url} answered {answer.status}, not a document.")
-        if len(answer.body) > limit:
-            raise NinjsError(too_large(limit))
-        return answer.body
-    raise NinjsError(f"{url}: more than {MAX_REDIRECTS} redirects.")
+    try:
+        url, answer = outbound.get(
+            url,
+            allow_private=settings.NINJS_IMPORT_ALLOW_PRIVATE,
+            timeout=settings.NINJS_IMPORT_TIMEOUT,
+            max_bytes=limit,
+            headers={"Accept": f"{MEDIA_TYPE}, application/json", "User-Agent": "Newsroom"},
+            max_redirects=MAX_REDIRECTS,
+        )
+    except outbound.Refused as error:
+        raise NinjsError(f"{url} is refused: {error}") from error
+    except (OSError, http.client.HTTPException) as error:
+        reason = str(error) or type(error).__name__
+        raise NinjsError(f"{url} could not be reached: {reason}.") from error
+    if answer.status != 200:
+        raise NinjsError(f"{url} answered {answer.status}, not a document.")
+    if len(answer.body) > limit:
+        raise NinjsError(too_large(limit))
+    return answer.body
 
 
 # Importing ---------------------------------------------------------------------------

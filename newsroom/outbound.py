@@ -16,7 +16,7 @@ import socket
 import ssl
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
 
@@ -149,7 +149,9 @@ def request(
         response = connection.getresponse()
         # A server trickling bytes is cut off at the deadline, and a large answer at the cap.
         read = b""
-        while len(read) <= max_bytes and time.monotonic() < deadline:
+        while len(read) <= max_bytes:
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"no whole answer within {connect_timeout + read_timeout:g} s")
             chunk = response.read1(max_bytes + 1 - len(read))
             if not chunk:
                 break
@@ -157,3 +159,38 @@ def request(
     finally:
         connection.close()
     return Answer(response.status, response.headers, read)
+
+
+REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def get(
+    url: str,
+    *,
+    allow_private: bool,
+    timeout: float,
+    max_bytes: int,
+    headers: dict[str, str] | None = None,
+    max_redirects: int = 5,
+) -> tuple[str, Answer]:
+    """GET ``url``, following at most ``max_redirects`` redirects, each new address
+    checked like the first; the final address and its answer.
+
+    Raises what ``request`` raises, and ``Refused`` for too many redirects.
+    """
+    for _ in range(max_redirects + 1):
+        answer = request(
+            "GET",
+            url,
+            allow_private=allow_private,
+            plain_http=True,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+            max_bytes=max_bytes,
+            headers=headers,
+        )
+        location = answer.headers.get("Location")
+        if answer.status not in REDIRECTS or not location:
+            return url, answer
+        url = urljoin(url, location)
+    raise Refused(f"more than {max_redirects} redirects.")

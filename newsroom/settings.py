@@ -582,3 +582,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# --- Ingest: pages, URLs, wire items and partners' feeds into drafts --------------
+# The largest page, file or feed read, fetched or uploaded, in kB.
+INGEST_MAX_BYTES = int(float(os.environ.get("INGEST_MAX_KB", "5000")) * 1_000)
+# Seconds to connect, and to read, an address given to ingest.
+INGEST_FETCH_TIMEOUT = float(os.environ.get("INGEST_FETCH_TIMEOUT", "10"))
+# Addresses inside the newsroom's network are refused unless this is set.
+INGEST_ALLOW_PRIVATE = env_bool("INGEST_ALLOW_PRIVATE", default=False)
+INGEST_USER_AGENT = os.environ.get("INGEST_USER_AGENT") or f"Newsroom ingest (+{SITE_URL})"
+# How often the beat looks for partner feeds due a poll (each has its own interval).
+INGEST_FEEDS_SWEEP_SECONDS = int(os.environ.get("INGEST_FEEDS_SWEEP_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["ingest-feeds"] = {
+    "task": "ingest.tasks.poll_feeds",
+    "schedule": INGEST_FEEDS_SWEEP_SECONDS,
+    "options": {"expires": max(INGEST_FEEDS_SWEEP_SECONDS * 2, 1)},
+}

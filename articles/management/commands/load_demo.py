@@ -1,18 +1,23 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.html import escape
 
-from articles.models import Citation, Person, Section, Source, Story
+from articles.models import Person, Section, Source, Story
+from ingest.decisions import accept, reject
+from ingest.document import IngestError
+from ingest.models import Suggestion
+from ingest.pipeline import ingest_bytes
 
 DEMO_DIR = Path(__file__).resolve().parent.parent.parent / "demo"
 
-# The Financial Times' report of the Trump–Putin call, 12 February 2025. Its text
-# (articles/demo/trump-putin-call.txt) is the news copy only, without the junk of
-# the page it was scraped from. Everything below is stated in that text; the
-# original's address and byline are not, so they are left empty.
+# The Financial Times' report of the Trump–Putin call, 12 February 2025, as it
+# arrived: a republication scraped off another site, junk and all
+# (articles/demo/trump-putin-call.scraped.txt). The demo ingests it, then makes the
+# editor's decisions below on what ingest suggested. Everything here is stated in the
+# text; the original's address and byline are not, so they are left empty.
+SEED = DEMO_DIR / "trump-putin-call.scraped.txt"
 STORY = {
     "slug": "trump-putin-call-ukraine-negotiations",
     "kicker": "Ukraine war",
@@ -63,7 +68,18 @@ PEOPLE = [
     ),
 ]
 
-# (name, slug, kind, url, description, person slug, detail in this story)
+# Names copy also uses for them, which ingest matches.
+ALIASES = {
+    "donald-trump": ["President Donald Trump", "President Trump"],
+    "vladimir-putin": ["President Vladimir Putin", "President Putin"],
+    "volodymyr-zelenskyy": ["Zelensky", "Volodymyr Zelensky", "President Zelenskyy"],
+    "financial-times": ["FT", "the FT", "the Financial Times"],
+    "the-kremlin": ["Kremlin"],
+    "the-white-house": ["White House"],
+}
+
+# (name, slug, kind, url, description, person slug, detail in this story). Each is
+# the editor's decision on the source suggested from the sentence in EVIDENCE.
 SOURCES = [
     (
         "Truth Social",
@@ -131,6 +147,17 @@ SOURCES = [
     ),
 ]
 
+# Words of the sentence each source was suggested from.
+EVIDENCE = {
+    "truth-social": "wrote on his Truth Social platform",
+    "the-kremlin": "which the Kremlin said lasted",
+    "dmitry-peskov": "Peskov told reporters",
+    "senior-member-of-zelenskyys-team": "a senior member of the Ukrainian president’s team",
+    "people-involved-in-eu-lobbying-efforts": "people involved in the efforts told the FT",
+    "a-western-official": "said one western official",
+    "the-white-house": "the White House said",
+}
+
 ORIGINAL_PUBLISHER = (
     "Financial Times",
     "financial-times",
@@ -140,13 +167,11 @@ ORIGINAL_PUBLISHER = (
 )
 
 
-def paragraphs_to_html(text: str) -> str:
-    paragraphs = [block.strip() for block in text.split("\n\n") if block.strip()]
-    return "\n".join(f"<p>{escape(' '.join(p.split()))}</p>" for p in paragraphs)
-
-
 class Command(BaseCommand):
-    help = "Load the demo content (the Trump–Putin call report). Safe to run again."
+    help = (
+        "Load the demo content (the Trump–Putin call report), ingested from the page it "
+        "was scraped from. Safe to run again."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -160,17 +185,25 @@ class Command(BaseCommand):
         people = {}
         for name, slug, title in PEOPLE:
             people[slug], _ = Person.objects.get_or_create(
-                slug=slug, defaults={"name": name, "title": title}
+                slug=slug,
+                defaults={"name": name, "title": title, "aliases": aliases(slug)},
             )
 
         name, slug, kind, url, description = ORIGINAL_PUBLISHER
         publisher, _ = Source.objects.get_or_create(
-            slug=slug, defaults={"name": name, "kind": kind, "url": url, "description": description}
+            slug=slug,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "url": url,
+                "description": description,
+                "aliases": aliases(slug),
+            },
         )
 
-        citations = []
-        for name, slug, kind, url, description, person, detail in SOURCES:
-            source, _ = Source.objects.get_or_create(
+        sources = {}
+        for name, slug, kind, url, description, person, _detail in SOURCES:
+            sources[slug], _ = Source.objects.get_or_create(
                 slug=slug,
                 defaults={
                     "name": name,
@@ -178,36 +211,73 @@ class Command(BaseCommand):
                     "url": url,
                     "description": description,
                     "person": people.get(person),
+                    "aliases": aliases(slug),
                 },
             )
-            citations.append((source, detail))
 
         if Story.objects.filter(slug=STORY["slug"]).exists():
             self.stdout.write("Demo content is already loaded.")
             return
 
-        body = paragraphs_to_html((DEMO_DIR / "trump-putin-call.txt").read_text(encoding="utf-8"))
-        story = Story.objects.create(
-            slug=STORY["slug"],
-            kicker=STORY["kicker"],
-            headline=STORY["headline"],
-            dek=STORY["dek"],
-            seo_description=STORY["seo_description"],
-            body=body,
-            status=Story.Status.PUBLISHED,
-            published_at=STORY["published_at"],
-            section=sections[STORY["section"]],
-            original_publisher=publisher,
-        )
-        story.people.set(people.values())
-        Citation.objects.bulk_create(
-            Citation(story=story, source=source, detail=detail, order=order)
-            for order, (source, detail) in enumerate(citations)
-        )
-        story.tags.set(STORY["tags"])
+        try:
+            result = ingest_bytes(SEED.read_bytes(), filename=SEED.name)
+        except IngestError as error:
+            raise CommandError(f"The demo's page could not be ingested: {error}") from error
+        story = result.story
+        decide(result.suggestions, people, sources)
+
+        story.slug = STORY["slug"]
+        story.kicker = STORY["kicker"]
+        story.headline = STORY["headline"]
+        story.dek = STORY["dek"]
+        story.seo_description = STORY["seo_description"]
+        story.status = Story.Status.PUBLISHED
+        story.published_at = STORY["published_at"]
+        story.section = sections[STORY["section"]]
+        story.original_publisher = publisher
+        story.save()
+        story.tags.add(*STORY["tags"])
         # Loaded now, but written and last changed when it was published (its ninjs
         # firstcreated and versioncreated, and the date in its tag: URI).
         Story.objects.filter(pk=story.pk).update(
             created_at=story.published_at, updated_at=story.published_at
         )
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo story: {story.headline}"))
+
+
+def aliases(slug: str) -> str:
+    return "\n".join(ALIASES.get(slug, []))
+
+
+def decide(suggestions, people: dict, sources: dict) -> None:
+    """The editor's decisions: the demo's people and sources accepted, as the records
+    above and with the detail the editor wrote, in the demo's order; the rest rejected.
+    Ingest must have suggested every one of them, or the demo is not loaded."""
+    pending = {s.pk: s for s in suggestions}
+    by_person = {
+        s.person_id: s for s in suggestions if s.kind == Suggestion.Kind.PERSON and s.person_id
+    }
+    # By name where the newsroom has two people of the demo's name to choose from.
+    by_name = {
+        s.name: s for s in suggestions if s.kind == Suggestion.Kind.PERSON and not s.person_id
+    }
+    for person in people.values():
+        suggestion = by_person.get(person.pk) or by_name.get(person.name)
+        if suggestion is None:
+            raise CommandError(f"Ingest did not suggest {person.name} from the demo's page.")
+        suggestion.person = person
+        accept(suggestion)
+        del pending[suggestion.pk]
+    source_suggestions = [s for s in suggestions if s.kind == Suggestion.Kind.SOURCE]
+    for name, slug, _kind, _url, _description, _person, detail in SOURCES:
+        suggestion = next(
+            (s for s in source_suggestions if s.pk in pending and EVIDENCE[slug] in s.evidence),
+            None,
+        )
+        if suggestion is None:
+            raise CommandError(f"Ingest did not suggest “{name}” from the demo's page.")
+        suggestion.source, suggestion.detail = sources[slug], detail
+        accept(suggestion)
+        del pending[suggestion.pk]
+    for suggestion in pending.values():
+        reject(suggestion)

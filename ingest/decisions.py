@@ -1,0 +1,68 @@
+"""An editor's decisions on a draft's suggestions: accepted ones attached, in order."""
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from articles.models import Citation, Person, Source
+from articles.ninjs import free_slug
+from ingest.models import Suggestion
+
+
+def accept(suggestion: Suggestion, *, user=None) -> None:
+    """Attach what ``suggestion`` names (as the editor may have changed it) to its
+    story, creating the person or source when the newsroom has no record yet."""
+    story = suggestion.story
+    with transaction.atomic():
+        if suggestion.kind == Suggestion.Kind.PERSON:
+            if suggestion.person is None:
+                suggestion.person = Person.objects.create(
+                    name=suggestion.name,
+                    slug=free_slug(Person, suggestion.name, "person"),
+                    title=suggestion.title,
+                )
+            story.people.add(suggestion.person)
+        elif suggestion.kind == Suggestion.Kind.SOURCE:
+            if suggestion.source is None:
+                suggestion.source = new_source(suggestion)
+            if not story.citations.filter(source=suggestion.source).exists():
+                last = story.citations.aggregate(last=Max("order"))["last"]
+                Citation.objects.create(
+                    story=story,
+                    source=suggestion.source,
+                    detail=suggestion.detail,
+                    order=0 if last is None else last + 1,
+                )
+        elif suggestion.kind == Suggestion.Kind.TAG:
+            story.tags.add(suggestion.tag or suggestion.name)
+        elif suggestion.kind == Suggestion.Kind.SECTION and suggestion.section is not None:
+            story.section = suggestion.section
+            story.save(update_fields=["section"])
+        decide(suggestion, Suggestion.State.ACCEPTED, user=user)
+
+
+def reject(suggestion: Suggestion, *, user=None) -> None:
+    decide(suggestion, Suggestion.State.REJECTED, user=user)
+
+
+def decide(suggestion: Suggestion, state: str, *, user=None) -> None:
+    suggestion.state = state
+    suggestion.decided_at = timezone.now()
+    suggestion.decided_by = user
+    suggestion.save()
+
+
+def new_source(suggestion: Suggestion) -> Source:
+    anonymous = suggestion.anonymous or suggestion.source_kind == Source.Kind.ANONYMOUS
+    person = None
+    if not anonymous:
+        # A named person speaking, e.g. a spokesman: the person accepted for this story.
+        person = suggestion.person or (
+            suggestion.story.people.filter(name__iexact=suggestion.name).first()
+        )
+    return Source.objects.create(
+        name=suggestion.name,
+        slug=free_slug(Source, suggestion.name, "source"),
+        kind=Source.Kind.ANONYMOUS if anonymous else suggestion.source_kind or Source.Kind.OFFICIAL,
+        person=person,
+    )
