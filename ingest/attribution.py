@@ -614,11 +614,27 @@ BODY_NOUNS = (
 )
 
 
+# "Heba Habib contributed to this report.": the newsroom's staff, not the story's people.
+CONTRIBUTORS_RE = re.compile(
+    r"\bcontributed\s+(?:reporting\s+)?(?:to|from)\b"
+    r"|^(?:additional\s+)?(?:reporting|editing|writing)\s+by\b|;\s*editing\s+by\b",
+    re.IGNORECASE,
+)
+
+
+def _a_thing(sentence: str, first: Token, last: Token) -> bool:
+    """Capitals that name a thing: "the Golden Globes", a title in quotes (“Marriage Story”)."""
+    before = sentence[: first.start]
+    if re.search(r"\bthe\s+$", before, re.IGNORECASE):
+        return True
+    return bool(re.search(r"[“\"]$", before) and re.match(r"^[.,]?[”\"]", sentence[last.end :]))
+
+
 def _mentions(text: _Text) -> list[Mention]:
     mentions = []
     for number, sentence in enumerate(text.sentences):
         tokens = text.tokens[number]
-        if _headline_case(tokens):
+        if _headline_case(tokens) or CONTRIBUTORS_RE.search(sentence):
             continue
         for run in text.runs[number]:
             honorific = any(tokens[i].folded in vocab.HONORIFICS for i in run)
@@ -627,6 +643,8 @@ def _mentions(text: _Text) -> list[Mention]:
                 continue
             name_tokens = [tokens[i] for i in kept]
             if not _could_be_person(name_tokens):
+                continue
+            if _a_thing(sentence, tokens[run[0]], name_tokens[-1]):
                 continue
             first, last = name_tokens[0], name_tokens[-1]
             mention = Mention(
