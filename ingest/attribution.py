@@ -147,7 +147,7 @@ def _joined(sentence: str, left: Token, right: Token) -> bool:
     gap = sentence[left.end : right.start]
     if left.possessive:
         return False
-    if gap == " ":
+    if gap in (" ", " & "):
         return True
     # "Dr. Jane Smith": the honorific's full stop does not break the name.
     return left.folded in vocab.HONORIFICS and gap == ". "
@@ -164,8 +164,11 @@ def _particles_lead_to_name(sentence: str, tokens: list[Token], index: int) -> b
     return False
 
 
-def capitalised_runs(sentence: str, tokens: list[Token]) -> list[list[int]]:
-    """Indexes of tokens forming runs of capitalised words, particles kept inside."""
+def capitalised_runs(
+    sentence: str, tokens: list[Token], *, particles: bool = True
+) -> list[list[int]]:
+    """Indexes of tokens forming runs of capitalised words, particles kept inside (not in
+    German, where "Liste der Künstler" is capitalised nouns)."""
     runs, current = [], []
     for index, token in enumerate(tokens):
         if token.capitalised:
@@ -177,6 +180,7 @@ def capitalised_runs(sentence: str, tokens: list[Token]) -> list[list[int]]:
                 current = [index]
         elif (
             current
+            and particles
             and token.text in vocab.PARTICLES
             and _joined(sentence, tokens[current[-1]], token)
             and _particles_lead_to_name(sentence, tokens, index)
@@ -344,10 +348,11 @@ AUXILIARIES = (
 SPEECH = "|".join(sorted(vocab.SPEECH_VERBS))
 # Outlets report; people say. "reported" is no evidence of a person.
 PERSON_SPEECH = "|".join(sorted(vocab.SPEECH_VERBS - {"reported", "reports"}))
+REPORTS_AFTER_RE = re.compile(rf"^\s+(?:(?:{AUXILIARIES})\s+)*report(?:ed|s)\b")
 SPEECH_AFTER_RE = re.compile(rf"^\s+(?:(?:{AUXILIARIES})\s+)*(?:{PERSON_SPEECH})\b")
 APPOSITIVE_RE = re.compile(
     r"^,\s+(?:(?P<det>the|a|an|his|her|their|its)\s+|"
-    r"(?P<owner>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)['’]s\s+)"
+    r"(?P<owner>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)['’]s\s+|(?=[A-Z][a-z]+\s))"
     r"(?P<body>[^,.;:“”\"()—]{1,80}?)\s*(?=,|\.|;|$|\)|—)"
 )
 OF_PLACE_RE = re.compile(r"^,?\s+of\s+(?P<place>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,2})")
@@ -384,6 +389,7 @@ class Mention:
     honorific: bool = False
     speaks: bool = False
     first_name: bool = False
+    name_shaped: bool = False
 
 
 @dataclass
@@ -401,7 +407,11 @@ class PersonEntry:
 
     @property
     def last(self) -> str:
-        return self.keys[-1]
+        return _surname(self.keys[-1])
+
+
+def _surname(key: str) -> str:
+    return re.sub(r"^(?:al|el|bin|ibn)-", "", key)
 
 
 def _title_before(
@@ -481,14 +491,29 @@ class _Text:
         for paragraph in paragraphs:
             self.sentences.extend(split_sentences(paragraph))
         self.tokens = [tokenize(sentence) for sentence in self.sentences]
-        self.runs = [
-            capitalised_runs(sentence, tokens)
-            for sentence, tokens in zip(self.sentences, self.tokens, strict=True)
-        ]
+
         # Words also written in lowercase are common words when they open a sentence.
         self.lowercase = {
             token.folded for tokens in self.tokens for token in tokens if token.text[:1].islower()
         }
+        # Bare capitalised pairs read as names only in English copy: German capitalises
+        # every noun, and other languages' institutions are not in the vocabularies.
+        words = [token.folded for tokens in self.tokens for token in tokens]
+        common = sum(word in ENGLISH_WORDS for word in words)
+        self.english = bool(words) and common >= 0.15 * len(words)
+        self.runs = [
+            capitalised_runs(sentence, tokens, particles=self.english)
+            for sentence, tokens in zip(self.sentences, self.tokens, strict=True)
+        ]
+
+
+NAME_SUFFIXES = vocab.word_set("jr sr ii iii iv")
+
+
+ENGLISH_WORDS = vocab.word_set(
+    "the of and to in a is that for was on with as by at from his her it he she said has "
+    "have were are be this which but not an they their who"
+)
 
 
 def _strip_run(text: _Text, number: int, run: list[int]) -> list[int]:
@@ -523,6 +548,13 @@ def _strip_run(text: _Text, number: int, run: list[int]) -> list[int]:
             break
     while run and tokens[run[-1]].folded in vocab.MONTHS | vocab.WEEKDAYS:
         run.pop()
+    # "Shasta County Sheriff Tom Bosenko": the name follows the last title word.
+    for position in range(len(run) - 2, -1, -1):
+        if tokens[run[position]].folded in vocab.TITLE_HEADS:
+            rest = run[position + 1 :]
+            if any(tokens[i].folded not in NAME_SUFFIXES for i in rest):
+                return _strip_run(text, number, rest) if rest != run else rest
+            break
     return run
 
 
@@ -541,7 +573,10 @@ def _could_be_person(tokens: list[Token]) -> bool:
         or last in vocab.MONTHS
         or last in vocab.WEEKDAYS
         or _is_place(last)
-        or (last in vocab.ORG_WORDS and keys[0] not in vocab.FIRST_NAMES)
+        or (
+            any(form in BODY_NOUNS for form in (last, *_singular(last)))
+            and keys[0] not in vocab.FIRST_NAMES
+        )
     ):
         return False
     # "Bank of England", "Ministry of Defence" are cut at "of"; what is left must not be
@@ -549,10 +584,58 @@ def _could_be_person(tokens: list[Token]) -> bool:
     return not (len(keys) == 1 and (last in vocab.TITLE_HEADS or last in vocab.STOPWORDS))
 
 
+def _headline_case(tokens: list[Token]) -> bool:
+    """A heading in title case ("Student Dies After Diet Pills…"): its capitals say nothing."""
+    words = [token for token in tokens if token.folded not in SMALL_WORDS]
+    return len(words) >= 5 and sum(token.capitalised for token in words) >= 0.9 * len(words)
+
+
+def _name_shaped(tokens: list[Token], sentence: str, text: _Text) -> bool:
+    """Two to four capitalised words that read as a name and not as a place or a body:
+    not after "in"/"at", not before "hospital" or "police", no word also used in lowercase."""
+    if not text.english or not 2 <= len(tokens) <= 4:
+        return False
+    if any(not re.fullmatch(r"[A-Z][^\W\d_]*(?:['’-][^\W\d_]+)*", t.text) for t in tokens):
+        return False
+    if any(t.folded in text.lowercase or t.folded in vocab.TITLE_MODIFIERS for t in tokens):
+        return False
+    previous = re.search(r"(\w+)\s*$", sentence[: tokens[0].start])
+    if previous and previous.group(1).lower() in PLACE_PREPOSITIONS:
+        return False
+    following = re.match(r"^\s+([a-z]+)", sentence[tokens[-1].end :])
+    return not (following and following.group(1) in BODY_NOUNS)
+
+
+PLACE_PREPOSITIONS = vocab.word_set("in at near from across outside inside into via around")
+BODY_NOUNS = (
+    vocab.ORG_WORDS
+    | vocab.GOVERNMENT_WORDS
+    | vocab.word_set("hospital community region province county area")
+)
+
+
+# "Heba Habib contributed to this report.": the newsroom's staff, not the story's people.
+CONTRIBUTORS_RE = re.compile(
+    r"\bcontributed\s+(?:reporting\s+)?(?:to|from)\b"
+    r"|^(?:additional\s+)?(?:reporting|editing|writing)\s+by\b|;\s*editing\s+by\b",
+    re.IGNORECASE,
+)
+
+
+def _a_thing(sentence: str, first: Token, last: Token) -> bool:
+    """Capitals that name a thing: "the Golden Globes", a title in quotes (“Marriage Story”)."""
+    before = sentence[: first.start]
+    if re.search(r"\bthe\s+$", before, re.IGNORECASE):
+        return True
+    return bool(re.search(r"[“\"]$", before) and re.match(r"^[.,]?[”\"]", sentence[last.end :]))
+
+
 def _mentions(text: _Text) -> list[Mention]:
     mentions = []
     for number, sentence in enumerate(text.sentences):
         tokens = text.tokens[number]
+        if _headline_case(tokens) or CONTRIBUTORS_RE.search(sentence):
+            continue
         for run in text.runs[number]:
             honorific = any(tokens[i].folded in vocab.HONORIFICS for i in run)
             kept = _strip_run(text, number, run)
@@ -560,6 +643,8 @@ def _mentions(text: _Text) -> list[Mention]:
                 continue
             name_tokens = [tokens[i] for i in kept]
             if not _could_be_person(name_tokens):
+                continue
+            if _a_thing(sentence, tokens[run[0]], name_tokens[-1]):
                 continue
             first, last = name_tokens[0], name_tokens[-1]
             mention = Mention(
@@ -575,6 +660,14 @@ def _mentions(text: _Text) -> list[Mention]:
                 or any(token.text in vocab.PARTICLES for token in name_tokens),
             )
             name_end = last.start + len(last.text)
+            following = re.match(r"^\s+([a-z]+)", sentence[last.end :])
+            if (
+                len(name_tokens) == 1
+                and following
+                and following.group(1) in BODY_NOUNS | vocab.TITLE_HEADS
+            ):
+                continue  # "Wikipedia editor", "Trump administration": a modifier
+            mention.name_shaped = _name_shaped(name_tokens, sentence, text)
             mention.title = _title_before(sentence, tokens, kept[0], name_end)
             if not last.possessive:
                 appositive = _title_after(sentence, name_end)
@@ -589,7 +682,11 @@ def _mentions(text: _Text) -> list[Mention]:
                     mention.title.of_place = of_place.group("place")
                 rest = sentence[name_end:]
                 skip = re.match(r"^,\s+[^,]{1,80},", rest) if appositive else None
-                mention.speaks = bool(SPEECH_AFTER_RE.match(rest[skip.end() :] if skip else rest))
+                rest = rest[skip.end() :] if skip else rest
+                mention.speaks = bool(SPEECH_AFTER_RE.match(rest))
+                # "Il Fatto Quotidiano reported": an outlet, unless the text says otherwise.
+                if REPORTS_AFTER_RE.match(rest):
+                    mention.name_shaped = False
             if mention.title:
                 mention.title.sentence = number
             mentions.append(mention)
@@ -626,6 +723,7 @@ class People:
                 or mention.honorific
                 or mention.first_name
                 or mention.speaks
+                or mention.name_shaped
                 or mention.keys[-1] in spoken_surnames
                 or record(mention.words)
             )
@@ -653,6 +751,14 @@ class People:
                 self.entries.append(entry)
             if entry is not None:
                 self._attach(entry, mention)
+        # "her mother, Fiona" and later "Fiona Parry": one person.
+        for entry in [e for e in self.entries if len(e.keys) == 1]:
+            fuller = [e for e in self.entries if len(e.keys) > 1 and e.keys[0] == entry.keys[0]]
+            if len(fuller) == 1:
+                for mention in entry.mentions:
+                    self._attach(fuller[0], mention)
+                fuller[0].first = min(fuller[0].first, entry.first)
+                self.entries.remove(entry)
         # The directory may tie two spellings to one person ("Zelensky", "Zelenskyy").
         merged: dict[int, PersonEntry] = {}
         for entry in list(self.entries):
@@ -678,7 +784,7 @@ class People:
     def _surname_entry(self, mention: Mention) -> PersonEntry | None:
         """The person a surname alone refers to: the latest one named before it with
         that surname, else the first named after it."""
-        candidates = [entry for entry in self.entries if entry.last == mention.keys[0]]
+        candidates = [entry for entry in self.entries if entry.last == _surname(mention.keys[0])]
         if not candidates:
             return None
         position = (mention.sentence, mention.start)
@@ -780,16 +886,30 @@ SETTING_RE = re.compile(
     r"speech|letter|email|video|filing|message|address|podcast|post|television interview|"
     r"radio interview|press release))\b",
 )
+INVERTED_DOCUMENT_RE = re.compile(
+    r"^\s+(?P<doc>(?:a|an|the)\s+(?:new\s+|recent\s+|latest\s+)?"
+    r"(?:report|study|survey|statement|analysis|review|investigation))\b"
+    r"(?:\s+(?:by|from|of)\s+(?P<by>(?:the\s+)?[A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|and|of|for))*"
+    r"))?"
+)
 ACCORDING_RE = re.compile(r"\baccording to\s+(?P<rest>[^;]+)", re.IGNORECASE)
 DOCUMENT_RE = re.compile(
     r"^(?P<doc>(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}?"
-    r"(?:report|reports|statement|filing|filings|documents?|data|survey|study|memo|"
-    r"letter|indictment|complaint|lawsuit|records|transcript|figures|estimates))"
+    r"(?:reports?|statements?|filings?|documents?|data|surveys?|study|studies|memos?|"
+    r"letters?|indictments?|complaints?|lawsuits?|records|transcripts?|figures|estimates))"
     r"(?:\s+(?:by|from|of|in|published by|seen by|released by|issued by)\s+"
     r"(?P<by>(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,4}))?"
 )
 DATELINE_RE = re.compile(
     r"\((?P<agency>Reuters|AP|AFP|Bloomberg|dpa|DPA|PA|Xinhua|TASS|Tass|Interfax|EFE|ANSA)\)"
+)
+INVERTED_VERBS = vocab.word_set(
+    "said says added adds wrote writes stated noted explained warned claimed insisted "
+    "acknowledged argued declared stressed commented replied responded announced confirmed"
+)
+QUOTED_BY_RE = re.compile(
+    r"\b(?:was|were|is|are)\s+quoted\s+(?:as\s+saying\s+)?(?:[\w’'-]+\s+){0,3}?by\s+"
+    r"(?:the\s+)?(?P<by>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})"
 )
 GAP_WORDS = vocab.word_set("was were is are had has have would will could might may should lasted")
 LEADING_AUX_RE = re.compile(rf"(?:\s+(?:{AUXILIARIES}))+\s*$")
@@ -816,7 +936,11 @@ class SourceFind:
 
 def _clause(text: str, limit: int = 20) -> str:
     """The start of a clause: up to the first stop, semicolon or ", but"."""
-    text = re.split(r"[.;:!?](?:\s|$)|,\s+(?:but|and|while|which|adding|saying)\b", text)[0]
+    text = re.split(
+        r"(?<!\b[A-Z])(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.;:!?](?:\s|$)"
+        r"|,\s+(?:but|and|while|which|adding|saying)\b",
+        text,
+    )[0]
     text = re.sub(r"^\s*that\s+", "", text).strip(" ,")
     words = text.split()
     if len(words) > limit:
@@ -909,6 +1033,19 @@ class Sources:
             )
         )
 
+    def _document(self, name: str, number: int, detail: str) -> None:
+        self._add(
+            SourceFind(
+                ("named", name_key(name)),
+                name,
+                Source.Kind.DOCUMENT,
+                False,
+                detail,
+                RANK_SETTING,
+                number,
+            )
+        )
+
     def _anonymous(self, np: str, number: int, detail: str, rank: int) -> None:
         np = " ".join(np.split()).strip(" ,")
         np = re.sub(r"^one\s+", "a ", np, flags=re.IGNORECASE)
@@ -933,8 +1070,17 @@ class Sources:
             self._named(match.group("agency"), False, number, "wire report", RANK_VERB)
         for match in ACCORDING_RE.finditer(sentence):
             self._according(number, match.group("rest"))
-        for match in re.finditer(rf"\b({SPEECH})\b", sentence):
-            self._verb(number, sentence, match)
+        previous_end = 0
+        for match in re.finditer(rf"\b({SPEECH}|saying|adding)\b", sentence):
+            self._verb(number, sentence, match, previous_end)
+            previous_end = match.end()
+        for match in QUOTED_BY_RE.finditer(sentence):
+            by = match.group("by")
+            self._named(by, False, number, "quoted", RANK_SETTING, "reported")
+            subject = self._subject(number, sentence[: match.start()].rstrip())
+            if subject and subject[0] == "named":
+                detail = f"quoted by {_display(by, False, _kind_of(name_key(by)))}"
+                self._named(subject[1], subject[2], number, detail, RANK_SETTING)
 
     def _run_ending_at(self, number: int, end: int):
         """The capitalised run whose last word ends at end, and whether "the" precedes it."""
@@ -965,19 +1111,28 @@ class Sources:
         had_the = bool(re.search(r"\bthe\s*$", sentence[:start], re.IGNORECASE))
         return " ".join(tokens[i].text for i in words), had_the, start
 
-    def _verb(self, number: int, sentence: str, match: re.Match) -> None:
+    def _verb(self, number: int, sentence: str, match: re.Match, previous_end: int) -> None:
         verb = match.group(1)
         before, after = sentence[: match.start()], sentence[match.end() :]
         stripped = LEADING_AUX_RE.sub("", before).rstrip()
         if not stripped.strip():
             return
-        subject = self._subject(number, stripped)
-        if subject is None and re.search(r"[,”\"’]$", stripped):
+        if verb in ("saying", "adding") or re.search(r"\band$", stripped):
+            if verb in ("saying", "adding") and not stripped.endswith(","):
+                return
+            subject = self._clause_subject(number, stripped)
+        else:
+            subject = self._subject(number, stripped)
+        if subject is None and re.search(r"[,”\"’]$", stripped) and verb in INVERTED_VERBS:
             self._inverted(number, verb, after)
             return
         if subject is None:
             return
         kind, name, had_the, start = subject
+        # "South Africa said Mr Mugabe had told…": speech reported inside speech.
+        between = sentence[previous_end:start]
+        if previous_end and not re.search(r"[,;:“”\"]|\b(?:and|but|while)\b", between):
+            return
         detail, rank = self._detail(verb, after, sentence[:start])
         platform = (
             PLATFORM_RE.match(after) if verb in ("wrote", "posted", "said", "tweeted") else None
@@ -1008,6 +1163,53 @@ class Sources:
         else:
             self._named(name, had_the, number, detail, rank, verb)
 
+    def _named_subject(self, number: int, before: str):
+        """A name right before the verb, or before its appositives and relative clauses
+        ("Dmitry Peskov, Putin’s spokesman, said", "Chi Onwurah, the Labour MP, who…,
+        said", "her mother, Fiona, said"). False when the name is not the speaker."""
+        tokens = self.text.tokens[number]
+        ends = [len(before)]
+        if before.endswith(","):
+            ends.append(len(before) - 1)
+        rest = before
+        for _ in range(3):
+            appositive = re.search(r",\s+[^,]{1,100},$", rest)
+            if not appositive:
+                break
+            rest = rest[: appositive.start()]
+            ends.append(len(rest))
+        for end in ends:
+            run = self._run_ending_at(number, end)
+            if run is None:
+                continue
+            first = tokens[run[0]]
+            if run[0] == 0 and len(run) == 1 and first.folded in vocab.ANONYMOUS_ROLES:
+                return None  # "Analysts said": unnamed
+            previous = re.search(r"(\w+)\s*$", before[: first.start])
+            if previous and previous.group(1).lower() in PREPOSITIONS:
+                return False  # "The announcement from Trump confirmed…": not the speaker
+            name, had_the, start = self._run_name(number, run)
+            if name and not (tokens[run[-1]].possessive and end == tokens[run[-1]].end):
+                return "named", name, had_the, start
+        return None
+
+    def _clause_subject(self, number: int, before: str):
+        """The speaker of "X condemned the attack and said…" / "…, saying…": the first
+        name of the clause that is not after a preposition."""
+        tokens = self.text.tokens[number]
+        clause_start = max(before.rfind(";"), before.rfind("“"), before.rfind("”")) + 1
+        for run in self.text.runs[number]:
+            first = tokens[run[0]]
+            if first.start < clause_start or first.end > len(before):
+                continue
+            previous = re.search(r"(\w+)\s*$", before[: first.start])
+            if previous and previous.group(1).lower() in PREPOSITIONS:
+                continue
+            name, had_the, start = self._run_name(number, run)
+            if name and self.people.find(name):
+                return "named", name, had_the, start
+        return None
+
     def _subject(self, number: int, before: str):
         """Who speaks, from the text right before the verb: (kind, name, had_the, start)."""
         spokes = SPOKESPERSON_RE.search(before) or SPOKESPERSON_OF_RE.search(before)
@@ -1015,20 +1217,11 @@ class Sources:
             org = spokes.group("org")
             had_the = org.lower().startswith("the ")
             org = re.sub(r"^the\s+", "", org, flags=re.IGNORECASE)
+            org = re.sub(r"\s*\([^)]*\)", "", org)
             return "spokesperson", org, had_the, spokes.start()
-        # "Dmitry Peskov, Putin’s spokesman, said": the name before the appositive.
-        appositive = re.search(r",\s+[^,]{1,80},$", before)
-        end = appositive.start() if appositive else len(before)
-        run = self._run_ending_at(number, end)
-        if run is not None:
-            tokens = self.text.tokens[number]
-            first = tokens[run[0]]
-            previous = re.search(r"(\w+)\s*$", before[: first.start])
-            if previous and previous.group(1).lower() in PREPOSITIONS:
-                return None  # "The announcement from Trump confirmed…": not the speaker
-            name, had_the, start = self._run_name(number, run)
-            if name and not (tokens[run[-1]].possessive and end == tokens[run[-1]].end):
-                return "named", name, had_the, start
+        named = self._named_subject(number, before)
+        if named is not None:
+            return named or None
         lower = LOWER_BODY_RE.search(before)
         if lower and not (set(lower.group("mods").lower().split()) & NOT_MODIFIERS):
             words = f"{lower.group('mods')}{lower.group('head')}".strip()
@@ -1055,6 +1248,15 @@ class Sources:
 
     def _inverted(self, number: int, verb: str, after: str) -> None:
         """“…,” said one western official in response to… / “…,” said Dmitry Peskov."""
+        report = INVERTED_DOCUMENT_RE.match(after)
+        if report:
+            doc = " ".join(report.group("doc").split())
+            if report.group("by"):
+                by = re.sub(r"^the\s+", "", report.group("by"), flags=re.IGNORECASE)
+                self._named(by, False, number, f"{doc} {verb}", RANK_SETTING)
+            else:
+                self._document(_capitalise(doc), number, f"{verb} {doc}")
+            return
         anonymous = ANONYMOUS_AFTER_RE.match(after)
         if anonymous:
             rest = _clause(after[anonymous.end() :])
@@ -1126,17 +1328,7 @@ class Sources:
                 self._named(by, had_the, number, f"according to {doc}", RANK_SETTING)
             else:
                 name = _capitalise(re.sub(r"^(?:a|an|the)\s+", "", doc, flags=re.IGNORECASE))
-                self._add(
-                    SourceFind(
-                        ("named", name_key(name)),
-                        name,
-                        Source.Kind.DOCUMENT,
-                        False,
-                        f"according to {doc}",
-                        RANK_SETTING,
-                        number,
-                    )
-                )
+                self._document(name, number, f"according to {doc}")
             return
         name = re.match(
             r"(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|of|for|de|van|von))*)", rest

@@ -486,7 +486,8 @@ ORG_WORDS = word_set(
     theater festival award awards prize cup games championship olympics summit forum
     conference treaty accord pact war initiative program programme project act bill law
     platform network media studios records labs technologies systems capital partners
-    exchange market index motors energy oil gas airlines railways social
+    exchange market index motors energy oil gas airlines railways social brotherhood
+    movement front alliance coalition
     """
 )
 
@@ -730,7 +731,11 @@ ANONYMOUS_ROLES = word_set(
     representative representatives spokesperson analyst analysts banker bankers investor
     investors minister ministers politician politicians individual individuals figure
     figures operative operatives colleague colleagues ally allies confidant confidants
-    participant participants witness witnesses resident residents
+    participant participants witness witnesses resident residents staff academic academics
+    worker workers student students teacher teachers doctor doctors nurse nurses expert
+    experts scientist scientists researcher researchers activist activists protester
+    protesters villager villagers locals eyewitness eyewitnesses survivor survivors
+    relative relatives neighbour neighbours neighbor neighbors parent parents
     """
 )
 

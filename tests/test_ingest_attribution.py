@@ -484,3 +484,44 @@ def test_queries_do_not_grow_with_the_records(db, django_assert_num_queries, rec
         found = suggest(seed_paragraphs(), directory=Directory.from_db())
 
     assert found.section == section
+
+
+def test_a_bare_two_word_name_is_a_person_in_english_copy():
+    text = "Eloise Parry, 21, was taken to Royal Shrewsbury hospital after the party in Cape Town."
+
+    assert [hint.name for hint in suggest([text]).people] == ["Eloise Parry"]
+
+
+def test_titles_of_works_credit_lines_and_headings_name_no_one():
+    text = [
+        "Student Dies After Diet Pills She Bought Online Burned Her Up",
+        "The drama “Marriage Story” and “The Marvelous Mrs Maisel” won at the Golden Globes.",
+        "Additional reporting by Steve Gorman; Editing by Nick Zieminski",
+        "Heba Habib contributed to this report.",
+    ]
+
+    assert suggest(text).people == []
+
+
+def test_capitalised_german_nouns_are_not_people():
+    text = (
+        "Die Verteilung des Geldes ist ungerecht, sagt die Liste der Künstler. "
+        "Der Kreis der Unterzeichner wächst."
+    )
+
+    assert suggest([text]).people == []
+
+
+def test_reported_speech_inside_speech_is_not_a_second_source():
+    found = suggest(["South Africa said Robert Mugabe had told Jacob Zuma he was fine."]).sources
+
+    assert [hint.name for hint in found] == ["South Africa"]
+
+
+def test_the_speaker_of_a_clause_that_goes_on_with_and_said():
+    source = one_source(
+        "White House press secretary Josh Earnest condemned the attack and said the U.S. "
+        "government would help."
+    )
+
+    assert (source.name, source.detail) == ("Josh Earnest", "said the U.S. government would help")
