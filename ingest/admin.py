@@ -32,10 +32,25 @@ class SuggestionForm(forms.ModelForm):
         model = Suggestion
         fields = ["state", "name", "title", "source_kind", "detail", "anonymous"]
         widgets = {
-            "name": forms.TextInput(attrs={"size": 24}),
-            "title": forms.TextInput(attrs={"size": 20}),
-            "detail": forms.TextInput(attrs={"size": 28}),
+            "name": forms.TextInput(attrs={"size": 14}),
+            "title": forms.TextInput(attrs={"size": 12}),
+            "detail": forms.TextInput(attrs={"size": 14}),
         }
+
+    # What each kind of suggestion has to say; the rest is shown but not editable.
+    FIELDS_OF = {
+        Suggestion.Kind.PERSON: {"name", "title"},
+        Suggestion.Kind.SOURCE: {"name", "source_kind", "detail", "anonymous"},
+        Suggestion.Kind.TAG: {"name"},
+        Suggestion.Kind.SECTION: set(),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        own = self.FIELDS_OF.get(self.instance.kind, set())
+        for name in ("name", "title", "source_kind", "detail", "anonymous"):
+            if name not in own:
+                self.fields[name].disabled = True
 
     def clean(self):
         cleaned = super().clean()
@@ -54,23 +69,16 @@ class SuggestionInline(XmlTextAdminMixin, admin.TabularInline):
 
     model = Suggestion
     form = SuggestionForm
-    fields = [
-        "kind",
-        "state",
-        "name",
-        "title",
-        "source_kind",
-        "detail",
-        "anonymous",
-        "matched",
-        "evidence_quote",
-    ]
-    readonly_fields = ["kind", "matched", "evidence_quote"]
+    template = "admin/ingest/suggestion_inline.html"
+    fields = ["state", "name", "title", "source_kind", "detail", "anonymous"]
     extra = 0
+
+    class Media:
+        css = {"all": ["ingest/admin/suggestions.css"]}
+
     can_delete = False
     verbose_name = "suggestion from the text"
-    verbose_name_plural = "suggested attribution (accept, change or reject; nothing is added "
-    "until you accept it)"
+    verbose_name_plural = "suggested attribution"
 
     def get_queryset(self, request):
         return (
@@ -87,17 +95,6 @@ class SuggestionInline(XmlTextAdminMixin, admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.form.may_create_tags = request.user.has_perm("taggit.add_tag")
         return formset
-
-    @admin.display(description="newsroom record")
-    def matched(self, suggestion):
-        record = suggestion.person or suggestion.source or suggestion.tag or suggestion.section
-        return str(record) if record else "new"
-
-    @admin.display(description="from the sentence")
-    def evidence_quote(self, suggestion):
-        if not suggestion.evidence:
-            return ""
-        return format_html("<q>{}</q>", suggestion.evidence)
 
 
 class IngestStoryAdmin(StoryAdmin):
@@ -131,6 +128,14 @@ class IngestStoryAdmin(StoryAdmin):
             ("Original byline", origin.authors),
             ("Removed as page furniture", "; ".join(origin.removed)),
         ]
+        if story.suggestions.filter(state=Suggestion.State.PENDING).exists():
+            facts.append(
+                (
+                    "Suggested attribution",
+                    "below, each with the sentence it came from: accept, change or reject "
+                    "it; nothing is added to the story until you accept it.",
+                )
+            )
         return format_html_join(
             "", "<div><strong>{}:</strong> {}</div>", [(k, v) for k, v in facts if v]
         )

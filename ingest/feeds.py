@@ -333,7 +333,12 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     try:
-        answer = ingest.fetch.fetch(feed.url, max_bytes=settings.INGEST_MAX_BYTES, headers=headers)
+        answer = ingest.fetch.fetch(
+            feed.url,
+            max_bytes=settings.INGEST_MAX_BYTES,
+            timeout=settings.INGEST_FETCH_TIMEOUT,
+            headers=headers,
+        )
     except IngestError as error:
         return _failed(feed, now, f"Could not fetch the feed: {error}")
     if answer.status == 304:

@@ -133,7 +133,7 @@ def test_a_page_pasted_in_the_admin_becomes_a_draft_with_its_metadata(editor_cli
     # No record of the publisher yet: the editor is told, nothing is made up.
     assert story.original_publisher is None
     page = editor_client.get(response["Location"]).content.decode()
-    assert "Maria Okafor" in page and "<q>" in page
+    assert "Maria Okafor" in page and 'class="evidence"' in page
 
 
 def test_the_import_page_offers_paste_upload_and_address(editor_client):
