@@ -155,11 +155,6 @@ def test_head_nouns_in_english_and_languages_with_adjectives_after_the_noun():
 
 @pytest.mark.django_db
 def test_ingest_reads_the_corpus_above_the_floors():
-    # Extraction and attribution are separate pieces of ingest; until both are in the
-    # tree there is nothing to measure.
-    pytest.importorskip("ingest.extract")
-    pytest.importorskip("ingest.attribution")
-
     result = evaluation.score(PAGES)
     lost = {row["slug"]: row["must_keep_lost"] for row in result["pages"] if row["must_keep_lost"]}
     junk = {row["slug"]: row["junk_found"] for row in result["pages"] if row["junk_found"]}
