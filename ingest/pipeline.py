@@ -329,6 +329,21 @@ def notes(extracted: Extracted, story: Story) -> list[str]:
     said = []
     if not story.headline:
         said.append("The input states no headline: write one.")
+    if extracted.url:
+        earlier = (
+            Origin.objects.filter(url=extracted.url)
+            .exclude(story=story)
+            .values_list("story_id", flat=True)
+            .first()
+        )
+        if earlier:
+            link = reverse("admin:articles_story_change", args=[earlier])
+            said.append(f"{extracted.url} was imported before, as the draft at {link}.")
+    if story.canonical_url:
+        said.append(
+            "Its original address is the canonical URL (Advanced): search engines are "
+            "pointed to the original. Clear it if the story becomes the newsroom's own."
+        )
     if extracted.publisher and story.original_publisher is None:
         said.append(
             f"The original publisher, “{extracted.publisher}”, is not among the sources: "

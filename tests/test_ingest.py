@@ -443,3 +443,17 @@ def test_a_ninjs_item_is_imported_and_its_text_suggests_attribution(tmp_path):
     status, _, err = run(str(path))
     assert status == 1 and "not a valid ninjs" in err
     assert Story.objects.count() == 1
+
+
+def test_the_same_address_imported_again_is_pointed_out():
+    first = run("-", stdin=io.BytesIO(PAGE.encode()))
+    status, out, _ = run("-", "--json", stdin=io.BytesIO(PAGE.encode()))
+    assert first[0] == status == 0
+    notes = json.loads(out)["notes"]
+    earlier = Story.objects.order_by("pk").first()
+    assert any(
+        "https://gazette.example/2026/harbour-bridge was imported before" in note
+        and reverse("admin:articles_story_change", args=[earlier.pk]) in note
+        for note in notes
+    )
+    assert any("canonical URL" in note for note in notes)
