@@ -457,3 +457,25 @@ def test_the_same_address_imported_again_is_pointed_out():
         for note in notes
     )
     assert any("canonical URL" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"file": ("scan.pdf", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n")}, "PDF"),
+        ({"text": "Leave a Reply\n\nSource link\n\nShare this article"}, "boilerplate"),
+        ({"url": "http://127.0.0.1:8000/admin/"}, "loopback"),
+        ({"url": "http://10.0.0.5/story"}, "private"),
+        ({"url": "not an address"}, "Enter a valid URL"),
+    ],
+)
+def test_bad_input_in_the_admin_gets_a_message_and_saves_nothing(editor_client, data, message):
+    if "file" in data:
+        name, content = data["file"]
+        upload = io.BytesIO(content)
+        upload.name = name
+        data = {"file": upload}
+    response = editor_client.post(reverse("admin:ingest_import"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert nothing_saved()
