@@ -167,19 +167,21 @@ def _joined(sentence: str, left: Token, right: Token) -> bool:
     return left.folded in vocab.HONORIFICS and gap == ". "
 
 
-def _particles_lead_to_name(sentence: str, tokens: list[Token], index: int) -> bool:
+def _particles_lead_to_name(
+    sentence: str, tokens: list[Token], index: int, words=vocab.PARTICLES
+) -> bool:
     """Whether the particles from index on ("von der") lead to a capitalised word."""
     while index + 1 < len(tokens) and _joined(sentence, tokens[index], tokens[index + 1]):
         index += 1
         if tokens[index].capitalised:
             return True
-        if tokens[index].text not in vocab.PARTICLES:
+        if tokens[index].text not in words:
             return False
     return False
 
 
 def capitalised_runs(
-    sentence: str, tokens: list[Token], *, particles: bool = True
+    sentence: str, tokens: list[Token], *, particles: bool = True, words=vocab.PARTICLES
 ) -> list[list[int]]:
     """Indexes of tokens forming runs of capitalised words, particles kept inside (not in
     German, where "Liste der Künstler" is capitalised nouns)."""
@@ -195,9 +197,9 @@ def capitalised_runs(
         elif (
             current
             and particles
-            and token.text in vocab.PARTICLES
+            and token.text in words
             and _joined(sentence, tokens[current[-1]], token)
-            and _particles_lead_to_name(sentence, tokens, index)
+            and _particles_lead_to_name(sentence, tokens, index, words)
         ):
             current.append(index)
         else:
@@ -523,12 +525,19 @@ class _Text:
         # Particles ("da Silva", "d’Orsay") join names, but not in German ("Liste der Künstler").
         particles = self.english or (self.rules is not None and code != "de")
         self.runs = [
-            capitalised_runs(sentence, tokens, particles=particles)
+            capitalised_runs(
+                sentence,
+                tokens,
+                particles=particles,
+                words=vocab.PARTICLES if self.rules is None else FOREIGN_PARTICLES,
+            )
             for sentence, tokens in zip(self.sentences, self.tokens, strict=True)
         ]
 
 
 NAME_SUFFIXES = vocab.word_set("jr sr ii iii iv")
+# "Palácio do Planalto", "Quai d’Orsay": not in English, where "What do Americans" is no name.
+FOREIGN_PARTICLES = vocab.PARTICLES | vocab.word_set("do das")
 
 
 ENGLISH_WORDS = vocab.word_set(
@@ -1528,7 +1537,7 @@ def guess_language(text: str) -> str:
     for code, rules in vocab.LANGUAGES.items():
         scores[code] = sum(words[word] for word in rules.function_words)
     best = max(scores, key=lambda code: (scores[code], code == "en"))
-    return best if scores[best] >= 3 else "en"
+    return best if scores[best] >= 1 else "en"
 
 
 def _same_length_fold(text: str) -> str:
@@ -1797,14 +1806,26 @@ class ForeignSources:
             if gap.strip():
                 break
             key = tokens[j].folded
+            if _is_verb_token(rules, tokens, j) or (
+                key in rules.auxiliaries
+                and j + 1 < len(tokens)
+                and tokens[j + 1].folded in rules.participles
+            ):
+                break  # "une source du Quai d’Orsay | a indiqué"
             if key in rules.connectors or key in ("a", "au", "aux", "al", "ao", "zu", "à"):
                 after_link = True
             elif key in rules.articles and after_link:
                 pass
             elif tokens[j].capitalised or after_link:
                 end, after_link = j, False
-            elif j == end + 1 and self.text.language != "de":
-                end = j  # an adjective after the noun: "une source diplomatique"
+            elif (
+                j == end + 1
+                and self.text.language != "de"
+                and key not in rules.stopwords
+                and not _is_verb_token(rules, tokens, j)
+                and key not in rules.participles | rules.auxiliaries
+            ):
+                end = j  # an adjective after a noun: "source diplomatique", "Affaires étrangères"
             else:
                 break
             j += 1
@@ -1824,7 +1845,7 @@ class ForeignSources:
             return None
         index = self._skip(number, index, rules.adverbs | rules.weekdays)
         token = tokens[index]
-        if token.folded in rules.pronouns:
+        if token.text.lower() in rules.pronouns:
             return "pronoun", token.text, token.end
         determiner = ""
         if token.folded in rules.articles and index + 1 < len(tokens):
@@ -1872,7 +1893,8 @@ class ForeignSources:
             for k in range(index + 1, min(len(tokens), j + 6)):
                 entry = self.people.at(number, tokens[k].start)
                 if entry is not None:
-                    return "person", entry.name, tokens[k].end
+                    run = next((r for r in self.text.runs[number] if k in r), [k])
+                    return "person", entry.name, tokens[run[-1]].end
             return None
         return self._name_at(number, index)
 
@@ -1987,7 +2009,10 @@ class ForeignSources:
                         j
                         for j in range(index - 1, max(-1, index - 8), -1)
                         if tokens[j].folded in rules.auxiliaries
-                        and not re.search(r"[,;:.]", sentence[tokens[j].end : token.start])
+                        and not any(
+                            re.search(r"[,;:.!?]", sentence[tokens[k].end : tokens[k + 1].start])
+                            for k in range(j, index)
+                        )
                     ),
                     None,
                 )
@@ -1995,9 +2020,12 @@ class ForeignSources:
                 self._verb(number, aux, index)  # "a déclaré"
             elif aux is not None:
                 # German perfect: "hatte gerade die F.A.S. berichtet".
-                found = self._np_at(number, tokens[aux].end)
-                if found and found[2] <= token.start:
-                    self._record(number, found, token.text, RANK_VERB, token.text)
+                for j in range(aux + 1, index):
+                    if tokens[j].folded in rules.articles or tokens[j].capitalised:
+                        found = self._np_at(number, tokens[j].start)
+                        if found and found[2] <= token.start:
+                            self._record(number, found, token.text, RANK_VERB, token.text)
+                        break
             elif token.folded in rules.speech_verbs:
                 self._verb(number, index, index)
 

@@ -898,12 +898,12 @@ GERMAN = Language(
         """
     ),
     adverbs=word_set(
-        "am heute gestern dabei damals zudem auch ebenfalls jedoch aber nun jetzt bereits "
+        "am heute gestern dabei damals zuerst zudem auch ebenfalls jedoch aber nun jetzt bereits "
         "gerade kurz zuletzt spater erst schon noch"
     ),
     speech_verbs=word_set(
         """
-        sagte sagt sagten sagen erklarte erklart erklarten betonte betont betonten meinte
+        sagte sagt sagten sagen warnen erklarte erklart erklarten betonte betont betonten meinte
         meint warnte warnt schrieb schreibt berichtete berichtet berichten fugte erganzte
         erganzt bestatigte bestatigt kundigte kritisierte kritisiert prognostizieren
         prognostiziert prognostizierte schatzen schatzt schatzte teilte teilt teilten
@@ -1311,7 +1311,7 @@ SPANISH = Language(
         "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
     ),
     weekdays=word_set("lunes martes miercoles jueves viernes sabado domingo"),
-    pronouns=word_set("el ella ellos ellas"),
+    pronouns=word_set("él ella ellos ellas"),  # as written: "él" is not "el"
     same_sources={"palacio de la moncloa": "moncloa"},
     canonical={"moncloa": "La Moncloa"},
 )
