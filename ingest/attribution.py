@@ -130,16 +130,28 @@ class Token:
         return bool(re.fullmatch(r"(?:[A-Z]\.)+", self.text))
 
 
-def tokenize(sentence: str) -> list[Token]:
+ELISION_RE = re.compile(r"^(?:[ldjmnstc]|qu|jusqu|lorsqu|puisqu)['’](?=[^\W\d_])", re.IGNORECASE)
+
+
+def tokenize(sentence: str, *, elision: bool = False) -> list[Token]:
+    """Words of a sentence; with elision, French "d’Orsay" is two ("d’", "Orsay")."""
     tokens = []
     for match in TOKEN_RE.finditer(sentence):
         text, end = match.group(), match.end()
+        elided = ELISION_RE.match(text) if elision else None
+        if elided:
+            cut = match.start() + elided.end()
+            tokens.append(Token(elided.group(), match.start(), cut, False, fold(elided.group())))
+            text = text[elided.end() :]
+            match_start = cut
+        else:
+            match_start = match.start()
         possessive = False
         if len(text) > 2 and text[-2] in APOSTROPHES and text[-1] in "sS":
             text, possessive = text[:-2], True
         elif text.endswith("s") and sentence[end : end + 1] in APOSTROPHES:
             possessive = True
-        tokens.append(Token(text, match.start(), end, possessive, fold(text).replace(".", "")))
+        tokens.append(Token(text, match_start, end, possessive, fold(text).replace(".", "")))
     return tokens
 
 
@@ -147,25 +159,29 @@ def _joined(sentence: str, left: Token, right: Token) -> bool:
     gap = sentence[left.end : right.start]
     if left.possessive:
         return False
+    if not gap and left.text[-1:] in APOSTROPHES:
+        return True  # "Quai d’Orsay"
     if gap in (" ", " & "):
         return True
     # "Dr. Jane Smith": the honorific's full stop does not break the name.
     return left.folded in vocab.HONORIFICS and gap == ". "
 
 
-def _particles_lead_to_name(sentence: str, tokens: list[Token], index: int) -> bool:
+def _particles_lead_to_name(
+    sentence: str, tokens: list[Token], index: int, words=vocab.PARTICLES
+) -> bool:
     """Whether the particles from index on ("von der") lead to a capitalised word."""
     while index + 1 < len(tokens) and _joined(sentence, tokens[index], tokens[index + 1]):
         index += 1
         if tokens[index].capitalised:
             return True
-        if tokens[index].text not in vocab.PARTICLES:
+        if tokens[index].text not in words:
             return False
     return False
 
 
 def capitalised_runs(
-    sentence: str, tokens: list[Token], *, particles: bool = True
+    sentence: str, tokens: list[Token], *, particles: bool = True, words=vocab.PARTICLES
 ) -> list[list[int]]:
     """Indexes of tokens forming runs of capitalised words, particles kept inside (not in
     German, where "Liste der Künstler" is capitalised nouns)."""
@@ -181,9 +197,9 @@ def capitalised_runs(
         elif (
             current
             and particles
-            and token.text in vocab.PARTICLES
+            and token.text in words
             and _joined(sentence, tokens[current[-1]], token)
-            and _particles_lead_to_name(sentence, tokens, index)
+            and _particles_lead_to_name(sentence, tokens, index, words)
         ):
             current.append(index)
         else:
@@ -486,11 +502,16 @@ def _format_title(title: TitleCandidate, resolve) -> str:
 class _Text:
     """A story's sentences with their tokens and capitalised runs, read once."""
 
-    def __init__(self, paragraphs: list[str]):
+    def __init__(self, paragraphs: list[str], language: str = ""):
         self.sentences: list[str] = []
         for paragraph in paragraphs:
             self.sentences.extend(split_sentences(paragraph))
-        self.tokens = [tokenize(sentence) for sentence in self.sentences]
+        code = language_code(language) or guess_language(" ".join(self.sentences))
+        # German, French, Portuguese, Spanish: their own rules; anything else reads as before.
+        self.rules = vocab.LANGUAGES.get(code)
+        self.language = code
+        elision = code == "fr"
+        self.tokens = [tokenize(sentence, elision=elision) for sentence in self.sentences]
 
         # Words also written in lowercase are common words when they open a sentence.
         self.lowercase = {
@@ -500,14 +521,23 @@ class _Text:
         # every noun, and other languages' institutions are not in the vocabularies.
         words = [token.folded for tokens in self.tokens for token in tokens]
         common = sum(word in ENGLISH_WORDS for word in words)
-        self.english = bool(words) and common >= 0.15 * len(words)
+        self.english = bool(words) and common >= 0.15 * len(words) and self.rules is None
+        # Particles ("da Silva", "d’Orsay") join names, but not in German ("Liste der Künstler").
+        particles = self.english or (self.rules is not None and code != "de")
         self.runs = [
-            capitalised_runs(sentence, tokens, particles=self.english)
+            capitalised_runs(
+                sentence,
+                tokens,
+                particles=particles,
+                words=vocab.PARTICLES if self.rules is None else FOREIGN_PARTICLES,
+            )
             for sentence, tokens in zip(self.sentences, self.tokens, strict=True)
         ]
 
 
 NAME_SUFFIXES = vocab.word_set("jr sr ii iii iv")
+# "Palácio do Planalto", "Quai d’Orsay": not in English, where "What do Americans" is no name.
+FOREIGN_PARTICLES = vocab.PARTICLES | vocab.word_set("do das")
 
 
 ENGLISH_WORDS = vocab.word_set(
@@ -701,7 +731,7 @@ class People:
         self.directory = directory
         self.entries: list[PersonEntry] = []
         self._by_position: dict[tuple[int, int], PersonEntry] = {}
-        self._build(_mentions(text))
+        self._build(_foreign_mentions(text) if text.rules else _mentions(text))
 
     def _build(self, mentions: list[Mention]) -> None:
         cache: dict[str, Person | None] = {}
@@ -746,7 +776,10 @@ class People:
             self._attach(entry, mention)
         for mention in singles:
             entry = self._surname_entry(mention)
-            if entry is None and (mention.title or mention.honorific or record(mention.words)):
+            spoken = self.text.rules is not None and mention.speaks
+            if entry is None and (
+                mention.title or mention.honorific or spoken or record(mention.words)
+            ):
                 entry = PersonEntry(mention.words, mention.keys, (mention.sentence, mention.start))
                 self.entries.append(entry)
             if entry is not None:
@@ -993,6 +1026,9 @@ class Sources:
         self.people = people
         self.found: dict[tuple, SourceFind] = {}
         self.order: list[tuple] = []
+        if text.rules is not None:
+            ForeignSources(self, text, people)
+            return
         for number, sentence in enumerate(text.sentences):
             self._sentence(number, sentence)
 
@@ -1477,6 +1513,567 @@ def _suggest_section(directory: Directory, tags: list[TagHint], hint: str):
     return None, hint.strip()
 
 
+# --- Other languages ----------------------------------------------------------------------
+# German, French, Portuguese and Spanish copy: names need the same structural evidence
+# as in English (a title, a speech verb before or after, a known first name, an
+# appositive); German capitalises every noun, so capitals alone never make a person.
+
+
+def language_code(language: str) -> str:
+    """ "pt-BR" -> "pt"."""
+    return re.split(r"[-_]", language.strip().lower())[0] if language else ""
+
+
+def guess_language(text: str) -> str:
+    """The language whose function words the text uses most; English when none stands out."""
+    # "von der Leyen", "da Silva": particles of names say nothing of the language.
+    text = re.sub(
+        r"(?<![\w’'])(?:(?:von|van|der|den|de|da|du|des|del|dos|la|le|di)\s+)+(?=[A-Z])",
+        " ",
+        text[:20000],
+    )
+    words = Counter(fold(word) for word in WORD_RE.findall(text))
+    scores = {"en": sum(words[word] for word in ENGLISH_WORDS)}
+    for code, rules in vocab.LANGUAGES.items():
+        scores[code] = sum(words[word] for word in rules.function_words)
+    best = max(scores, key=lambda code: (scores[code], code == "en"))
+    return best if scores[best] >= 1 else "en"
+
+
+def _same_length_fold(text: str) -> str:
+    """Lowercase without diacritics, character for character, so offsets still hold."""
+    return "".join(
+        (fold(char) or char)[:1] if len(fold(char)) == 1 else char.lower() for char in text
+    )
+
+
+def _head_of(rules: vocab.Language, key: str) -> str:
+    """The title a word is ("ex-presidente" -> "presidente", "Bundeskanzler"), or ""."""
+    if key in rules.title_heads:
+        return key
+    last = key.split("-")[-1]
+    if "-" in key and last in rules.title_heads:
+        return last
+    for suffix in rules.title_suffixes:
+        if last.endswith(suffix) and len(last) >= len(suffix):
+            return suffix
+    return ""
+
+
+def _foreign_strip(text: _Text, number: int, run: list[int]) -> list[int]:
+    rules, tokens = text.rules, text.tokens[number]
+    run = list(run)
+    while run:
+        token = tokens[run[0]]
+        key = token.folded
+        if (
+            key in rules.stopwords
+            or key in rules.articles
+            or key in rules.honorifics
+            or _head_of(rules, key)
+            or key in rules.title_modifiers
+            or key in rules.months
+            or key in rules.weekdays
+            or key in vocab.NOT_PEOPLE_WORDS
+            or token.text in vocab.PARTICLES
+            or token.acronym
+            or (run[0] == 0 and key in text.lowercase)
+            or (
+                (key in rules.nationalities or key in rules.places or _is_place(key))
+                and key not in rules.first_names
+            )
+        ):
+            run.pop(0)
+        else:
+            break
+    while run and tokens[run[-1]].text in vocab.PARTICLES:
+        run.pop()
+    return run
+
+
+def _german_noun(rules: vocab.Language, key: str) -> bool:
+    return any(key.endswith(suffix) and len(key) > len(suffix) + 2 for suffix in rules.org_suffixes)
+
+
+def _foreign_could_be_person(rules: vocab.Language, tokens: list[Token]) -> bool:
+    keys = [token.folded for token in tokens]
+    if _known_thing(" ".join(keys)) or " ".join(keys) in rules.canonical:
+        return False
+    if any(token.acronym and not token.initial for token in tokens):
+        return False
+    if any(key in vocab.NOT_PEOPLE_WORDS for key in keys):
+        return False
+    first, last = keys[0], keys[-1]
+    if first in rules.org_words or last in rules.org_words or last in vocab.ORG_WORDS:
+        return False
+    if first in rules.government_words or last in rules.publication_words:
+        return False
+    if (
+        first not in rules.first_names
+        and first not in vocab.FIRST_NAMES
+        and _german_noun(rules, last)
+    ):
+        return False
+    places = rules.places | rules.nationalities | rules.months | rules.weekdays
+    if last in places or _is_place(last) or last in vocab.NATIONALITIES:
+        return False
+    return not (
+        len(keys) == 1
+        and (_head_of(rules, last) or last in rules.stopwords or last in rules.anonymous_roles)
+    )
+
+
+def _foreign_title_before(text: _Text, number: int, index: int) -> TitleCandidate | None:
+    """ "o presidente eleito Jair Bolsonaro", "le ministre des Affaires étrangères Laurent
+    Fabius", "Geschäftsführer Christian Hanisch"; not "comandante do Brasil"."""
+    rules, tokens, sentence = text.rules, text.tokens[number], text.sentences[number]
+    if index == 0 or tokens[index - 1].folded in rules.connectors | rules.articles:
+        return None
+    words: list[Token] = []
+    position = tokens[index].start
+    j = index - 1
+    while j >= 0 and len(words) < 8:
+        token = tokens[j]
+        gap = sentence[token.end : position]
+        if gap != " " and not (not gap and token.text[-1:] in APOSTROPHES):
+            break
+        key = token.folded
+        if not (
+            _head_of(rules, key)
+            or key in rules.title_modifiers
+            or key in rules.connectors
+            or key in rules.nationalities
+            or key in vocab.NATIONALITIES
+            or (token.capitalised and key not in rules.stopwords and words)
+        ):
+            break
+        words.insert(0, token)
+        position = token.start
+        j -= 1
+    while words and not _head_of(rules, words[0].folded):
+        words.pop(0)
+    if not words:
+        return None
+    return TitleCandidate([token.text for token in words], _head_of(rules, words[0].folded))
+
+
+def _foreign_title_after(text: _Text, number: int, end: int) -> TitleCandidate | None:
+    """An appositive: "Gaby Allendorf, die als Sprecherin der Initiative fungiert",
+    "Laurent Fabius, ministre des Affaires étrangères,"."""
+    rules = text.rules
+    rest = text.sentences[number][end:]
+    articles = "|".join(re.escape(word) for word in rules.articles)
+    opening = re.match(rf"^,\s+(?:(?:der|die)\s+als\s+|(?:{articles})\s+)?", rest, re.IGNORECASE)
+    if not opening or not opening.group():
+        return None
+    words, head = [], ""
+    for raw in rest[opening.end() :].split()[:10]:
+        word = raw.strip(',.;:!?»«“”"()')
+        key = fold(word)
+        if not head:
+            if key in rules.title_modifiers:
+                words.append(word)
+            elif _head_of(rules, key):
+                head = _head_of(rules, key)
+                words.append(word)
+            else:
+                return None
+        elif (
+            key in rules.connectors
+            or key in rules.title_modifiers
+            or word[:1].isupper()
+            or (words and fold(words[-1]) in rules.connectors and key in rules.articles)
+        ):
+            words.append(word)
+        else:
+            break
+        if word != raw and not raw.endswith("’"):
+            break  # punctuation ends the appositive
+    while words and fold(words[-1]) in rules.connectors | rules.articles:
+        words.pop()
+    return TitleCandidate(words, head) if head else None
+
+
+def _is_verb_token(rules: vocab.Language, tokens: list[Token], index: int) -> bool:
+    key = tokens[index].folded
+    if key in rules.speech_verbs:
+        return True
+    return key in rules.participles and index > 0 and tokens[index - 1].folded in rules.auxiliaries
+
+
+def _foreign_speaks(text: _Text, number: int, first: int, last: int) -> bool:
+    """A speech verb right after the name ("Tite declarou", "Hanisch sagte") or right
+    before it, past adverbs and a title ("sagte Gaby Allendorf", "a ajouté Laurent Fabius")."""
+    rules, tokens, sentence = text.rules, text.tokens[number], text.sentences[number]
+    j = last + 1
+    while j < len(tokens) and tokens[j].folded in rules.auxiliaries | rules.adverbs:
+        j += 1
+    gap = sentence[tokens[last].end : tokens[j].start] if j < len(tokens) else "."
+    if not gap.strip() and _is_verb_token(rules, tokens, j):
+        return True
+    j = first - 1
+    while j >= 0 and (
+        tokens[j].folded in rules.adverbs | rules.articles | rules.connectors
+        or _head_of(rules, tokens[j].folded)
+        or tokens[j].folded in rules.title_modifiers
+    ):
+        j -= 1
+    if j < 0 or re.search(r"[.;:]", sentence[tokens[j].end : tokens[first].start]):
+        return False
+    return _is_verb_token(rules, tokens, j)
+
+
+def _foreign_mentions(text: _Text) -> list[Mention]:
+    rules = text.rules
+    mentions = []
+    for number, tokens in enumerate(text.tokens):
+        for run in text.runs[number]:
+            kept = _foreign_strip(text, number, run)
+            if not kept:
+                continue
+            name_tokens = [tokens[i] for i in kept]
+            if not _foreign_could_be_person(rules, name_tokens):
+                continue
+            if (
+                text.language == "de"
+                and kept[0] > 0
+                and tokens[kept[0] - 1].folded in rules.articles
+            ):
+                continue  # "sagt die Liste": German names take no article, nouns do
+            first, last = name_tokens[0], name_tokens[-1]
+            mention = Mention(
+                sentence=number,
+                start=first.start,
+                end=last.end,
+                words=[token.text for token in name_tokens],
+                keys=[token.folded for token in name_tokens],
+                honorific=kept[0] > 0 and tokens[kept[0] - 1].folded in rules.honorifics,
+                first_name=len(name_tokens) > 1
+                and (first.folded in rules.first_names or first.folded in vocab.FIRST_NAMES),
+            )
+            mention.title = _foreign_title_before(text, number, kept[0])
+            appositive = _foreign_title_after(text, number, last.end)
+            if appositive and mention.title is None:
+                mention.title = appositive
+            mention.speaks = _foreign_speaks(text, number, kept[0], kept[-1])
+            if mention.title:
+                mention.title.sentence = number
+            mentions.append(mention)
+    return mentions
+
+
+class ForeignSources:
+    """Sources in German, French, Portuguese or Spanish copy: speech verbs with the speaker
+    before or after them, "selon X"/"laut X"/"segundo X"/"según X", "X zufolge", and the
+    German perfect ("hatte die Zeitung berichtet")."""
+
+    def __init__(self, sources: Sources, text: _Text, people: People):
+        self.sources = sources
+        self.text = text
+        self.rules = text.rules
+        self.people = people
+        for number, sentence in enumerate(text.sentences):
+            self._sentence(number, sentence)
+
+    # Noun phrases ------------------------------------------------------------------------
+
+    def _index_at(self, number: int, offset: int) -> int | None:
+        tokens, sentence = self.text.tokens[number], self.text.sentences[number]
+        for index, token in enumerate(tokens):
+            if token.start >= offset:
+                return index if not sentence[offset : token.start].strip() else None
+        return None
+
+    def _skip(self, number: int, index: int, words: frozenset) -> int:
+        tokens, sentence = self.text.tokens[number], self.text.sentences[number]
+        while (
+            index < len(tokens) - 1
+            and tokens[index].folded in words
+            and not sentence[tokens[index].end : tokens[index + 1].start].strip()
+        ):
+            index += 1
+        return index
+
+    def _extent(self, number: int, index: int) -> int:
+        """The last token of a noun phrase's complements: "source | du Quai d’Orsay",
+        "Sprecher | des Ministeriums", "fontes | do governo"."""
+        rules, tokens, sentence = self.rules, self.text.tokens[number], self.text.sentences[number]
+        end = index
+        j = index + 1
+        after_link = False
+        while j < len(tokens) and j - index < 10:
+            gap = sentence[tokens[j - 1].end : tokens[j].start]
+            if gap.strip():
+                break
+            key = tokens[j].folded
+            if _is_verb_token(rules, tokens, j) or (
+                key in rules.auxiliaries
+                and j + 1 < len(tokens)
+                and tokens[j + 1].folded in rules.participles
+            ):
+                break  # "une source du Quai d’Orsay | a indiqué"
+            if key in rules.connectors or key in ("a", "au", "aux", "al", "ao", "zu", "à"):
+                after_link = True
+            elif key in rules.articles and after_link:
+                pass
+            elif tokens[j].capitalised or after_link:
+                end, after_link = j, False
+            elif (
+                j == end + 1
+                and self.text.language != "de"
+                and key not in rules.stopwords
+                and not _is_verb_token(rules, tokens, j)
+                and key not in rules.participles | rules.auxiliaries
+            ):
+                end = j  # an adjective after a noun: "source diplomatique", "Affaires étrangères"
+            else:
+                break
+            j += 1
+        return end
+
+    def _span(self, number: int, first: int, last: int) -> str:
+        tokens = self.text.tokens[number]
+        return self.text.sentences[number][tokens[first].start : tokens[last].end]
+
+    def _np_at(self, number: int, offset: int):
+        """What a noun phrase starting at offset names: (kind, name, end offset) with kind
+        "person", "named", "publication", "government", "document", "anonymous",
+        "pronoun"; None when it names no source."""
+        rules, tokens = self.rules, self.text.tokens[number]
+        index = self._index_at(number, offset)
+        if index is None:
+            return None
+        index = self._skip(number, index, rules.adverbs | rules.weekdays)
+        token = tokens[index]
+        if token.text.lower() in rules.pronouns:
+            return "pronoun", token.text, token.end
+        determiner = ""
+        if token.folded in rules.articles and index + 1 < len(tokens):
+            determiner = token.folded
+            index += 1
+            token = tokens[index]
+        key = token.folded
+        head = key.split("-")[-1]
+        if key in rules.anonymous_roles or (
+            self.text.language == "de"
+            and any(key.endswith(r) for r in ("informationen", "kreisen"))
+        ):
+            end = self._extent(number, index)
+            start = tokens[index - 1].start if determiner else token.start
+            return (
+                "anonymous",
+                self.text.sentences[number][start : tokens[end].end],
+                tokens[end].end,
+            )
+        government = key in rules.government_words or (
+            self.text.language == "de"
+            and any(key.endswith(word) for word in rules.government_words if len(word) > 5)
+        )
+        if government or key in rules.document_words:
+            end = self._extent(number, index)
+            name = self._span(number, index, end)
+            kind = "government" if government else "document"
+            if not government and end > index:
+                # "laut einem Bericht der Zeitung X": the outlet is the source.
+                by = self._np_at(number, tokens[index + 1].start)
+                if by and by[0] in ("person", "named", "publication", "government"):
+                    return by
+            return kind, name, tokens[end].end
+        if key in rules.publication_words and index + 1 < len(tokens):
+            # "das Magazin Technology Review", "le journal Le Monde": the title after the noun.
+            run = next((r for r in self.text.runs[number] if index + 1 in r), None)
+            if run is not None:
+                last = tokens[run[-1]]
+                return "publication", self._span(number, index + 1, run[-1]), last.end
+        if _head_of(rules, head) or key in rules.title_modifiers:
+            j = index
+            while j < len(tokens) - 1 and not tokens[j + 1].capitalised and j - index < 6:
+                j += 1
+            # "le ministre des Affaires étrangères Laurent Fabius": the name after the title.
+            for k in range(index + 1, min(len(tokens), j + 6)):
+                entry = self.people.at(number, tokens[k].start)
+                if entry is not None:
+                    run = next((r for r in self.text.runs[number] if k in r), [k])
+                    return "person", entry.name, tokens[run[-1]].end
+            return None
+        return self._name_at(number, index)
+
+    def _name_at(self, number: int, index: int):
+        tokens = self.text.tokens[number]
+        entry = self.people.at(number, tokens[index].start)
+        run = next((r for r in self.text.runs[number] if index in r), None)
+        if entry is not None and run is not None:
+            return "person", entry.name, tokens[run[-1]].end
+        if run is None or run[0] != index:
+            return None
+        kept = _foreign_strip(self.text, number, run) or run
+        if kept and self.people.at(number, tokens[kept[0]].start):
+            found = self.people.at(number, tokens[kept[0]].start)
+            return "person", found.name, tokens[run[-1]].end
+        # A name of one capitalised German word is a noun unless the text says otherwise.
+        words = [tokens[i] for i in run]
+        if words[0].folded in self.rules.stopwords:
+            return None
+        if (
+            self.text.language == "de"
+            and len(words) == 1
+            and not (words[0].acronym or words[0].initial or _known_thing(words[0].folded))
+        ):
+            return None
+        return "named", self._span(number, run[0], run[-1]), tokens[run[-1]].end
+
+    def _np_before(self, number: int, end: int):
+        """A noun phrase that ends at end and starts its clause."""
+        sentence = self.text.sentences[number]
+        before = sentence[:end]
+        folded = _same_length_fold(before)
+        start = 0
+        for boundary in re.finditer(
+            r"[,;:«»“”\"(—–]\s*|\b(?:que|dass|und|et|e|y|mais|aber|pero|mas)\s+", folded
+        ):
+            start = boundary.end()
+        found = self._np_at(number, start)
+        if found and found[2] == len(before.rstrip()):
+            return found
+        # "Gaby Allendorf, Sprecherin der Initiative, sagte": past one appositive.
+        appositive = re.search(r",\s+[^,]{1,100},\s*$", before)
+        if appositive:
+            return self._np_before(number, appositive.start())
+        return None
+
+    # Recording ---------------------------------------------------------------------------
+
+    def _record(self, number: int, found, detail: str, rank: int, verb: str = "") -> None:
+        if not found:
+            return
+        kind, name, _ = found
+        if kind == "pronoun":
+            entry = self._last_person(number)
+            if entry is not None:
+                self.sources._named(entry.name, False, number, detail, rank)
+            return
+        if kind == "anonymous":
+            name = _capitalise(" ".join(name.split()))
+            self.sources._add(
+                SourceFind(
+                    ("anonymous", name_key(name)), name, Source.Kind.ANONYMOUS, True, detail,
+                    rank, number,
+                )
+            )  # fmt: skip
+            return
+        if kind == "person":
+            self.sources._named(name, False, number, detail, rank)
+            return
+        key = name_key(name)
+        key = self.rules.same_sources.get(key, key)
+        display = self.rules.canonical.get(key) or _capitalise(name)
+        if kind == "government" or key in self.rules.canonical:
+            source_kind = Source.Kind.GOVERNMENT
+        elif kind == "document":
+            source_kind = Source.Kind.DOCUMENT
+        elif kind == "publication" or fold(verb) in self.rules.report_verbs:
+            source_kind = Source.Kind.PUBLICATION
+        else:
+            source_kind = _kind_of(key, verb)
+        self.sources._add(
+            SourceFind(("named", key), display, source_kind, False, detail, rank, number)
+        )
+
+    def _last_person(self, number: int) -> PersonEntry | None:
+        latest = None
+        for entry in self.people.entries:
+            for mention in entry.mentions:
+                if number - 2 <= mention.sentence <= number and (
+                    latest is None or (mention.sentence, mention.start) > latest[0]
+                ):
+                    latest = ((mention.sentence, mention.start), entry)
+        return latest[1] if latest else None
+
+    # Reading -----------------------------------------------------------------------------
+
+    def _sentence(self, number: int, sentence: str) -> None:
+        rules, tokens = self.rules, self.text.tokens[number]
+        folded = _same_length_fold(sentence)
+        for pattern in rules.according:
+            for match in re.finditer(rf"(?<![\w’'])(?:{pattern})\s+", folded):
+                self._according(number, match)
+        for pattern in rules.according_after:
+            for match in re.finditer(rf"\s+{pattern}\b", folded):
+                found = self._np_before(number, match.start())
+                self._record(number, found, pattern, RANK_SETTING)
+        for index, token in enumerate(tokens):
+            aux = None
+            if token.folded in rules.participles:
+                aux = next(
+                    (
+                        j
+                        for j in range(index - 1, max(-1, index - 8), -1)
+                        if tokens[j].folded in rules.auxiliaries
+                        and not any(
+                            re.search(r"[,;:.!?]", sentence[tokens[k].end : tokens[k + 1].start])
+                            for k in range(j, index)
+                        )
+                    ),
+                    None,
+                )
+            if aux == index - 1:
+                self._verb(number, aux, index)  # "a déclaré"
+            elif aux is not None:
+                # German perfect: "hatte gerade die F.A.S. berichtet".
+                for j in range(aux + 1, index):
+                    if tokens[j].folded in rules.articles or tokens[j].capitalised:
+                        found = self._np_at(number, tokens[j].start)
+                        if found and found[2] <= token.start:
+                            self._record(number, found, token.text, RANK_VERB, token.text)
+                        break
+            elif token.folded in rules.speech_verbs:
+                self._verb(number, index, index)
+
+    def _according(self, number: int, match: re.Match) -> None:
+        sentence = self.text.sentences[number]
+        trigger = " ".join(sentence[match.start() : match.end()].split())
+        rest = sentence[match.end() :]
+        if re.match(r"^(?:von|des|der)\s+", rest) and fold(trigger).startswith("nach"):
+            # "nach Angaben von X" / "nach Angaben des Ministeriums"
+            found = self._np_at(number, match.end() + len(rest) - len(rest.split(None, 1)[1]))
+            if found is None or found[0] not in ("anonymous",):
+                found = self._np_at(number, match.end())
+        elif fold(trigger).startswith("nach"):
+            if "informationen" not in fold(trigger) and "angaben" not in fold(trigger):
+                return
+            word = trigger.split()[-1]
+            if fold(word) in ("angaben", "informationen"):
+                return  # "nach Angaben" with no one named
+            found = ("anonymous", word, match.end())
+        else:
+            found = self._np_at(number, match.end())
+        if found and fold(trigger) in ("so",) and found[0] in ("document", "named", "publication"):
+            return  # "so das Ziel der Initiative": not a source
+        self._record(number, found, trigger.lower(), RANK_SETTING)
+
+    def _verb(self, number: int, first: int, last: int) -> None:
+        rules, tokens, sentence = self.rules, self.text.tokens[number], self.text.sentences[number]
+        verb = self._span(number, first, last)
+        if fold(tokens[last].text).startswith("teilt") and not re.match(
+            r"^[^,.;:]*\bmit\b", sentence[tokens[last].end :]
+        ):
+            return  # "teilte … mit" says; "teilte" alone shares
+        before = sentence[: tokens[first].start].rstrip()
+        before = re.sub(r"(?:\s+(?:" + "|".join(rules.adverbs) + r"))+$", "", before)
+        found = (
+            self._np_before(number, len(before))
+            if before and not re.search(r"[,«»“”\"]$", before)
+            else None
+        )
+        if found is None:
+            # "a-t-il dit": the pronoun is part of the verb's word.
+            if re.search(r"-t-(?:il|elle)$", fold(tokens[first].text)):
+                found = ("pronoun", "", tokens[first].end)
+            else:
+                found = self._np_at(number, tokens[last].end)
+        self._record(number, found, verb, RANK_VERB, tokens[last].text)
+
+
 # --- Entry point --------------------------------------------------------------------------
 
 
@@ -1486,11 +2083,13 @@ def suggest(
     directory: Directory | None = None,
     keywords: list[str] = (),
     section_hint: str = "",
+    language: str = "",
 ) -> Attribution:
     """People, sources, tags and a section for a story's paragraphs, for an editor to
-    accept or reject. Without a directory nothing is matched to records."""
+    accept or reject. Without a directory nothing is matched to records. The language
+    ("de", "fr-FR", …) picks the rules; without it, the text's function words tell."""
     directory = directory if directory is not None else Directory()
-    text = _Text([p for p in paragraphs if p and p.strip()])
+    text = _Text([p for p in paragraphs if p and p.strip()], language)
     people = People(text, directory)
     sources = Sources(text, people)
     tags = _suggest_tags(text, directory, keywords)

@@ -5,6 +5,8 @@ The lists are short on purpose: structure (a title before a name, a speech verb
 after it) does most of the work, and the newsroom's own records do the rest.
 """
 
+from dataclasses import dataclass, field
+
 
 def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -70,7 +72,9 @@ TITLE_MODIFIERS = word_set(
 HONORIFICS = word_set("mr mrs ms miss mx dr sir dame lord lady")
 
 # Lowercase particles inside names ("Ursula von der Leyen", "Mohammed bin Salman").
-PARTICLES = word_set("de da di du des del della der den van von la le bin ibn al el ter ben dos")
+PARTICLES = word_set(
+    "de da di du des del della der den van von la le bin ibn al el ter ben dos d' d’"
+)
 
 # Words a capitalised run may start with that are never part of a name.
 STOPWORDS = word_set(
@@ -785,3 +789,531 @@ FIRST_NAMES = word_set(
     william xi yulia yuri yury zhang
     """
 )
+
+
+# --- Other languages ----------------------------------------------------------------------
+# German, French, Portuguese and Spanish copy: the same structure (a title before a name,
+# a speech verb before or after it, "selon X"), with each language's words. Words are
+# lowercase and without diacritics, as callers fold them.
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    # Frequent words that tell the language of a text.
+    function_words: frozenset[str]
+    # Words that may open a capitalised run (a sentence, a clause) but never a name.
+    stopwords: frozenset[str]
+    articles: frozenset[str]
+    # Words that link a title or an institution to what follows ("ministre des Affaires").
+    connectors: frozenset[str]
+    title_heads: frozenset[str]
+    title_modifiers: frozenset[str]
+    honorifics: frozenset[str]
+    first_names: frozenset[str]
+    # Words between a speech verb and its subject ("a déclaré jeudi le ministre").
+    adverbs: frozenset[str]
+    # Finite speech verbs, said before or after the speaker.
+    speech_verbs: frozenset[str]
+    # Verbs an outlet uses: its subject is a publication.
+    report_verbs: frozenset[str]
+    # Participles of compound tenses, after an auxiliary ("a déclaré", "hat gesagt").
+    participles: frozenset[str]
+    auxiliaries: frozenset[str]
+    # "selon X", "laut X": a source follows.
+    according: tuple[str, ...]
+    # "X zufolge": a source precedes.
+    according_after: tuple[str, ...]
+    # Heads of nouns describing unnamed sources ("une source", "Fachleute").
+    anonymous_roles: frozenset[str]
+    # Nouns of bodies whose word is a source of the government kind.
+    government_words: frozenset[str]
+    # Words that make a capitalised run an institution, a company or an event.
+    org_words: frozenset[str]
+    publication_words: frozenset[str]
+    document_words: frozenset[str]
+    places: frozenset[str]
+    nationalities: frozenset[str]
+    months: frozenset[str]
+    weekdays: frozenset[str]
+    # Subject pronouns after an inverted verb ("a-t-il dit", "sagte er").
+    pronouns: frozenset[str]
+    # German compounds end with their head: "Bundeskanzler", "Regierungssprecherin".
+    title_suffixes: tuple[str, ...] = ()
+    org_suffixes: tuple[str, ...] = ()
+    # Two names of one source ("le Quai d'Orsay" is the foreign ministry).
+    same_sources: dict = field(default_factory=dict)
+    canonical: dict = field(default_factory=dict)
+
+
+GERMAN = Language(
+    code="de",
+    function_words=word_set(
+        "der die das und nicht ist ein eine einen dem den des zu mit sich auf fur von im auch "
+        "es wird sind war wurde nach bei aus wie noch nur oder aber dass als"
+    ),
+    stopwords=word_set(
+        """
+        der die das den dem des ein eine einer einem einen eines und oder aber auch nach laut
+        so wie wenn dass als bei mit fur uber unter vor im am an auf aus von zu zum zur es er
+        sie wir ihr ich man dabei dazu damit zudem dennoch doch denn mittlerweile inzwischen
+        ausserdem anschliessend wahrend nur noch schon nun jetzt heute gestern morgen dort
+        hier da dann diese dieser dieses diesen jeder jede alle viele einige manche welche wer
+        was wo warum wie sein seine ihre ihr unser kein keine nicht bisherige bisher zwar
+        hingegen jedoch allerdings trotzdem deshalb daher immer erst etwa rund fast mehr
+        weniger im gegensatz gemass bild foto
+        """
+    ),
+    articles=word_set("der die das den dem des ein eine einer einem einen eines"),
+    connectors=word_set("der des von vom fur im"),
+    title_heads=word_set(
+        """
+        prasident prasidentin kanzler kanzlerin minister ministerin sprecher sprecherin chef
+        chefin vorsitzender vorsitzende direktor direktorin leiter leiterin geschaftsfuhrer
+        geschaftsfuhrerin botschafter botschafterin burgermeister burgermeisterin trainer
+        trainerin professor professorin experte expertin analyst analystin anwalt anwaltin
+        richter richterin staatsanwalt staatsanwaltin sekretar sekretarin abgeordneter
+        abgeordnete senator senatorin gouverneur gouverneurin general papst konig konigin
+        prinz prinzessin kommissar kommissarin beauftragter beauftragte grunder grunderin
+        vorstand vorstandschef ministerprasident ministerprasidentin bundeskanzler
+        bundeskanzlerin bundesprasident bundesprasidentin sanger sangerin autor autorin
+        forscher forscherin wissenschaftler wissenschaftlerin okonom okonomin
+        """
+    ),
+    title_modifiers=word_set(
+        "ehemalige ehemaliger ehemaligen fruhere fruherer fruheren designierte designierter "
+        "stellvertretende stellvertretender neue neuer amtierende amtierender damalige "
+        "damaliger langjahrige langjahriger"
+    ),
+    honorifics=word_set("herr frau dr prof"),
+    first_names=word_set(
+        """
+        andreas angela annalena anton barbara benjamin bernd birgit boris christian
+        christina christoph claudia daniel dieter dirk elke emil erich ernst eva florian
+        frank franz friedrich gaby gabriele gerhard gunter hannah hans heike heiko heinz
+        helene helmut herbert horst ingrid jan jens joachim johannes jorg jurgen karin karl
+        katrin klaus lars lena lukas manfred marcus markus martin matthias michael monika
+        nina olaf paul peter petra ralf robert sabine sahra sarah sebastian stefan steffen
+        susanne thomas tobias ulrich ursula uwe volker walter werner wolfgang
+        """
+    ),
+    adverbs=word_set(
+        "am heute gestern dabei damals zuerst zudem auch ebenfalls jedoch aber nun jetzt bereits "
+        "gerade kurz zuletzt spater erst schon noch"
+    ),
+    speech_verbs=word_set(
+        """
+        sagte sagt sagten sagen warnen erklarte erklart erklarten betonte betont betonten meinte
+        meint warnte warnt schrieb schreibt berichtete berichtet berichten fugte erganzte
+        erganzt bestatigte bestatigt kundigte kritisierte kritisiert prognostizieren
+        prognostiziert prognostizierte schatzen schatzt schatzte teilte teilt teilten
+        """
+    ),
+    report_verbs=word_set("berichtete berichtet berichten"),
+    participles=word_set(
+        "gesagt erklart betont berichtet mitgeteilt bestatigt geschrieben gewarnt "
+        "angekundigt kritisiert"
+    ),
+    auxiliaries=word_set("hat hatte haben hatten habe"),
+    according=(r"laut", r"nach\s+angaben", r"nach\s+\w*informationen", r"so"),
+    according_after=("zufolge",),
+    anonymous_roles=word_set(
+        """
+        sprecher sprecherin sprecherinnen quelle quellen fachleute experten expertin
+        experte beobachter insider kreise kreisen diplomat diplomaten beamter beamte
+        beamten mitarbeiter mitarbeiterin analysten analyst vertreter vertreterin
+        informationen angaben brancheninformationen kritiker augenzeugen zeugen
+        ermittler teilnehmer
+        """
+    ),
+    government_words=word_set(
+        """
+        ministerium ministeriums regierung bundesregierung polizei behorde behorden amt
+        kanzleramt bundeskanzleramt staatsanwaltschaft gericht bundestag bundesrat senat
+        verwaltung armee bundeswehr stadt kommission
+        """
+    ),
+    org_words=word_set(
+        """
+        gmbh ag kg se ev mbh verband verein institut universitat zeitung partei bank gruppe
+        konzern stiftung gericht ministerium regierung amt behorde music musik magazin
+        """
+    ),
+    publication_words=word_set(
+        "zeitung magazin blatt zeitschrift sender rundfunk nachrichtenagentur agentur "
+        "sonntagszeitung tageszeitung wochenzeitung"
+    ),
+    document_words=word_set(
+        "mitteilung pressemitteilung bericht studie erklarung umfrage statistik brief "
+        "dokument dokumente unterlagen schreiben gutachten"
+    ),
+    places=word_set(
+        "deutschland osterreich schweiz frankreich spanien italien grossbritannien amerika "
+        "russland china europa brussel wien munchen koln"
+    ),
+    nationalities=word_set(
+        "deutsche deutscher deutschen amerikaner franzose franzosen briten russen chinesen"
+    ),
+    months=word_set(
+        "januar februar marz april mai juni juli august september oktober november dezember"
+    ),
+    weekdays=word_set("montag dienstag mittwoch donnerstag freitag samstag sonntag"),
+    pronouns=word_set("er sie"),
+    title_suffixes=(
+        "minister",
+        "ministerin",
+        "kanzler",
+        "kanzlerin",
+        "sprecher",
+        "sprecherin",
+        "chef",
+        "chefin",
+        "vorsitzender",
+        "vorsitzende",
+        "prasident",
+        "prasidentin",
+        "direktor",
+        "direktorin",
+        "leiter",
+        "leiterin",
+        "geschaftsfuhrer",
+        "geschaftsfuhrerin",
+        "sekretar",
+        "sekretarin",
+        "beauftragter",
+        "beauftragte",
+        "botschafter",
+        "botschafterin",
+        "trainer",
+        "trainerin",
+        "experte",
+        "expertin",
+        "forscher",
+        "forscherin",
+        "anwalt",
+        "anwaltin",
+    ),  # fmt: skip
+    org_suffixes=(
+        "ministerium",
+        "verband",
+        "institut",
+        "gesellschaft",
+        "partei",
+        "gruppe",
+        "konzern",
+        "stiftung",
+        "gericht",
+        "behorde",
+        "zeitung",
+        "agentur",
+        "bank",
+        "amt",
+        "werk",
+        "initiative",
+        "ung",
+        "heit",
+        "keit",
+        "schaft",
+        "tion",
+        "tat",
+        "ismus",
+    ),  # fmt: skip
+    canonical={"kanzleramt": "Bundeskanzleramt"},
+)
+
+FRENCH = Language(
+    code="fr",
+    function_words=word_set(
+        "le la les et est des du une un pas que qui dans pour sur au aux ce il elle a ete "
+        "selon ont sont mais ou avec par plus"
+    ),
+    stopwords=word_set(
+        """
+        le la les l un une des du de d au aux et ou mais donc car ni que qui quoi dont ou
+        ce cet cette ces il elle ils elles on nous vous je son sa ses leur leurs mon ma
+        dans pour sur sous avec sans par selon apres avant pendant depuis entre chez vers
+        environ quasiment presque tous tout toute toutes aussi encore deja puis alors ainsi
+        cependant pourtant toutefois enfin hier aujourd'hui demain desormais la ici si
+        comme lorsque quand parce
+        """
+    ),
+    articles=word_set("le la les l l' l’ un une des du"),
+    connectors=word_set("de des du d d' d’ la l l' l’"),
+    title_heads=word_set(
+        """
+        president presidente ministre secretaire directeur directrice porte-parole
+        ambassadeur ambassadrice chancelier chanceliere gouverneur senateur senatrice
+        depute deputee maire chef roi reine prince princesse pape juge procureur procureure
+        avocat avocate commissaire conseiller conseillere delegue deleguee dirigeant
+        dirigeante patron patronne fondateur fondatrice entraineur selectionneur
+        capitaine general generale expert experte professeur professeure chercheur
+        chercheuse economiste analyste premier premiere vice-president vice-presidente
+        pdg ex-president ex-ministre
+        """
+    ),
+    title_modifiers=word_set(
+        "ancien ancienne nouveau nouvelle premier premiere adjoint adjointe delegue deleguee "
+        "affaires etrangeres interieur economie finances armees justice sante defense "
+        "general generale actuel actuelle"
+    ),
+    honorifics=word_set("m mme mlle monsieur madame me dr pr"),
+    first_names=word_set(
+        """
+        alain anne antoine bernard bruno catherine christine christophe claire dominique
+        edouard elisabeth emmanuel eric francois francoise frederic gabriel gerald
+        gerard guillaume helene isabelle jacques jean jean-luc jean-marc jean-pierre
+        jean-yves julien laurent laurence manuel marine martine mathieu michel nathalie
+        nicolas olivier pascal philippe pierre rachida segolene sebastien stephane
+        sylvie thierry valerie vincent yannick
+        """
+    ),
+    adverbs=word_set(
+        "lundi mardi mercredi jeudi vendredi samedi dimanche hier aujourd'hui egalement "
+        "aussi encore notamment ensuite matin soir alors pourtant toutefois"
+    ),
+    speech_verbs=word_set(
+        """
+        declare affirme indique ajoute estime explique precise souligne assure annonce
+        confirme rapporte dit raconte repond reconnait temoigne avertit insiste explique
+        declarait affirmait indiquait estimait expliquait ajoutait
+        """
+    ),
+    report_verbs=word_set("rapporte rapporte"),
+    participles=word_set(
+        "declare affirme indique ajoute estime explique precise souligne assure annonce "
+        "confirme rapporte dit raconte repondu reconnu temoigne averti insiste"
+    ),
+    auxiliaries=word_set("a ont avait avaient"),
+    according=(r"selon", r"d['’]apres", r"de\s+source"),
+    according_after=(),
+    anonymous_roles=word_set(
+        """
+        source sources responsable responsables diplomate diplomates expert experts
+        analyste analystes proche proches membre membres conseiller conseillers temoin
+        temoins habitant habitants observateur observateurs enqueteur enqueteurs
+        fonctionnaire fonctionnaires specialiste specialistes porte-parole
+        """
+    ),
+    government_words=word_set(
+        """
+        ministere gouvernement police gendarmerie prefecture parquet elysee matignon
+        presidence ambassade armee justice tribunal mairie commission
+        """
+    ),
+    org_words=word_set(
+        """
+        ministere institut universite banque parti societe groupe compagnie association
+        federation conseil assemblee cour tribunal quai place rue avenue boulevard gare
+        musee hopital ecole lycee coupe championnat stade
+        """
+    ),
+    publication_words=word_set("journal quotidien hebdomadaire magazine revue radio chaine agence"),
+    document_words=word_set(
+        "communique rapport etude enquete sondage document documents lettre bilan note"
+    ),
+    places=word_set(
+        "allemagne angleterre espagne italie etats-unis royaume-uni bresil chine russie "
+        "katmandou roissy londres emirats belgique suisse quebec"
+    ),
+    nationalities=word_set(
+        "francais francaise francaises allemand allemands americain americains anglais "
+        "britannique britanniques espagnol italien russe chinois europeen europeens"
+    ),
+    months=word_set(
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre"
+    ),
+    weekdays=word_set("lundi mardi mercredi jeudi vendredi samedi dimanche"),
+    pronouns=word_set("il elle ils elles"),
+    same_sources={
+        "ministere des affaires etrangeres": "quai d'orsay",
+        "ministere de l'interieur": "place beauvau",
+    },
+    canonical={"quai d'orsay": "Quai d’Orsay", "elysee": "L’Élysée", "matignon": "Matignon"},
+)
+
+PORTUGUESE = Language(
+    code="pt",
+    function_words=word_set(
+        "o os a as nao que do da dos das em no na nos nas um uma para com por ao foi e mais "
+        "se seu sua como"
+    ),
+    stopwords=word_set(
+        """
+        o os a as um uma uns umas e ou mas que se do da dos das de em no na nos nas ao aos
+        pelo pela para com por sem apos antes depois durante segundo conforme ele ela eles
+        elas seu sua seus suas este esta esse essa isso isto aquele aquela na ainda ja tambem
+        apesar entao assim quando onde como porque nao sim hoje ontem amanha
+        """
+    ),
+    articles=word_set("o a os as um uma uns umas"),
+    connectors=word_set("de da do das dos"),
+    title_heads=word_set(
+        """
+        presidente ministro ministra secretario secretaria diretor diretora porta-voz
+        embaixador embaixadora governador governadora senador senadora deputado deputada
+        prefeito prefeita vereador vereadora chefe rei rainha principe princesa papa juiz
+        juiza procurador procuradora promotor promotora advogado advogada comissario
+        conselheiro conselheira dirigente fundador fundadora tecnico tecnica treinador
+        treinadora tecnico comandante capitao general especialista professor professora
+        pesquisador pesquisadora economista analista ex-presidente ex-ministro
+        vice-presidente candidato candidata lider
+        """
+    ),
+    title_modifiers=word_set(
+        "eleito eleita ex atual novo nova antigo antiga interino interina adjunto adjunta "
+        "geral federal"
+    ),
+    honorifics=word_set("sr sra dona dom dr dra"),
+    first_names=word_set(
+        """
+        adenor ana antonio beatriz bruno carlos dilma eduardo fernando flavio francisco
+        geraldo gilberto helena jair joao joaquim jorge jose luiz luis lula marcelo marcos
+        maria michel paulo pedro rafael ricardo roberto rodrigo sergio simone tarcisio
+        """
+    ),
+    adverbs=word_set("ontem hoje tambem ainda ja depois entao nesta neste"),
+    speech_verbs=word_set(
+        """
+        disse diz dizem disseram afirmou afirma afirmaram declarou declara declararam falou
+        fala acrescentou explicou explica contou informou anunciou ressaltou destacou
+        comentou garantiu revelou relatou admitiu avaliou alertou criticou reconheceu
+        """
+    ),
+    report_verbs=word_set("noticiou informou publicou revelou"),
+    participles=word_set("dito afirmado declarado informado anunciado"),
+    auxiliaries=word_set("tem tinha havia"),
+    according=(r"segundo", r"de\s+acordo\s+com", r"conforme"),
+    according_after=(),
+    anonymous_roles=word_set(
+        """
+        fonte fontes assessor assessores especialista especialistas aliado aliados
+        integrante integrantes membro membros interlocutor interlocutores diplomata
+        diplomatas auxiliar auxiliares testemunha testemunhas analista analistas
+        investigador investigadores pessoa pessoas
+        """
+    ),
+    government_words=word_set(
+        """
+        ministerio governo policia planalto itamaraty prefeitura procuradoria
+        presidencia tribunal congresso senado camara secretaria
+        """
+    ),
+    org_words=word_set(
+        """
+        instituto universidade banco partido empresa grupo associacao federacao confederacao
+        conselho camara senado tribunal ministerio copa campeonato estadio rua avenida praca
+        escola hospital clube palacio
+        """
+    ),
+    publication_words=word_set("jornal revista emissora radio agencia programa site"),
+    document_words=word_set(
+        "nota comunicado relatorio estudo pesquisa levantamento documento documentos carta dados"
+    ),
+    places=word_set(
+        "brasil alemanha inglaterra espanha italia estados unidos eua franca china russia "
+        "sao paulo rio de janeiro brasilia"
+    ),
+    nationalities=word_set(
+        "brasileiro brasileira brasileiros americano americanos portugues portuguesa"
+    ),
+    months=word_set(
+        "janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro"
+    ),
+    weekdays=word_set(
+        "segunda-feira terca-feira quarta-feira quinta-feira sexta-feira sabado domingo"
+    ),
+    pronouns=word_set("ele ela eles elas"),
+    same_sources={"palacio do planalto": "planalto"},
+    canonical={"planalto": "Palácio do Planalto", "itamaraty": "Itamaraty"},
+)
+
+SPANISH = Language(
+    code="es",
+    function_words=word_set(
+        "el los las y que del en no un una por con para es fue segun se al lo como mas su pero"
+    ),
+    stopwords=word_set(
+        """
+        el la los las lo un una unos unas y o e u pero que se de del en al con por para sin
+        segun tras antes despues durante sobre entre hacia desde el ella ellos ellas su sus
+        este esta estos estas ese esa eso esto aquel aquella tambien ademas ya aun asi
+        cuando donde como porque no si hoy ayer manana
+        """
+    ),
+    articles=word_set("el la los las un una unos unas"),
+    connectors=word_set("de del la los las"),
+    title_heads=word_set(
+        """
+        presidente presidenta ministro ministra secretario secretaria director directora
+        portavoz embajador embajadora gobernador gobernadora senador senadora diputado
+        diputada alcalde alcaldesa jefe jefa rey reina principe princesa papa juez jueza
+        fiscal abogado abogada comisario consejero consejera dirigente fundador fundadora
+        entrenador entrenadora seleccionador capitan general experto experta profesor
+        profesora investigador investigadora economista analista ex-presidente lider
+        vicepresidente vicepresidenta candidato candidata canciller
+        """
+    ),
+    title_modifiers=word_set(
+        "electo electa ex actual nuevo nueva antiguo antigua interino interina adjunto "
+        "adjunta general exterior exteriores gobierno"
+    ),
+    honorifics=word_set("sr sra don dona dr dra"),
+    first_names=word_set(
+        """
+        alberto alfonso ana antonio carlos carmen cristina diego enrique felipe fernando
+        francisco gabriel isabel javier jorge jose juan luis manuel maria mariano miguel
+        pablo pedro rafael santiago sergio teresa yolanda
+        """
+    ),
+    adverbs=word_set("ayer hoy tambien ademas luego entonces este esta"),
+    speech_verbs=word_set(
+        """
+        dijo dice dicen dijeron afirmo afirma afirmaron declaro declara declararon anadio
+        explico explica aseguro asegura senalo senala indico indica informo anuncio comento
+        destaco subrayo agrego preciso advirtio reconocio admitio insistio
+        """
+    ),
+    report_verbs=word_set("informo publico"),
+    participles=word_set("dicho afirmado declarado explicado asegurado senalado informado"),
+    auxiliaries=word_set("ha han habia habian"),
+    according=(r"seg[uú]n", r"de\s+acuerdo\s+con", r"conforme\s+a"),
+    according_after=(),
+    anonymous_roles=word_set(
+        """
+        fuente fuentes portavoz portavoces experto expertos analista analistas allegado
+        allegados miembro miembros diplomatico diplomaticos funcionario funcionarios
+        testigo testigos investigador investigadores persona personas responsable
+        responsables
+        """
+    ),
+    government_words=word_set(
+        """
+        ministerio gobierno policia moncloa ayuntamiento fiscalia presidencia tribunal
+        congreso senado ejercito guardia ejecutivo
+        """
+    ),
+    org_words=word_set(
+        """
+        instituto universidad banco partido empresa grupo asociacion federacion consejo
+        congreso senado tribunal ministerio copa campeonato estadio calle avenida plaza
+        escuela hospital club palacio
+        """
+    ),
+    publication_words=word_set("diario periodico revista cadena emisora radio agencia programa"),
+    document_words=word_set(
+        "nota comunicado informe estudio encuesta documento documentos carta datos"
+    ),
+    places=word_set(
+        "espana alemania inglaterra francia italia estados unidos eeuu china rusia mexico argentina"
+    ),
+    nationalities=word_set("espanol espanola espanoles mexicano mexicana argentino argentina"),
+    months=word_set(
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+    ),
+    weekdays=word_set("lunes martes miercoles jueves viernes sabado domingo"),
+    pronouns=word_set("él ella ellos ellas"),  # as written: "él" is not "el"
+    same_sources={"palacio de la moncloa": "moncloa"},
+    canonical={"moncloa": "La Moncloa"},
+)
+
+LANGUAGES = {rules.code: rules for rules in (GERMAN, FRENCH, PORTUGUESE, SPANISH)}
