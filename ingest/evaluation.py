@@ -381,6 +381,7 @@ def evaluate_page(page: Page, *, directory=None) -> dict:
         extracted.paragraphs,
         directory=directory if directory is not None else _empty_directory(),
         keywords=extracted.keywords,
+        language=extracted.language,
     )
     elapsed = time.perf_counter() - started
 

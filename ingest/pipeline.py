@@ -164,6 +164,7 @@ def ingest(
         directory=directory,
         keywords=extracted.keywords,
         section_hint=extracted.section,
+        language=extracted.language,
     )
     publisher = publisher or publisher_record(directory, extracted.publisher)
     url = extracted.url if len(extracted.url) <= CANONICAL_MAX else ""
@@ -192,7 +193,8 @@ def ingest_ninjs(data: bytes, *, given_as: str, section: Section | None, user) -
 
     try:
         with transaction.atomic():
-            imported = ninjs_import(ninjs_parse(data), user=user)
+            document = ninjs_parse(data)
+            imported = ninjs_import(document, user=user)
             story = imported.story
             if imported.outcome == "unchanged":
                 origin = Origin.objects.filter(story=story).first()
@@ -211,6 +213,7 @@ def ingest_ninjs(data: bytes, *, given_as: str, section: Section | None, user) -
                 extracted.paragraphs,
                 directory=attribution.Directory.from_db(),
                 keywords=list(story.tags.names()),
+                language=document.get("language", ""),
             )
             story.suggestions.filter(state=Suggestion.State.PENDING).delete()
             Origin.objects.filter(story=story).delete()
