@@ -129,6 +129,13 @@ NEWS = "The council voted on Tuesday to close the library, its leader said."
         "Leia mais: Biblioteca fecha as portas",
         "Den kompletten Beitrag lesen Sie in der neuen Ausgabe der Zeitschrift.",
         "Our Standards: The Thomson Reuters Trust Principles.",
+        "Redakteurin im Ressort Politik der Rheinischen Post.",
+        "Wirtschaftskorrespondent der F.A.Z. in Berlin.",
+        "Jane Smith, reporter at The Bugle.",
+        "Moscow correspondent for Reuters.",
+        "Correspondante à Berlin pour l’Écho du Nord.",
+        "Repórter da Folha em Brasília.",
+        "Periodista de El Diario en Sevilla.",
     ],
 )
 def test_whole_block_junk_is_removed_wherever_it_stands(junk):
@@ -148,6 +155,10 @@ def test_whole_block_junk_is_removed_wherever_it_stands(junk):
         "Contact tracing will end next month, the health secretary said.",
         "Read the minutes of the meeting, the council told residents on Tuesday.",
         "Our standards of care are falling, nurses told the inquiry on Monday afternoon.",
+        "Correspondents in Moscow said the talks had broken down.",
+        "Our correspondent in Kyiv reported heavy shelling overnight.",
+        "Reporter der Zeitung in Berlin sagten, die Lage sei ernst.",
+        "Correspondant à Moscou, Pierre Martin a été expulsé lundi.",
     ],
 )
 def test_news_that_mentions_junk_words_and_image_credits_are_kept(news):
