@@ -475,10 +475,17 @@ def _read_html(text: str, url: str) -> Extracted:
     body, byline = _article_blocks(tree, extracted.url, extracted.headline)
     if not extracted.authors and byline:
         extracted.authors = _names(byline.split(";"))
-    if body and extracted.headline and clean(body[0].text) == extracted.headline:
+    if body and extracted.headline and _is_title(body[0], extracted.headline):
         body = body[1:]
     extracted.blocks = body
     return extracted
+
+
+def _is_title(block: Block, headline: str) -> bool:
+    """The page's own title at the head of the copy: the headline, or a heading that is the
+    headline with its kicker ("Kicker : Headline")."""
+    text = clean(block.text)
+    return text == headline or (block.tag in ("h2", "h3") and _is_part(headline, text))
 
 
 def _article_blocks(tree, url: str, headline: str = "") -> tuple[list[Block], str]:

@@ -628,3 +628,13 @@ def test_copy_outside_an_article_element_round_the_header_alone_is_kept():
         portal(f"<article><h1>Library to close</h1></article><div class='body'>{story}</div>")
     )
     assert all(paragraph in extracted.paragraphs for paragraph in STORY)
+
+
+def test_a_heading_that_is_the_headline_with_its_kicker_is_not_copy():
+    ld = '{"@type": "NewsArticle", "headline": "Central library to close"}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    body = "<h2>Council budget : Central library to close</h2>" + PARAGRAPH * 3
+    extracted = read_document(page(head=head, body=body))
+    assert extracted.headline == "Central library to close"
+    assert "Council budget" not in extracted.text
+    assert extracted.paragraphs[0].startswith("The council voted")
