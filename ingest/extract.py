@@ -508,7 +508,8 @@ def _article_blocks(tree, url: str, headline: str = "") -> tuple[list[Block], st
     blocks, byline = _parsed(xml)
     marked = _marked_article(tree)
     if marked is not None and _strays_outside(blocks, marked) and _headed(marked, headline, blocks):
-        xml = trafilatura.extract(_only(tree, marked), **options)
+        # Without metadata: the page's own was read above, and guessing a date is slow.
+        xml = trafilatura.extract(_only(tree, marked), **{**options, "with_metadata": False})
         narrowed, _ = _parsed(xml) if xml else ([], "")
         # Read alone, the article must still give what the page-wide pass took from it.
         wanted = _shingles(" ".join(block.text for block in _inside(blocks, marked)))
