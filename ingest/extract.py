@@ -8,6 +8,7 @@ page is silent and a draft must not carry guesses.
 """
 
 import codecs
+import copy
 import datetime
 import json
 import math
@@ -471,16 +472,23 @@ def _read_html(text: str, url: str) -> Extracted:
         keywords=meta.keywords(),
     )
     # Bylines that trafilatura finds in the page are the last resort for authors.
-    body, byline = _article_blocks(tree, extracted.url)
+    body, byline = _article_blocks(tree, extracted.url, extracted.headline)
     if not extracted.authors and byline:
         extracted.authors = _names(byline.split(";"))
-    if body and extracted.headline and clean(body[0].text) == extracted.headline:
+    if body and extracted.headline and _is_title(body[0], extracted.headline):
         body = body[1:]
     extracted.blocks = body
     return extracted
 
 
-def _article_blocks(tree, url: str) -> tuple[list[Block], str]:
+def _is_title(block: Block, headline: str) -> bool:
+    """The page's own title at the head of the copy: the headline, or a heading that is the
+    headline with its kicker ("Kicker : Headline")."""
+    text = clean(block.text)
+    return text == headline or (block.tag in ("h2", "h3") and _is_part(headline, text))
+
+
+def _article_blocks(tree, url: str, headline: str = "") -> tuple[list[Block], str]:
     """The article's blocks as trafilatura finds them, with their structure."""
     options = dict(  # noqa: C408
         output_format="xml",
@@ -497,12 +505,103 @@ def _article_blocks(tree, url: str) -> tuple[list[Block], str]:
                                   favor_recall=True, **options)  # fmt: skip
     if xml is None:
         return [], ""
+    blocks, byline = _parsed(xml)
+    marked = _marked_article(tree)
+    if marked is not None and _strays_outside(blocks, marked) and _headed(marked, headline, blocks):
+        # Without metadata: the page's own was read above, and guessing a date is slow.
+        xml = trafilatura.extract(_only(tree, marked), **{**options, "with_metadata": False})
+        narrowed, _ = _parsed(xml) if xml else ([], "")
+        # Read alone, the article must still give what the page-wide pass took from it.
+        wanted = _shingles(" ".join(block.text for block in _inside(blocks, marked)))
+        got = _shingles(" ".join(block.text for block in narrowed))
+        if len(wanted & got) >= 0.8 * len(wanted):
+            blocks = narrowed
+    return blocks, byline
+
+
+def _parsed(xml: str) -> tuple[list[Block], str]:
     doc = lxml.etree.fromstring(xml.encode("utf-8"))
     main = doc.find("main")
     blocks = []
     for element in main if main is not None else []:
         blocks.extend(_blocks_of(element))
     return [b for b in blocks if b.text], doc.get("author") or ""
+
+
+# -- The article the page marks ----------------------------------------------------------
+#
+# On a portal page with a long stream of other stories, trafilatura finds the <article>
+# first, but when that is short beside the page's text it retries for recall and takes a
+# page-wide pass instead, teasers and all. When the page marks its article (one
+# itemprop=articleBody, else one <article>) and the extraction holds much from outside it,
+# the article is read on its own.
+
+
+def _marked_article(tree):
+    """The element the page marks as its article, when it marks exactly one."""
+    for path in ('//*[@itemprop="articleBody"]', "//article"):
+        found = tree.xpath(path)
+        if found:
+            # Several are a list of teasers, not one article.
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _headed(element, headline: str, blocks: list[Block]) -> bool:
+    """The headline stands in the element or in a container of it that holds none of the
+    other text taken (a related story's card or a pull quote has its own heading)."""
+    if not headline:
+        return False
+    wanted = _shingles(headline)
+    inside = {id(block) for block in _inside(blocks, element)}
+    strays = _shingles(" ".join(block.text for block in blocks if id(block) not in inside))
+    while element is not None and element.tag != "html":
+        text = _shingles(" ".join(element.itertext()))
+        if len(strays & text) > 0.5 * len(strays):
+            return False
+        if wanted <= text:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    tokens = re.findall(r"\w+", text.casefold())
+    return {tuple(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))}
+
+
+def _words(blocks: list[Block]) -> int:
+    return sum(len(block.text.split()) for block in blocks)
+
+
+def _inside(blocks: list[Block], element) -> list[Block]:
+    """The blocks whose text is (mostly) the element's: word triples, so that a dropped
+    footnote mark or a respaced link does not count as another text."""
+    inner = _shingles(" ".join(element.itertext()))
+    inside = []
+    for block in blocks:
+        own = _shingles(block.text)
+        if len(own & inner) >= 0.6 * len(own):
+            inside.append(block)
+    return inside
+
+
+def _strays_outside(blocks: list[Block], element) -> bool:
+    """Much of the extraction comes from outside the marked element, and the element holds
+    a story's worth of it (an <article> round the header alone is no article)."""
+    total = _words(blocks)
+    inside = _words(_inside(blocks, element))
+    return total - inside >= max(50, 0.25 * total) and inside >= 100
+
+
+def _only(tree, element):
+    """A copy of the page with the marked element as the whole of its body."""
+    page = lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    head = tree.find("head")
+    if head is not None:
+        page.replace(page.find("head"), copy.deepcopy(head))
+    page.find("body").append(copy.deepcopy(element))
+    return page
 
 
 def _blocks_of(element) -> list[Block]:
@@ -635,10 +734,26 @@ class _Metadata:
         return clean(value) if isinstance(value, str) else ""
 
     def headline(self) -> str:
-        # og:title often repeats the site's name after the headline.
-        value = self.first("og:title", "twitter:title") or self.ld_text("headline")
-        if value:
-            return _strip_site(value, self.publisher(), any_bar=False)
+        ld = self.ld_text("headline")
+        # A social title that is the site's own name says nothing of the article.
+        sites = self.site_names()
+        social = next(
+            (
+                value
+                for value in (self.first("og:title"), self.first("twitter:title"))
+                if value and value.casefold() not in sites
+            ),
+            "",
+        )
+        if social:
+            # og:title often repeats the site's name after the headline.
+            social = _strip_site(social, self.publisher(), any_bar=False)
+            # "Kicker: Headline" where JSON-LD gives the headline alone.
+            if ld and _is_part(ld, social):
+                return ld
+            return social
+        if ld:
+            return _strip_site(ld, self.publisher(), any_bar=False)
         h1 = self.tree.find(".//h1")
         h1 = clean(h1.text_content()) if h1 is not None else ""
         title = self.tree.find(".//title")
@@ -649,6 +764,11 @@ class _Metadata:
         if h1 and (not title or h1.casefold() in title.casefold()):
             return h1
         return title
+
+    def site_names(self) -> set[str]:
+        names = [self.publisher()]
+        names += [self.first(key) for key in ("application-name", "apple-mobile-web-app-title")]
+        return {name.casefold() for name in names if name}
 
     def dek(self) -> str:
         return self.first("og:description", "description", "twitter:description") or self.ld_text(
@@ -735,6 +855,17 @@ def _types(node: dict) -> set[str]:
     if isinstance(value, list):
         return {item for item in value if isinstance(item, str)}
     return set()
+
+
+_SEPARATED = r"(.*\S)\s*(?:[:|]|\s[–—-])\s+(.+)"
+
+
+def _is_part(headline: str, title: str) -> bool:
+    """The headline is one side of the title, the other a kicker or the site's name:
+    "Kicker: Headline", "Headline | Site", "Headline - Site"."""
+    match = re.fullmatch(_SEPARATED, title)
+    parts = match.groups() if match else ()
+    return headline.casefold() in (part.casefold() for part in parts)
 
 
 def _strip_site(title: str, site: str, any_bar: bool = True) -> str:

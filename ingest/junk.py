@@ -34,6 +34,28 @@ _POSTCODE = r"(?-i:\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b|\b[A-Z]{2} \d
 _PHONE = r"(?:(?=[\d+(])(?=[^ ]* |\+|\()\+?\(?\d[\d ().-]{7,}\d)"
 _EMAIL = r"(?:[\w.+-]+@[\w-]+\.[\w.-]+)"
 
+# Journalists' roles in de/en/fr/pt/es (German compounds too: "Wirtschaftsredakteurin").
+_ROLE = (
+    r"(?:\w*(?:redakteur|korrespondent|reporter|journalist|autor)(?:in)?|correspondent|editor"
+    r"|writer|columnist|author|contributor|journaliste|rédact(?:eur|rice)|correspondante?"
+    r"|chroniqueu(?:r|se)|envoyée? spéciale?|repórter|correspondente|jornalista|redatora?"
+    r"|colunista|editora"
+    r"|periodista|corresponsal|redactora?|reporter[oa]|columnista)"
+)
+# The preposition (or German genitive article) that ties the role to a desk or a paper.
+_ROLE_LINK = (
+    r"(?:in|im|bei|beim|für|der|des|at|for|on|with|à|au|aux|de|du|des|chez|pour|en|da|do|das"
+    r"|dos|em|no|na|para|del|al)\b"
+)
+# What may follow: names (capitalised), abbreviations and the little words between them,
+# never a lower-case word that could be a verb ("Correspondents in Moscow said …").
+_FUNCTION_WORDS = (
+    r"in|im|am|an|auf|aus|bei|beim|für|von|vom|zu|zum|zur|mit|nach|über|und|sowie|der|die|das"
+    r"|des|dem|den|at|for|on|of|the|and|with|a|an|à|au|aux|de|du|la|le|les|pour|en|et"
+    r"|chez|sur|da|do|dos|das|em|no|na|nos|nas|para|e|o|pela|pelo|del|el|los|las|y|al|por"
+)
+_NOUN_PHRASE = rf"(?:,?\s+(?:(?:{_FUNCTION_WORDS})\b|(?:[ld]['’])?(?-i:[A-ZÀ-ÖØ-Þ0-9][\w.'’&-]*)))*"
+
 RULES = [
     # Contact blocks: "Contact Information", an address with a postcode, a phone number.
     _rule(
@@ -149,6 +171,11 @@ RULES = [
         r"|back to top|print this (?:page|article)",
     ),
     _rule("copyright line", r".{0,100}\ball rights reserved\b.{0,100}", max_words=25),
+    # An author's one-line bio from an author box: a role, a preposition and the desk or
+    # paper, nothing that could be a verb ("Redakteur in der Wirtschaft der F.A.S.").
+    _rule(
+        "author bio", rf"(?:[\w'’.-]+,?\s+){{0,2}}{_ROLE}\s+{_ROLE_LINK}{_NOUN_PHRASE}\s*\.?", 15
+    ),
 ]
 
 _LONGEST = max(rule.max_words for rule in RULES)

@@ -129,6 +129,13 @@ NEWS = "The council voted on Tuesday to close the library, its leader said."
         "Leia mais: Biblioteca fecha as portas",
         "Den kompletten Beitrag lesen Sie in der neuen Ausgabe der Zeitschrift.",
         "Our Standards: The Thomson Reuters Trust Principles.",
+        "Redakteurin im Ressort Politik der Rheinischen Post.",
+        "Wirtschaftskorrespondent der F.A.Z. in Berlin.",
+        "Jane Smith, reporter at The Bugle.",
+        "Moscow correspondent for Reuters.",
+        "Correspondante à Berlin pour l’Écho du Nord.",
+        "Repórter da Folha em Brasília.",
+        "Periodista de El Diario en Sevilla.",
     ],
 )
 def test_whole_block_junk_is_removed_wherever_it_stands(junk):
@@ -148,6 +155,10 @@ def test_whole_block_junk_is_removed_wherever_it_stands(junk):
         "Contact tracing will end next month, the health secretary said.",
         "Read the minutes of the meeting, the council told residents on Tuesday.",
         "Our standards of care are falling, nurses told the inquiry on Monday afternoon.",
+        "Correspondents in Moscow said the talks had broken down.",
+        "Our correspondent in Kyiv reported heavy shelling overnight.",
+        "Reporter der Zeitung in Berlin sagten, die Lage sei ernst.",
+        "Correspondant à Moscou, Pierre Martin a été expulsé lundi.",
     ],
 )
 def test_news_that_mentions_junk_words_and_image_credits_are_kept(news):
@@ -525,3 +536,105 @@ def test_an_h1_that_the_title_does_not_contain_is_not_the_headline():
     head = "<title>Babies who eat peanuts early may avoid allergy | WebMD</title>"
     extracted = read_document(page(head=head, body="<h1>Allergies Health Center</h1>" + PARAGRAPH))
     assert extracted.headline == "Babies who eat peanuts early may avoid allergy"
+
+
+def test_an_og_title_that_is_the_sites_name_is_not_the_headline():
+    head = (
+        '<meta property="og:title" content="Borough Gazette - Latest News">'
+        '<meta name="application-name" content="Borough Gazette - Latest News">'
+        "<title>Central library to close</title>"
+    )
+    extracted = read_document(page(head=head, body="<h1>Central library to close</h1>" + PARAGRAPH))
+    assert extracted.headline == "Central library to close"
+
+
+@pytest.mark.parametrize(
+    "og_title",
+    [
+        "Council budget: Central library to close",
+        "Central library to close | Borough Gazette",
+        "Central library to close - Borough Gazette",
+    ],
+)
+def test_a_kicker_or_site_name_beside_the_json_ld_headline_is_dropped(og_title):
+    ld = '{"@type": "NewsArticle", "headline": "Central library to close"}'
+    head = (
+        f'<meta property="og:title" content="{og_title}">'
+        f'<script type="application/ld+json">{ld}</script>'
+    )
+    extracted = read_document(page(head=head, body=PARAGRAPH * 3))
+    assert extracted.headline == "Central library to close"
+
+
+def test_an_og_title_unlike_the_json_ld_headline_stays_the_headline():
+    ld = '{"@type": "NewsArticle", "headline": "Library closure approved by council 7-4"}'
+    head = (
+        '<meta property="og:title" content="Central library to close: what it means">'
+        f'<script type="application/ld+json">{ld}</script>'
+    )
+    extracted = read_document(page(head=head, body=PARAGRAPH * 3))
+    assert extracted.headline == "Central library to close: what it means"
+
+
+# -- A portal page: the article among other stories ----------------------------------------
+
+STORY = [
+    "The council voted on Tuesday to close the central library after a long debate about "
+    "the budget, its leader said.",
+    "The building will shut in June and its books will move to the town hall, where a "
+    "smaller reading room opens in the autumn.",
+    "Seven councillors voted for the plan and four against it after an evening of questions "
+    "from residents in the public gallery.",
+    "Campaigners said they would ask the courts to review the decision, which they called a "
+    "blow to children and older readers.",
+    "The library opened in 1904 with money from a local brewer and has lent more than a "
+    "million books since it was rebuilt in 1968.",
+    "Its staff of eleven will be offered jobs in other council offices, the leader said, and "
+    "the building itself will be sold next year.",
+]
+TOWNS = ["Ashford", "Bexley", "Croydon", "Dartford", "Epsom", "Farnham", "Guildford", "Hastings"]
+
+
+def teasers(count):
+    return "".join(
+        f"<li><div><p>Residents of {TOWNS[i % len(TOWNS)]} gathered on day {i} to hear the "
+        f"mayor, Ruth Ellis, explain why the bus station would shut for a year while builders "
+        "replace its roof, a decision that shopkeepers in the high street said would cost them "
+        "dearly over the coming months as visitors stay away from the old market square.</p>"
+        "</div></li>"
+        for i in range(count)
+    )
+
+
+def portal(article):
+    return (
+        "<!DOCTYPE html><html><head><title>Library to close</title></head><body>"
+        f"<div id='stream'><ul>{teasers(40)}</ul></div>{article}</body></html>"
+    ).encode()
+
+
+def test_a_story_among_a_stream_of_teasers_comes_out_without_them():
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    extracted = read_document(
+        portal(f"<div><header><h1>Library to close</h1></header><article>{story}</article></div>")
+    )
+    assert extracted.paragraphs == STORY
+    assert "Residents of" not in extracted.text
+
+
+def test_copy_outside_an_article_element_round_the_header_alone_is_kept():
+    story = "".join(f"<p>{p}</p>" for p in STORY)
+    extracted = read_document(
+        portal(f"<article><h1>Library to close</h1></article><div class='body'>{story}</div>")
+    )
+    assert all(paragraph in extracted.paragraphs for paragraph in STORY)
+
+
+def test_a_heading_that_is_the_headline_with_its_kicker_is_not_copy():
+    ld = '{"@type": "NewsArticle", "headline": "Central library to close"}'
+    head = f'<script type="application/ld+json">{ld}</script>'
+    body = "<h2>Council budget : Central library to close</h2>" + PARAGRAPH * 3
+    extracted = read_document(page(head=head, body=body))
+    assert extracted.headline == "Central library to close"
+    assert "Council budget" not in extracted.text
+    assert extracted.paragraphs[0].startswith("The council voted")
