@@ -12,8 +12,12 @@ from ingest.evaluation import check_annotation, head_noun, match_people, match_s
 PAGES = evaluation.load_pages()
 
 # Floors over the whole corpus (micro-averaged). Raise them as ingest improves.
-PEOPLE_RECALL_FLOOR = 0.8
-PEOPLE_PRECISION_FLOOR = 0.7
+# Below the measured figures (people 97 % precise, 99 % found; sources 87 % and 88 %),
+# with room for a page or two of change, not for a rule that stops working.
+PEOPLE_RECALL_FLOOR = 0.9
+PEOPLE_PRECISION_FLOOR = 0.9
+SOURCES_RECALL_FLOOR = 0.8
+SOURCES_PRECISION_FLOOR = 0.8
 
 
 def test_the_corpus_has_the_shapes_the_issue_asks_for():
@@ -166,6 +170,12 @@ def test_ingest_reads_the_corpus_above_the_floors():
     extra = {row["slug"]: row["people"].extra for row in result["pages"]}
     assert people["recall"] >= PEOPLE_RECALL_FLOOR, missed
     assert people["precision"] >= PEOPLE_PRECISION_FLOOR, extra
+
+    sources = result["totals"]["sources"]
+    missed = {row["slug"]: row["sources"].missing for row in result["pages"]}
+    extra = {row["slug"]: row["sources"].extra for row in result["pages"]}
+    assert sources["recall"] >= SOURCES_RECALL_FLOOR, missed
+    assert sources["precision"] >= SOURCES_PRECISION_FLOOR, extra
 
 
 def test_page_text_is_the_visible_text_correctly_decoded():
