@@ -210,7 +210,6 @@ class OriginAdmin(admin.ModelAdmin):
         *["story", "kind", "url", "publisher", "published_at", "authors", "given_as"],
         *["removed", "ingested_at", "ingested_by"],
     ]
-    verbose_name = "imported story"
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -33,6 +33,11 @@ class Origin(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        verbose_name = "imported story"
+        verbose_name_plural = "imported stories"
+        ordering = ["-ingested_at"]
+
     def __str__(self):
         return self.url or self.given_as or self.get_kind_display()
 

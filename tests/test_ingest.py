@@ -479,3 +479,19 @@ def test_bad_input_in_the_admin_gets_a_message_and_saves_nothing(editor_client, 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert nothing_saved()
+
+
+def test_imported_stories_are_listed_with_where_they_came_from(editor_client):
+    editor_client.post(reverse("admin:ingest_import"), {"text": PAGE})
+    index = editor_client.get(reverse("admin:index")).content.decode()
+    assert "Imported stories" in index
+    add = editor_client.get(reverse("admin:ingest_origin_add"))
+    assert add.status_code == 302 and add["Location"] == reverse("admin:ingest_import")
+    listing = editor_client.get(reverse("admin:ingest_origin_changelist")).content.decode()
+    assert "Harbour bridge to close for repairs" in listing
+    assert "The Coast Gazette" in listing
+    draft = editor_client.get(
+        reverse("admin:articles_story_change", args=[Story.objects.get().pk])
+    ).content.decode()
+    assert "Original publisher:</strong> The Coast Gazette" in draft
+    assert "https://gazette.example/2026/harbour-bridge" in draft
