@@ -722,7 +722,8 @@ GOVERNMENT_WORDS = word_set(
 DOCUMENT_WORDS = word_set(
     """
     report statement filing filings document documents data survey study memo letter
-    indictment complaint lawsuit records transcript
+    indictment complaint lawsuit records transcript ruling judgment judgement verdict poll
+    analysis paper research audit findings figures estimates reports surveys
     """
 )
 
@@ -739,7 +740,17 @@ ANONYMOUS_ROLES = word_set(
     worker workers student students teacher teachers doctor doctors nurse nurses expert
     experts scientist scientists researcher researchers activist activists protester
     protesters villager villagers locals eyewitness eyewitnesses survivor survivors
-    relative relatives neighbour neighbours neighbor neighbors parent parents
+    relative relatives neighbour neighbours neighbor neighbors parent parents critic critics
+    economist economists observer observers campaigner campaigners forecaster forecasters
+    strategist strategists opponent opponents commentator commentators scholar scholars
+    """
+)
+
+# Groups whose expectations and beliefs are reported as information ("analysts expect").
+EXPERT_ROLES = word_set(
+    """
+    analysts economists experts researchers scientists critics observers forecasters
+    strategists academics officials diplomats investors traders scholars commentators
     """
 )
 
@@ -753,6 +764,27 @@ SPEECH_VERBS = word_set(
     stressed commented replied responded revealed disclosed admitted
     """
 )
+
+# Verbs beyond SPEECH_VERBS that attribute what follows to their subject. Only for
+# sources, never evidence of a person. Acts of stating, base forms for plural subjects:
+STATEMENT_VERBS = word_set(
+    """
+    say tell warn argue insist claim confirm announce acknowledge admit deny denies denied
+    pledge pledges pledged vow vows vowed promise promises promised urge urges urged
+    concede concedes conceded predict predicts predicted
+    """
+)
+# What a study, a document or researchers report.
+FINDING_VERBS = word_set(
+    """
+    found finds find show shows showed suggest suggests suggested conclude concludes
+    concluded indicate indicates indicated estimate estimates estimated
+    """
+)
+# Stances and intentions: of organisations, governments and experts, not of anyone.
+STANCE_VERBS = word_set("expect expects believe believes fear fears want wants plan plans")
+# Words that stand for no one in particular when they open a clause.
+NOBODY = word_set("everyone everybody nobody someone somebody anyone anybody people it")
 
 # Common given names, only to tell a two-word person from a two-word thing when the text
 # gives no title, appositive or speech verb; the text's structure comes first.
