@@ -1788,6 +1788,8 @@ def _foreign_could_be_person(rules: vocab.Language, tokens: list[Token]) -> bool
         return False
     if first in rules.government_words or last in rules.publication_words:
         return False
+    if first in rules.anonymous_roles:
+        return False  # "Fuentes del Gobierno": unnamed people
     if (
         first not in rules.first_names
         and first not in vocab.FIRST_NAMES
@@ -1825,16 +1827,26 @@ def _foreign_title_before(text: _Text, number: int, index: int) -> TitleCandidat
             or key in rules.nationalities
             or key in vocab.NATIONALITIES
             or (token.capitalised and key not in rules.stopwords and words)
+            or (
+                token.acronym
+                and token.text.isalpha()
+                and j > 0
+                and tokens[j - 1].folded in rules.articles
+            )
         ):
             break
         words.insert(0, token)
         position = token.start
         j -= 1
-    while words and not _head_of(rules, words[0].folded):
+    while words and not (
+        _head_of(rules, words[0].folded) or (words[0].acronym and words[0].text.isalpha())
+    ):
         words.pop(0)
     if not words:
         return None
-    return TitleCandidate([token.text for token in words], _head_of(rules, words[0].folded))
+    # "l'UMP Laure de la Raudière": a party's acronym stands as the title.
+    head = _head_of(rules, words[0].folded) or words[0].text
+    return TitleCandidate([token.text for token in words], head)
 
 
 def _foreign_title_after(text: _Text, number: int, end: int) -> TitleCandidate | None:
@@ -2059,6 +2071,10 @@ class ForeignSources:
                 if by and by[0] in ("person", "named", "publication", "government"):
                     return by
             return kind, name, tokens[end].end
+        if determiner and key in rules.org_words and not token.capitalised:
+            # "le syndicat", "la empresa": a body named by its kind.
+            end = self._extent(number, index)
+            return "named", self._span(number, index - 1, end), tokens[end].end
         if key in rules.publication_words and index + 1 < len(tokens):
             # "das Magazin Technology Review", "le journal Le Monde": the title after the noun.
             run = next((r for r in self.text.runs[number] if index + 1 in r), None)
@@ -2084,7 +2100,11 @@ class ForeignSources:
         run = next((r for r in self.text.runs[number] if index in r), None)
         if entry is not None and run is not None:
             return "person", entry.name, tokens[run[-1]].end
-        if run is None or run[0] != index:
+        if run is None:
+            return None
+        if run[0] == index - 1 and tokens[run[0]].folded in self.rules.articles:
+            run = run[1:]  # "El Banco Central", "L’UMP Laure …": the article opens the sentence
+        if run[0] != index:
             return None
         kept = _foreign_strip(self.text, number, run) or run
         if kept and self.people.at(number, tokens[kept[0]].start):
@@ -2177,6 +2197,11 @@ class ForeignSources:
         for pattern in rules.according:
             for match in re.finditer(rf"(?<![\w’'])(?:{pattern})\s+", folded):
                 self._according(number, match)
+        for pattern in rules.opinion:
+            opening = re.match(rf"^(?:{pattern})\s+", folded)
+            found = self._np_at(number, opening.end()) if opening else None
+            if found and found[0] != "pronoun" and sentence[found[2] :].startswith(","):
+                self._record(number, found, f"{opening.group().strip()} …", RANK_SETTING)
         for pattern in rules.according_after:
             for match in re.finditer(rf"\s+{pattern}\b", folded):
                 found = self._np_before(number, match.start())
@@ -2218,6 +2243,12 @@ class ForeignSources:
             found = self._np_at(number, match.end() + len(rest) - len(rest.split(None, 1)[1]))
             if found is None or found[0] not in ("anonymous",):
                 found = self._np_at(number, match.end())
+        elif re.fullmatch(r"de\s+source", fold(trigger)):
+            # "de source policière": an unnamed source described by its side.
+            side = re.match(r"^([^\W\d_A-Z][\w’'-]*)", rest)
+            if side is None:
+                return
+            found = ("anonymous", f"source {side.group(1)}", match.end() + side.end())
         elif fold(trigger).startswith("nach"):
             if "informationen" not in fold(trigger) and "angaben" not in fold(trigger):
                 return

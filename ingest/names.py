@@ -876,6 +876,8 @@ class Language:
     # Two names of one source ("le Quai d'Orsay" is the foreign ministry).
     same_sources: dict = field(default_factory=dict)
     canonical: dict = field(default_factory=dict)
+    # Opinion attributed by a phrase that opens the sentence: "pour la ministre, …".
+    opinion: tuple[str, ...] = ()
 
 
 GERMAN = Language(
@@ -1080,7 +1082,8 @@ FRENCH = Language(
         dirigeante patron patronne fondateur fondatrice entraineur selectionneur
         capitaine general generale expert experte professeur professeure chercheur
         chercheuse economiste analyste premier premiere vice-president vice-presidente
-        pdg ex-president ex-ministre
+        pdg ex-president ex-ministre ecologiste socialiste centriste communiste insoumis
+        insoumise republicain republicaine frontiste macroniste syndicaliste
         """
     ),
     title_modifiers=word_set(
@@ -1107,13 +1110,15 @@ FRENCH = Language(
         """
         declare affirme indique ajoute estime explique precise souligne assure annonce
         confirme rapporte dit raconte repond reconnait temoigne avertit insiste explique
-        declarait affirmait indiquait estimait expliquait ajoutait
+        declarait affirmait indiquait estimait expliquait ajoutait rappelle souleve
+        soulignait assurait rappelait
         """
     ),
     report_verbs=word_set("rapporte rapporte"),
     participles=word_set(
         "declare affirme indique ajoute estime explique precise souligne assure annonce "
-        "confirme rapporte dit raconte repondu reconnu temoigne averti insiste"
+        "confirme rapporte dit raconte repondu reconnu temoigne averti insiste rappele "
+        "souleve"
     ),
     auxiliaries=word_set("a ont avait avaient"),
     according=(r"selon", r"d['’]apres", r"de\s+source"),
@@ -1136,7 +1141,7 @@ FRENCH = Language(
         """
         ministere institut universite banque parti societe groupe compagnie association
         federation conseil assemblee cour tribunal quai place rue avenue boulevard gare
-        musee hopital ecole lycee coupe championnat stade
+        musee hopital ecole lycee coupe championnat stade syndicat entreprise
         """
     ),
     publication_words=word_set("journal quotidien hebdomadaire magazine revue radio chaine agence"),
@@ -1161,6 +1166,7 @@ FRENCH = Language(
         "ministere de l'interieur": "place beauvau",
     },
     canonical={"quai d'orsay": "Quai d’Orsay", "elysee": "L’Élysée", "matignon": "Matignon"},
+    opinion=(r"pour",),
 )
 
 PORTUGUESE = Language(
@@ -1282,7 +1288,9 @@ SPANISH = Language(
         fiscal abogado abogada comisario consejero consejera dirigente fundador fundadora
         entrenador entrenadora seleccionador capitan general experto experta profesor
         profesora investigador investigadora economista analista ex-presidente lider
-        vicepresidente vicepresidenta candidato candidata canciller
+        vicepresidente vicepresidenta candidato candidata canciller socialista ecologista
+        independentista conservador conservadora laborista republicano republicana democrata
+        peronista sindicalista
         """
     ),
     title_modifiers=word_set(
@@ -1302,11 +1310,15 @@ SPANISH = Language(
         """
         dijo dice dicen dijeron afirmo afirma afirmaron declaro declara declararon anadio
         explico explica aseguro asegura senalo senala indico indica informo anuncio comento
-        destaco subrayo agrego preciso advirtio reconocio admitio insistio
+        destaco subrayo agrego preciso advirtio reconocio admitio insistio resumio sostuvo
+        sostiene sostuvieron advierte advirtieron aseguraron explicaron senalaron indicaron
         """
     ),
     report_verbs=word_set("informo publico"),
-    participles=word_set("dicho afirmado declarado explicado asegurado senalado informado"),
+    participles=word_set(
+        "dicho afirmado declarado explicado asegurado senalado informado advertido sostenido "
+        "resumido indicado anunciado"
+    ),
     auxiliaries=word_set("ha han habia habian"),
     according=(r"seg[uú]n", r"de\s+acuerdo\s+con", r"conforme\s+a"),
     according_after=(),
@@ -1346,6 +1358,7 @@ SPANISH = Language(
     pronouns=word_set("él ella ellos ellas"),  # as written: "él" is not "el"
     same_sources={"palacio de la moncloa": "moncloa"},
     canonical={"moncloa": "La Moncloa"},
+    opinion=(r"para",),
 )
 
 LANGUAGES = {rules.code: rules for rules in (GERMAN, FRENCH, PORTUGUESE, SPANISH)}
