@@ -657,6 +657,10 @@ def _a_thing(sentence: str, first: Token, last: Token) -> bool:
     before = sentence[: first.start]
     if re.search(r"\bthe\s+$", before, re.IGNORECASE):
         return True
+    # "Institute for Fiscal Studies", "Bank of Canada": the end of an institution's name.
+    owner = re.search(r"\b([A-Z][\w’'-]*)\s+(?:for|of)\s+$", before)
+    if owner and owner.group(1).lower() in vocab.ORG_WORDS:
+        return True
     return bool(re.search(r"[“\"]$", before) and re.match(r"^[.,]?[”\"]", sentence[last.end :]))
 
 
@@ -888,7 +892,9 @@ LOWER_BODY_RE = re.compile(
     r"(?P<head>ministry|department|government|embassy|police|army|military|commission|"
     r"council|agency|company|firm|court|prosecutors|report|statement|filing|indictment|"
     r"complaint|lawsuit|document|documents|memo|letter|study|survey|office|authorities|"
-    r"regulator)\s*$",
+    r"regulator|union|bank|party|institute|university|organisation|organization|association|"
+    r"charity|board|federation|committee|watchdog|opposition|group|airline|"
+    r"ruling|judgment|poll|analysis)\s*$",
     re.IGNORECASE,
 )
 BARE_BODY_RE = re.compile(
@@ -950,6 +956,41 @@ PREPOSITIONS = vocab.word_set(
     "from of with to by for at on in about against than like between after before over "
     "under into toward towards"
 )
+
+# Verbs that attribute only with the right subject (see Sources._other_verb); "is
+# concerned" and "pointed out" as phrases. SPEECH comes first, so "said" stays a speech verb.
+OTHER_VERBS = vocab.STATEMENT_VERBS | vocab.FINDING_VERBS | vocab.STANCE_VERBS
+SOURCE_VERB_RE = re.compile(
+    rf"\b({SPEECH}|saying|adding|pointed out|"
+    + "|".join(sorted(OTHER_VERBS - vocab.SPEECH_VERBS, key=len, reverse=True))
+    + r")\b|\b(?:is|are|was|were|remains?)\s+(?:also\s+|deeply\s+|very\s+|increasingly\s+)?"
+    r"(concerned|worried)\s+(?=that\b|about\b|by\b)"
+)
+# "prices are expected to rise": a passive has no source for a subject.
+PASSIVE_BEFORE_RE = re.compile(r"\b(?:is|are|was|were|be|been|being|get|gets|got)\s+$")
+# A document as the subject: "a report by the Institute for Fiscal Studies", "the study,
+# published in Nature,", "figures from the Office for National Statistics", "the ruling".
+DOCUMENT_HEADS = (
+    r"reports?|stud(?:y|ies)|surveys?|polls?|papers?|analys[ie]s|reviews?|rulings?|"
+    r"judg(?:e)?ments?|verdicts?|filings?|statements?|data|figures|statistics|estimates|"
+    r"findings|research|audits?|inquiry|investigation|assessment|documents?|records|memos?|"
+    r"indictments?|complaints?|lawsuits?"
+)
+ORG_NAME = r"(?:the\s+)?[A-Z][\w’'.&-]*(?:\s+(?:[A-Z][\w’'.&-]*|of|for|and|on|on))*"
+DOCUMENT_SUBJECT_RE = re.compile(
+    r"(?:^|[,;:(“”\"—–]\s*|\b(?:and|but)\s+)"
+    r"(?P<np>(?P<det>(?:(?:a|an|the|its|their|this|these|new|latest|recent)\s+)*)"
+    r"(?P<mods>(?:[\w’'-]+\s+){0,2}?)"
+    rf"(?P<head>{DOCUMENT_HEADS})"
+    r"(?:\s+(?P<prep>by|from|of|for|published by|commissioned by|released by|"
+    r"seen by|obtained by)\s+"
+    rf"(?P<by>(?-i:{ORG_NAME})))?"
+    r"(?:,\s+(?P<aside>(?:published|released|issued|seen|commissioned|conducted|"
+    r"carried out|obtained)\b[^,]{1,80}),)?)\s*$",
+    re.IGNORECASE,
+)
+ASIDE_BY_RE = re.compile(rf"\b(?:in|by)\s+(?P<by>{ORG_NAME})")
+NOT_DOCUMENT_MODIFIERS = NOT_MODIFIERS | PREPOSITIONS | vocab.word_set("it he she they we i")
 
 # How informative a detail is: "told reporters" beats "said".
 RANK_TOLD, RANK_SETTING, RANK_CLAUSE, RANK_VERB = 4, 3, 2, 1
@@ -1107,8 +1148,12 @@ class Sources:
         for match in ACCORDING_RE.finditer(sentence):
             self._according(number, match.group("rest"))
         previous_end = 0
-        for match in re.finditer(rf"\b({SPEECH}|saying|adding)\b", sentence):
-            self._verb(number, sentence, match, previous_end)
+        for match in SOURCE_VERB_RE.finditer(sentence):
+            verb = match.group(1) or match.group(2)
+            if verb in vocab.SPEECH_VERBS or verb in ("saying", "adding"):
+                self._verb(number, sentence, match, previous_end)
+            else:
+                self._other_verb(number, sentence, match, verb, previous_end)
             previous_end = match.end()
         for match in QUOTED_BY_RE.finditer(sentence):
             by = match.group("by")
@@ -1199,6 +1244,130 @@ class Sources:
         else:
             self._named(name, had_the, number, detail, rank, verb)
 
+    def _document_subject(self, number: int, before: str, verb: str, after: str) -> bool:
+        """ "A report by the IFS found…", "the study, published in Nature, shows…", "the
+        ruling says…": the author or journal when named, else the document itself."""
+        doc = DOCUMENT_SUBJECT_RE.search(before)
+        if not doc:
+            return False
+        mods = doc.group("mods").split()
+        if {word.lower() for word in mods} & NOT_DOCUMENT_MODIFIERS:
+            return False
+        words = " ".join([*mods, doc.group("head")])
+        aside = doc.group("aside") or ""
+        tail = f" {aside}" if aside else ""
+        clause = _clause(after)
+        detail = f"{words}{tail} {verb} {clause}".strip() if clause else f"{words}{tail} {verb}"
+        by, prep = doc.group("by"), (doc.group("prep") or "").lower()
+        if by and prep not in ("seen by", "obtained by"):
+            had_the = by.lower().startswith("the ")
+            by = re.sub(r"^the\s+", "", by, flags=re.IGNORECASE)
+            self._named(by, had_the, number, detail, RANK_SETTING)
+            return True
+        if by:
+            detail = f"{words} {prep} {by}"
+        published = ASIDE_BY_RE.search(aside)
+        if published:
+            journal = re.sub(r"^the\s+", "", published.group("by"), flags=re.IGNORECASE)
+            key = name_key(journal)
+            kind = _kind_of(key)
+            self._add(
+                SourceFind(
+                    ("named", key),
+                    _display(journal, False, kind),
+                    kind if kind != Source.Kind.OFFICIAL else Source.Kind.PUBLICATION,
+                    False,
+                    detail,
+                    RANK_SETTING,
+                    number,
+                )
+            )
+            return True
+        had_the = "the" in doc.group("det").lower().split()
+        name = words.lower() if had_the and not mods else _capitalise(words)
+        self._document(_display(name, had_the, Source.Kind.DOCUMENT), number, detail)
+        return True
+
+    def _other_verb(
+        self, number: int, sentence: str, match: re.Match, verb: str, previous_end: int
+    ) -> None:
+        """Verbs other than speech: "Microsoft pledged to…", "the union has warned that…",
+        "the ministry is concerned that…", "analysts expect…", "the study found…". Only a
+        document, an organisation, a government or a described group is their source,
+        and a person only for acts of stating ("denied", "pledged", "pointed out")."""
+        before, after = sentence[: match.start()], sentence[match.end() :]
+        if verb not in ("concerned", "worried") and PASSIVE_BEFORE_RE.search(before):
+            return
+        if not after.strip(" .") or re.match(r"^\s*(?:by|of)\b", after):
+            return
+        stripped = LEADING_AUX_RE.sub("", before).rstrip()
+        if not stripped:
+            return
+        if re.match(r"^\s*(?:[,.;:)]|(?:is|are|was|were|has|have|had|will|would|be|of)\b)", after):
+            return  # "the government plan is…": a noun, not a verb
+        if re.search(rf",\s+[^,;“”\"]{{1,80}}\b(?:{PERSON_SPEECH})\b[^,;]*$", after):
+            return  # "the government plans to…, officials said": the officials are the source
+        shown = " ".join(sentence[match.start() : match.end()].split())
+        if verb in ("concerned", "worried"):
+            shown = re.sub(r"^(?:\w+\s+)(?:\w+\s+)?(?=concerned|worried)", "is ", shown)
+        stating = verb in vocab.STATEMENT_VERBS or verb == "pointed out"
+        if verb not in vocab.STANCE_VERBS and self._document_subject(
+            number, stripped, shown, after
+        ):
+            return
+        subject = self._subject(number, stripped)
+        if subject is None:
+            return
+        kind, name, had_the, start = subject
+        if (
+            previous_end
+            and previous_end <= start
+            and not re.search(r"[,;:“”\"]|\b(?:and|but|while)\b", sentence[previous_end:start])
+        ):
+            return  # "X said the company plans to…": the company is reported, not a source
+        plural = kind == "anonymous" or name.lower().endswith("s")
+        if not re.search(r"(?:s|ed|out|concerned|worried|found|told)$", verb) and not plural:
+            return  # "the union say" is rare; "the government plan" is a noun
+        detail, rank = self._detail(shown, after, sentence[:start])
+        if kind == "spokesperson":
+            if stating:
+                self._named(name, had_the, number, f"a spokesperson {shown}", RANK_SETTING)
+            return
+        if kind == "anonymous":
+            role = ANONYMOUS_NP_RE.match(name)
+            expert = role and role.group("role").lower() in vocab.EXPERT_ROLES
+            if stating or expert:
+                self._anonymous(name, number, detail, rank)
+            return
+        key = name_key(name)
+        if not key or key in vocab.STOPWORDS or key in vocab.NOBODY:
+            return
+        if self.people.find(name) is not None:
+            if stating:
+                self._named(name, had_the, number, detail, rank, verb)
+            return
+        if start == 0 and name[:1].isupper() and key.split()[0] in self.text.lowercase:
+            return  # "Demand wants…": a common word that opens the sentence
+        if verb in vocab.STANCE_VERBS and not self._organisation(key, name):
+            return  # "Trump wants…": a person's wish is not a source's information
+        if verb in vocab.FINDING_VERBS and not re.match(r"^\s*that\b", after):
+            return  # "Police found a body": a body's finding only with "that"
+        self._named(name, had_the, number, detail, rank, verb)
+
+    @staticmethod
+    def _organisation(key: str, name: str) -> bool:
+        """Whether a subject that is no person reads as an organisation or a government."""
+        words = key.split()
+        return bool(
+            _known_thing(key)
+            or _kind_of(key) != Source.Kind.OFFICIAL
+            or words[-1] in vocab.ORG_WORDS
+            or words[-1] in vocab.GOVERNMENT_WORDS
+            or re.fullmatch(r"[A-Z]{2,}", name)
+            or not name[:1].isupper()  # "the union": a body named by its kind
+            or {"of", "for"} & set(words[1:-1])
+        )
+
     def _named_subject(self, number: int, before: str):
         """A name right before the verb, or before its appositives and relative clauses
         ("Dmitry Peskov, Putin’s spokesman, said", "Chi Onwurah, the Labour MP, who…,
@@ -1222,6 +1391,14 @@ class Sources:
             if run[0] == 0 and len(run) == 1 and first.folded in vocab.ANONYMOUS_ROLES:
                 return None  # "Analysts said": unnamed
             previous = re.search(r"(\w+)\s*$", before[: first.start])
+            owner = re.search(
+                r"\b(?:the\s+)?([A-Z][\w’'-]*)\s+(?:of|for)\s+$", before[: first.start]
+            )
+            if owner and owner.group(1).lower() in vocab.ORG_WORDS:
+                # "The Bank of England expects…": one institution's name.
+                had_the = owner.group().lower().startswith("the ")
+                name = " ".join(before[owner.start(1) : tokens[run[-1]].end].split())
+                return "named", name, had_the, owner.start()
             if previous and previous.group(1).lower() in PREPOSITIONS:
                 return False  # "The announcement from Trump confirmed…": not the speaker
             name, had_the, start = self._run_name(number, run)
@@ -1277,7 +1454,10 @@ class Sources:
         np = ANONYMOUS_NP_RE.match(chunk)
         if np and len(chunk.split()) <= 16:
             mods = {word.lower() for word in np.group("mods").split()}
-            plural = np.group("role").lower().endswith("s") or np.group("role").lower() == "people"
+            plural = np.group("role").lower().endswith("s") or np.group("role").lower() in (
+                "people",
+                "staff",
+            )
             if not mods & NOT_MODIFIERS and (np.group("quantifier") or plural):
                 return "anonymous", chunk, False, chunk_start
         return None
@@ -1608,6 +1788,8 @@ def _foreign_could_be_person(rules: vocab.Language, tokens: list[Token]) -> bool
         return False
     if first in rules.government_words or last in rules.publication_words:
         return False
+    if first in rules.anonymous_roles:
+        return False  # "Fuentes del Gobierno": unnamed people
     if (
         first not in rules.first_names
         and first not in vocab.FIRST_NAMES
@@ -1645,16 +1827,26 @@ def _foreign_title_before(text: _Text, number: int, index: int) -> TitleCandidat
             or key in rules.nationalities
             or key in vocab.NATIONALITIES
             or (token.capitalised and key not in rules.stopwords and words)
+            or (
+                token.acronym
+                and token.text.isalpha()
+                and j > 0
+                and tokens[j - 1].folded in rules.articles
+            )
         ):
             break
         words.insert(0, token)
         position = token.start
         j -= 1
-    while words and not _head_of(rules, words[0].folded):
+    while words and not (
+        _head_of(rules, words[0].folded) or (words[0].acronym and words[0].text.isalpha())
+    ):
         words.pop(0)
     if not words:
         return None
-    return TitleCandidate([token.text for token in words], _head_of(rules, words[0].folded))
+    # "l'UMP Laure de la Raudière": a party's acronym stands as the title.
+    head = _head_of(rules, words[0].folded) or words[0].text
+    return TitleCandidate([token.text for token in words], head)
 
 
 def _foreign_title_after(text: _Text, number: int, end: int) -> TitleCandidate | None:
@@ -1879,6 +2071,10 @@ class ForeignSources:
                 if by and by[0] in ("person", "named", "publication", "government"):
                     return by
             return kind, name, tokens[end].end
+        if determiner and key in rules.org_words and not token.capitalised:
+            # "le syndicat", "la empresa": a body named by its kind.
+            end = self._extent(number, index)
+            return "named", self._span(number, index - 1, end), tokens[end].end
         if key in rules.publication_words and index + 1 < len(tokens):
             # "das Magazin Technology Review", "le journal Le Monde": the title after the noun.
             run = next((r for r in self.text.runs[number] if index + 1 in r), None)
@@ -1904,7 +2100,11 @@ class ForeignSources:
         run = next((r for r in self.text.runs[number] if index in r), None)
         if entry is not None and run is not None:
             return "person", entry.name, tokens[run[-1]].end
-        if run is None or run[0] != index:
+        if run is None:
+            return None
+        if run[0] == index - 1 and tokens[run[0]].folded in self.rules.articles:
+            run = run[1:]  # "El Banco Central", "L’UMP Laure …": the article opens the sentence
+        if run[0] != index:
             return None
         kept = _foreign_strip(self.text, number, run) or run
         if kept and self.people.at(number, tokens[kept[0]].start):
@@ -1997,6 +2197,11 @@ class ForeignSources:
         for pattern in rules.according:
             for match in re.finditer(rf"(?<![\w’'])(?:{pattern})\s+", folded):
                 self._according(number, match)
+        for pattern in rules.opinion:
+            opening = re.match(rf"^(?:{pattern})\s+", folded)
+            found = self._np_at(number, opening.end()) if opening else None
+            if found and found[0] != "pronoun" and sentence[found[2] :].startswith(","):
+                self._record(number, found, f"{opening.group().strip()} …", RANK_SETTING)
         for pattern in rules.according_after:
             for match in re.finditer(rf"\s+{pattern}\b", folded):
                 found = self._np_before(number, match.start())
@@ -2038,6 +2243,12 @@ class ForeignSources:
             found = self._np_at(number, match.end() + len(rest) - len(rest.split(None, 1)[1]))
             if found is None or found[0] not in ("anonymous",):
                 found = self._np_at(number, match.end())
+        elif re.fullmatch(r"de\s+source", fold(trigger)):
+            # "de source policière": an unnamed source described by its side.
+            side = re.match(r"^([^\W\d_A-Z][\w’'-]*)", rest)
+            if side is None:
+                return
+            found = ("anonymous", f"source {side.group(1)}", match.end() + side.end())
         elif fold(trigger).startswith("nach"):
             if "informationen" not in fold(trigger) and "angaben" not in fold(trigger):
                 return

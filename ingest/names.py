@@ -722,7 +722,8 @@ GOVERNMENT_WORDS = word_set(
 DOCUMENT_WORDS = word_set(
     """
     report statement filing filings document documents data survey study memo letter
-    indictment complaint lawsuit records transcript
+    indictment complaint lawsuit records transcript ruling judgment judgement verdict poll
+    analysis paper research audit findings figures estimates reports surveys
     """
 )
 
@@ -739,7 +740,17 @@ ANONYMOUS_ROLES = word_set(
     worker workers student students teacher teachers doctor doctors nurse nurses expert
     experts scientist scientists researcher researchers activist activists protester
     protesters villager villagers locals eyewitness eyewitnesses survivor survivors
-    relative relatives neighbour neighbours neighbor neighbors parent parents
+    relative relatives neighbour neighbours neighbor neighbors parent parents critic critics
+    economist economists observer observers campaigner campaigners forecaster forecasters
+    strategist strategists opponent opponents commentator commentators scholar scholars
+    """
+)
+
+# Groups whose expectations and beliefs are reported as information ("analysts expect").
+EXPERT_ROLES = word_set(
+    """
+    analysts economists experts researchers scientists critics observers forecasters
+    strategists academics officials diplomats investors traders scholars commentators
     """
 )
 
@@ -753,6 +764,27 @@ SPEECH_VERBS = word_set(
     stressed commented replied responded revealed disclosed admitted
     """
 )
+
+# Verbs beyond SPEECH_VERBS that attribute what follows to their subject. Only for
+# sources, never evidence of a person. Acts of stating, base forms for plural subjects:
+STATEMENT_VERBS = word_set(
+    """
+    say tell warn argue insist claim confirm announce acknowledge admit deny denies denied
+    pledge pledges pledged vow vows vowed promise promises promised urge urges urged
+    concede concedes conceded predict predicts predicted
+    """
+)
+# What a study, a document or researchers report.
+FINDING_VERBS = word_set(
+    """
+    found finds find show shows showed suggest suggests suggested conclude concludes
+    concluded indicate indicates indicated estimate estimates estimated
+    """
+)
+# Stances and intentions: of organisations, governments and experts, not of anyone.
+STANCE_VERBS = word_set("expect expects believe believes fear fears want wants plan plans")
+# Words that stand for no one in particular when they open a clause.
+NOBODY = word_set("everyone everybody nobody someone somebody anyone anybody people it")
 
 # Common given names, only to tell a two-word person from a two-word thing when the text
 # gives no title, appositive or speech verb; the text's structure comes first.
@@ -844,6 +876,8 @@ class Language:
     # Two names of one source ("le Quai d'Orsay" is the foreign ministry).
     same_sources: dict = field(default_factory=dict)
     canonical: dict = field(default_factory=dict)
+    # Opinion attributed by a phrase that opens the sentence: "pour la ministre, …".
+    opinion: tuple[str, ...] = ()
 
 
 GERMAN = Language(
@@ -1048,7 +1082,8 @@ FRENCH = Language(
         dirigeante patron patronne fondateur fondatrice entraineur selectionneur
         capitaine general generale expert experte professeur professeure chercheur
         chercheuse economiste analyste premier premiere vice-president vice-presidente
-        pdg ex-president ex-ministre
+        pdg ex-president ex-ministre ecologiste socialiste centriste communiste insoumis
+        insoumise republicain republicaine frontiste macroniste syndicaliste
         """
     ),
     title_modifiers=word_set(
@@ -1075,13 +1110,15 @@ FRENCH = Language(
         """
         declare affirme indique ajoute estime explique precise souligne assure annonce
         confirme rapporte dit raconte repond reconnait temoigne avertit insiste explique
-        declarait affirmait indiquait estimait expliquait ajoutait
+        declarait affirmait indiquait estimait expliquait ajoutait rappelle souleve
+        soulignait assurait rappelait
         """
     ),
     report_verbs=word_set("rapporte rapporte"),
     participles=word_set(
         "declare affirme indique ajoute estime explique precise souligne assure annonce "
-        "confirme rapporte dit raconte repondu reconnu temoigne averti insiste"
+        "confirme rapporte dit raconte repondu reconnu temoigne averti insiste rappele "
+        "souleve"
     ),
     auxiliaries=word_set("a ont avait avaient"),
     according=(r"selon", r"d['’]apres", r"de\s+source"),
@@ -1104,7 +1141,7 @@ FRENCH = Language(
         """
         ministere institut universite banque parti societe groupe compagnie association
         federation conseil assemblee cour tribunal quai place rue avenue boulevard gare
-        musee hopital ecole lycee coupe championnat stade
+        musee hopital ecole lycee coupe championnat stade syndicat entreprise
         """
     ),
     publication_words=word_set("journal quotidien hebdomadaire magazine revue radio chaine agence"),
@@ -1129,6 +1166,7 @@ FRENCH = Language(
         "ministere de l'interieur": "place beauvau",
     },
     canonical={"quai d'orsay": "Quai d’Orsay", "elysee": "L’Élysée", "matignon": "Matignon"},
+    opinion=(r"pour",),
 )
 
 PORTUGUESE = Language(
@@ -1250,7 +1288,9 @@ SPANISH = Language(
         fiscal abogado abogada comisario consejero consejera dirigente fundador fundadora
         entrenador entrenadora seleccionador capitan general experto experta profesor
         profesora investigador investigadora economista analista ex-presidente lider
-        vicepresidente vicepresidenta candidato candidata canciller
+        vicepresidente vicepresidenta candidato candidata canciller socialista ecologista
+        independentista conservador conservadora laborista republicano republicana democrata
+        peronista sindicalista
         """
     ),
     title_modifiers=word_set(
@@ -1270,11 +1310,15 @@ SPANISH = Language(
         """
         dijo dice dicen dijeron afirmo afirma afirmaron declaro declara declararon anadio
         explico explica aseguro asegura senalo senala indico indica informo anuncio comento
-        destaco subrayo agrego preciso advirtio reconocio admitio insistio
+        destaco subrayo agrego preciso advirtio reconocio admitio insistio resumio sostuvo
+        sostiene sostuvieron advierte advirtieron aseguraron explicaron senalaron indicaron
         """
     ),
     report_verbs=word_set("informo publico"),
-    participles=word_set("dicho afirmado declarado explicado asegurado senalado informado"),
+    participles=word_set(
+        "dicho afirmado declarado explicado asegurado senalado informado advertido sostenido "
+        "resumido indicado anunciado"
+    ),
     auxiliaries=word_set("ha han habia habian"),
     according=(r"seg[uú]n", r"de\s+acuerdo\s+con", r"conforme\s+a"),
     according_after=(),
@@ -1314,6 +1358,7 @@ SPANISH = Language(
     pronouns=word_set("él ella ellos ellas"),  # as written: "él" is not "el"
     same_sources={"palacio de la moncloa": "moncloa"},
     canonical={"moncloa": "La Moncloa"},
+    opinion=(r"para",),
 )
 
 LANGUAGES = {rules.code: rules for rules in (GERMAN, FRENCH, PORTUGUESE, SPANISH)}

@@ -525,3 +525,110 @@ def test_the_speaker_of_a_clause_that_goes_on_with_and_said():
     )
 
     assert (source.name, source.detail) == ("Josh Earnest", "said the U.S. government would help")
+
+
+# --- Documents, bodies and groups as sources -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "kind"),
+    [
+        ("A report by the Institute for Rural Affairs found that farms were failing.",
+         "Institute for Rural Affairs", "official"),
+        ("Figures from the Office for Harbour Statistics show that exports fell.",
+         "Office for Harbour Statistics", "official"),
+        ("The study, published in The Lancet, shows that the drug works.",
+         "Lancet", "publication"),
+        ("The ruling says the tax is unlawful.", "The ruling", "document"),
+        ("Provincial audit reports seen by the Gazette suggest that funds went missing.",
+         "Provincial audit reports", "document"),
+    ],
+)  # fmt: skip
+def test_a_document_cited_as_a_source(text, name, kind):
+    source = one_source(text)
+
+    assert (source.name, source.kind, source.anonymous) == (name, kind, False)
+
+
+def test_a_documents_detail_says_how_it_came_out():
+    source = one_source("The report, published on Monday, found that waiting lists grew.")
+
+    assert source.name == "The report"
+    assert source.detail.startswith("report published on Monday found")
+
+
+def test_a_document_seen_by_an_outlet_is_the_source_not_the_outlet():
+    source = one_source("Army memos seen by the Courier suggest that troops were moved.")
+
+    assert source.name == "Army memos"
+    assert source.detail == "Army memos seen by the Courier"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "detail"),
+    [
+        ("Contoso pledged to halve its emissions by 2030.", "Contoso",
+         "pledged to halve its emissions by 2030"),
+        ("The union has warned that strikes will continue.", "Union",
+         "warned strikes will continue"),
+        ("The ministry is concerned that the virus will spread.", "The ministry",
+         "is concerned the virus will spread"),
+        ("The Bank of Ruritania expects inflation to fall.", "Bank of Ruritania",
+         "expects inflation to fall"),
+        ("The council has pointed out that the bridge is unsafe.", "The council",
+         "pointed out the bridge is unsafe"),
+        ("The company denied the allegations on Tuesday.", "Company",
+         "denied the allegations on Tuesday"),
+    ],
+)  # fmt: skip
+def test_organisations_with_verbs_other_than_say(text, name, detail):
+    source = one_source(text)
+
+    assert (source.name, source.detail, source.anonymous) == (name, detail, False)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Analysts say the merger will fail.", "Analysts"),
+        ("Researchers found that the vaccine cut deaths.", "Researchers"),
+        ("Critics argue the plan is unfair.", "Critics"),
+        ("Economists expect growth to slow.", "Economists"),
+        ("Several residents told the paper they heard gunfire.", "Several residents"),
+        ("Staff on temporary contracts said they felt ignored.", "Staff on temporary contracts"),
+    ],
+)
+def test_unnamed_experts_and_groups_are_anonymous_sources(text, name):
+    source = one_source(text)
+
+    assert (source.name, source.kind, source.anonymous) == (name, "anonymous", True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Prices are expected to rise next year.",
+        "The study of history is important.",
+        "Police found a body in the river.",
+        "The government plan is ready.",
+        "Many students want to leave the town.",
+        "Everyone expects a cut in rates.",
+        "Doris Okafor wants a bigger garden.",
+        "Demand plans to grow, nobody doubts it.",
+        "The report was found in a drawer.",
+    ],
+)
+def test_these_verbs_without_a_source_make_none(text):
+    assert suggest([text]).sources == []
+
+
+def test_a_plan_reported_by_others_credits_those_who_report_it():
+    found = suggest(["The city government plans to sell the port, two officials said."])
+
+    assert [hint.name for hint in found.sources] == ["Two officials"]
+
+
+def test_an_institutions_name_with_of_or_for_is_not_a_person():
+    people = suggest(["A report by the Institute for Coastal Studies found that dunes moved."])
+
+    assert people.people == []

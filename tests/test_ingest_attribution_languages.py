@@ -226,3 +226,61 @@ def test_spanish_segun_de_acuerdo_con_and_anonymous_sources():
     assert set(found) == {"Ministerio de Sanidad", "Luis Ortega", "Una fuente cercana a la Moncloa"}
     assert found["Ministerio de Sanidad"].kind == "government"
     assert found["Una fuente cercana a la Moncloa"].anonymous
+
+
+# --- More attribution forms in French and Spanish ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "anonymous"),
+    [
+        ("Consultada por este medio, una fuente del ministerio resumió que el pacto está "
+         "cerrado.", "es", "Una fuente del ministerio", True),
+        ("Fuentes del Gobierno sostuvieron que no habrá cambios.", "es",
+         "Fuentes del Gobierno", True),
+        ("El Banco Central advirtió que la inflación seguirá alta.", "es", "Banco Central", False),
+        ("La empresa señaló que los precios subirán.", "es", "La empresa", False),
+        ("Para Carlos Ruiz, la crisis no ha terminado.", "es", "Carlos Ruiz", False),
+        ("Le syndicat soulève la question des salaires.", "fr", "Le syndicat", False),
+        ("Pour Marie Leclerc, la réforme est injuste.", "fr", "Marie Leclerc", False),
+        ("De source policière, trois personnes ont été arrêtées.", "fr", "Source policière",
+         True),
+        ("Selon des sources proches du ministère, le texte sera retiré.", "fr",
+         "Des sources proches du ministère", True),
+    ],
+)  # fmt: skip
+def test_french_and_spanish_attribution_beyond_say(text, language, name, anonymous):
+    found = sources(text, language=language)
+
+    assert set(found) == {name}
+    assert found[name].anonymous is anonymous
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "title"),
+    [
+        ("L'UMP Laure de la Mothe a souligné que le texte était flou.", "fr",
+         "Laure de la Mothe", "UMP"),
+        ("L'écologiste Sergio Coronel a estimé que le projet allait trop loin.", "fr",
+         "Sergio Coronel", "Écologiste"),
+        ("Le socialiste Jean Dumas a rappelé que la loi existait déjà.", "fr",
+         "Jean Dumas", "Socialiste"),
+        ("El socialista Andrés Molina aseguró que votará en contra.", "es",
+         "Andrés Molina", "Socialista"),
+    ],
+)  # fmt: skip
+def test_a_name_after_a_party_label_is_a_person_and_a_source(text, language, name, title):
+    assert people(text, language=language) == {name: title}
+    assert set(sources(text, language=language)) == {name}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Para el próximo año, la empresa prevé pérdidas.", "es"),
+        ("Pour la première fois, le parti a gagné.", "fr"),
+        ("Fuentes del Gobierno y del partido.", "es"),
+    ],
+)
+def test_opening_phrases_and_groups_without_a_source_make_none(text, language):
+    assert sources(text, language=language) == {}
