@@ -10,6 +10,7 @@ Every suggestion carries the sentence it came from, for the editor to judge.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -24,8 +25,12 @@ from ingest import names as vocab
 # --- Text helpers -------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Lowercase, without diacritics and with straight apostrophes, for comparing names."""
+    """Lowercase, without diacritics and with straight apostrophes, for comparing names.
+    Kept for the words seen last: a text repeats most of its words many times."""
+    if text.isascii():
+        return text.casefold()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(char for char in text if not unicodedata.combining(char))
     return text.replace("’", "'").replace("‘", "'").casefold()
