@@ -16,6 +16,8 @@ def accept(suggestion: Suggestion, *, user=None) -> None:
     with transaction.atomic():
         if suggestion.kind == Suggestion.Kind.PERSON:
             if suggestion.person is None:
+                suggestion.person = on_record(Person, suggestion.name)
+            if suggestion.person is None:
                 suggestion.person = Person.objects.create(
                     name=suggestion.name,
                     slug=free_slug(Person, suggestion.name, "person"),
@@ -24,7 +26,7 @@ def accept(suggestion: Suggestion, *, user=None) -> None:
             story.people.add(suggestion.person)
         elif suggestion.kind == Suggestion.Kind.SOURCE:
             if suggestion.source is None:
-                suggestion.source = new_source(suggestion)
+                suggestion.source = on_record(Source, suggestion.name) or new_source(suggestion)
             if not story.citations.filter(source=suggestion.source).exists():
                 last = story.citations.aggregate(last=Max("order"))["last"]
                 Citation.objects.create(
@@ -39,6 +41,22 @@ def accept(suggestion: Suggestion, *, user=None) -> None:
             story.section = suggestion.section
             story.save(update_fields=["section"])
         decide(suggestion, Suggestion.State.ACCEPTED, user=user)
+
+
+def on_record(model, name: str):
+    """The one person or source of this name (or other name) the newsroom has, if it
+    has exactly one: an editor who corrects a name to a colleague's record gets that
+    record, not a copy of it."""
+    name = " ".join(name.split())
+    found = list(model.objects.filter(name__iexact=name)[:2])
+    if not found:
+        wanted = name.casefold()
+        found = [
+            record
+            for record in model.objects.filter(aliases__icontains=name)[:20]
+            if wanted in (alias.casefold() for alias in record.alias_list)
+        ][:2]
+    return found[0] if len(found) == 1 else None
 
 
 def reject(suggestion: Suggestion, *, user=None) -> None:

@@ -495,3 +495,21 @@ def test_imported_stories_are_listed_with_where_they_came_from(editor_client):
     ).content.decode()
     assert "Original publisher:</strong> The Coast Gazette" in draft
     assert "https://gazette.example/2026/harbour-bridge" in draft
+
+
+def test_a_name_corrected_to_a_record_the_newsroom_has_uses_that_record(editor_client):
+    status, out, _ = run(str(SEED), "--json")
+    story = Story.objects.get()
+    # Recorded after the import: the suggestion names no record yet.
+    putin = PersonFactory(name="Vladimir V. Putin", aliases="Vladimir Putin\nPutin")
+    kremlin = SourceFactory(name="Kremlin", kind=Source.Kind.GOVERNMENT)
+    decide(
+        editor_client,
+        story,
+        {"person:Vladimir Putin": "accepted", "source:The Kremlin": "accepted"},
+        **{"source:The Kremlin": {"name": "kremlin"}},
+    )
+    assert list(story.people.all()) == [putin]
+    assert story.citations.get().source == kremlin
+    assert Person.objects.filter(name__icontains="Putin").count() == 1
+    assert Source.objects.filter(name__icontains="Kremlin").count() == 1
