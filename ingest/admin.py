@@ -40,6 +40,8 @@ class SuggestionForm(forms.ModelForm):
     # What each kind of suggestion has to say; the rest is shown but not editable.
     FIELDS_OF = {
         Suggestion.Kind.PERSON: {"name", "title"},
+        # A byline's role ("in Washington") is its detail.
+        Suggestion.Kind.BYLINE: {"name", "detail"},
         Suggestion.Kind.SOURCE: {"name", "source_kind", "detail", "anonymous"},
         Suggestion.Kind.TAG: {"name"},
         Suggestion.Kind.SECTION: set(),
@@ -185,6 +187,7 @@ class ImportForm(forms.Form):
         assume_scheme="https",
         max_length=2000,
         help_text="The page is fetched by the server, from the public internet only.",
+        widget=forms.URLInput(attrs={"size": 70}),
     )
     section = forms.ModelChoiceField(
         Section.objects.all(), required=False, help_text="Leave empty to have one suggested."

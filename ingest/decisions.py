@@ -4,7 +4,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import Citation, Person, Source
+from articles.models import Byline, Citation, Person, Source
 from articles.ninjs import free_slug
 from ingest.models import Suggestion
 
@@ -24,6 +24,19 @@ def accept(suggestion: Suggestion, *, user=None) -> None:
                     title=suggestion.title,
                 )
             story.people.add(suggestion.person)
+        elif suggestion.kind == Suggestion.Kind.BYLINE:
+            if suggestion.person is None:
+                suggestion.person = on_record(Person, suggestion.name) or Person.objects.create(
+                    name=suggestion.name, slug=free_slug(Person, suggestion.name, "person")
+                )
+            if not story.bylines.filter(person=suggestion.person).exists():
+                last = story.bylines.aggregate(last=Max("order"))["last"]
+                Byline.objects.create(
+                    story=story,
+                    person=suggestion.person,
+                    role=suggestion.detail[:100],
+                    order=0 if last is None else last + 1,
+                )
         elif suggestion.kind == Suggestion.Kind.SOURCE:
             if suggestion.source is None:
                 suggestion.source = on_record(Source, suggestion.name) or new_source(suggestion)

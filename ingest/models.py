@@ -48,6 +48,7 @@ class Suggestion(models.Model):
 
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
+        BYLINE = "byline", "Byline"
         SOURCE = "source", "Source"
         TAG = "tag", "Tag"
         SECTION = "section", "Section"
@@ -63,7 +64,7 @@ class Suggestion(models.Model):
     name = models.CharField(max_length=200)
     # A person's title as the text gives it ("Secretary of State").
     title = models.CharField(max_length=200, blank=True)
-    # A source's kind, detail in this story, and whether it is unnamed.
+    # A source's kind, detail in this story, and whether it is unnamed; a byline's role.
     source_kind = models.CharField(max_length=20, choices=Source.Kind.choices, blank=True)
     detail = models.CharField(max_length=300, blank=True)
     anonymous = models.BooleanField(default=False)

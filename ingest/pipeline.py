@@ -70,6 +70,10 @@ class Result:
                 for s in by_kind[Suggestion.Kind.SOURCE]
             ],
             "tags": [{"name": s.name, "tag": s.tag_id} for s in by_kind[Suggestion.Kind.TAG]],
+            "bylines": [
+                {"name": s.name, "role": s.detail, "person": s.person_id}
+                for s in by_kind[Suggestion.Kind.BYLINE]
+            ],
             "section": section.name if section else None,
             "removed": self.origin.removed,
             "notes": self.notes,
@@ -184,6 +188,7 @@ def ingest(
         story.save()
         origin = save_origin(story, extracted, origin_kind, given_as, user)
         suggestions = save_suggestions(story, found, with_section=section is None)
+        suggestions += save_bylines(story, extracted, directory)
     return Result(story, origin, suggestions, notes(extracted, story))
 
 
@@ -325,6 +330,28 @@ def save_suggestions(story, found, *, with_section: bool) -> list[Suggestion]:
             )
         )
     return Suggestion.objects.bulk_create(rows)
+
+
+def save_bylines(story, extracted: Extracted, directory) -> list[Suggestion]:
+    """The original byline's names, for the editor to credit (or not)."""
+    source = {"ninjs": "wire item", "newsml": "wire item", "feed": "feed item"}
+    evidence = (
+        f"The byline of the {source.get(extracted.kind, 'page')}: {', '.join(extracted.authors)}"
+    )
+    names = list(
+        dict.fromkeys(" ".join(name.split()) for name in extracted.authors if name.strip())
+    )
+    return Suggestion.objects.bulk_create(
+        Suggestion(
+            story=story,
+            kind=Suggestion.Kind.BYLINE,
+            order=order,
+            name=name[:200],
+            person=directory.person(name),
+            evidence=evidence[:1000],
+        )
+        for order, name in enumerate(names)
+    )
 
 
 def notes(extracted: Extracted, story: Story) -> list[str]:

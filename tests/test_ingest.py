@@ -513,3 +513,20 @@ def test_a_name_corrected_to_a_record_the_newsroom_has_uses_that_record(editor_c
     assert story.citations.get().source == kremlin
     assert Person.objects.filter(name__icontains="Putin").count() == 1
     assert Source.objects.filter(name__icontains="Kremlin").count() == 1
+
+
+def test_the_original_byline_is_suggested_and_credited_when_accepted(editor_client):
+    editor_client.post(reverse("admin:ingest_import"), {"text": PAGE})
+    story = Story.objects.get()
+    byline = Suggestion.objects.get(story=story, kind="byline")
+    assert (byline.name, byline.person) == ("Ana Lopes", None)
+    assert "Ana Lopes" in byline.evidence
+    assert not story.bylines.exists()
+    decide(
+        editor_client,
+        story,
+        {"byline:Ana Lopes": "accepted"},
+        **{"byline:Ana Lopes": {"detail": "for The Coast Gazette"}},
+    )
+    credited = story.bylines.get()
+    assert (credited.person.name, credited.role) == ("Ana Lopes", "for The Coast Gazette")

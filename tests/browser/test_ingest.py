@@ -31,6 +31,7 @@ def test_an_editor_imports_a_scraped_page_and_decides_its_suggestions(
     page.get_by_role("link", name="Import a story").click()
     expect(page.get_by_role("heading", name="Import a story")).to_be_visible()
     assert serious_violations(page) == []
+    screenshot("ingest-import")
     page.get_by_label("Paste text or HTML").fill(SEED.read_text(encoding="utf-8"))
     page.get_by_role("button", name="Make a draft").click()
 
