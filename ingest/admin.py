@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -14,6 +15,7 @@ from articles.text import XmlTextAdminMixin
 from ingest import decisions, pipeline
 from ingest.admin_feeds import FeedItemAdmin, PartnerFeedAdmin
 from ingest.document import IngestError
+from ingest.fetch import too_large
 from ingest.models import FeedItem, Origin, PartnerFeed, Suggestion
 
 DECISIONS = [
@@ -261,7 +263,7 @@ class OriginAdmin(admin.ModelAdmin):
             "title": "Import a story",
             "form": form,
             "opts": self.opts,
-            "max_mb": f"{pipeline.settings.INGEST_MAX_BYTES / 1_000_000:g}",
+            "max_mb": f"{settings.INGEST_MAX_BYTES / 1_000_000:g}",
         }
         return TemplateResponse(request, "admin/ingest/import.html", context)
 
@@ -271,10 +273,8 @@ class OriginAdmin(admin.ModelAdmin):
             return pipeline.ingest_url(data["url"], section=section, user=user)
         if data["file"]:
             upload = data["file"]
-            if upload.size > pipeline.settings.INGEST_MAX_BYTES:
-                from ingest.fetch import too_large
-
-                raise IngestError(f"{upload.name}: {too_large(pipeline.settings.INGEST_MAX_BYTES)}")
+            if upload.size > settings.INGEST_MAX_BYTES:
+                raise IngestError(f"{upload.name}: {too_large(settings.INGEST_MAX_BYTES)}")
             return pipeline.ingest_bytes(
                 upload.read(),
                 filename=upload.name,

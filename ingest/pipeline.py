@@ -19,7 +19,10 @@ from articles.ninjs import NinjsError, absolute, ninjs_import, ninjs_parse
 from ingest import attribution
 from ingest.document import Block, Extracted, IngestError
 from ingest.extract import read_document, sniff
+from ingest.feeds import html_blocks
+from ingest.fetch import fetch, too_large
 from ingest.models import Origin, Suggestion
+from ingest.newsml import UNTIL_LIFTED, embargoed_until, read_newsml
 
 # Longer addresses stay on the Origin record only.
 CANONICAL_MAX = Story._meta.get_field("canonical_url").max_length
@@ -93,8 +96,6 @@ def find_section(value: str) -> Section:
 
 
 def ingest_url(url: str, *, section: Section | None = None, user=None) -> Result:
-    from ingest.fetch import fetch
-
     fetched = fetch(url)
     return ingest_bytes(
         fetched.body,
@@ -118,8 +119,6 @@ def ingest_bytes(
 ) -> Result:
     """A draft from the bytes of a page, a text, a ninjs or NewsML-G2 item."""
     if len(data) > settings.INGEST_MAX_BYTES:
-        from ingest.fetch import too_large
-
         raise IngestError(too_large(settings.INGEST_MAX_BYTES))
     kind = sniff(data, filename=filename, content_type=content_type)
     given_as = given_as or url or filename
@@ -127,8 +126,6 @@ def ingest_bytes(
         return ingest_ninjs(data, given_as=given_as, section=section, user=user)
     embargo = None
     if kind == "newsml":
-        from ingest.newsml import UNTIL_LIFTED, embargoed_until, read_newsml
-
         extracted = read_newsml(data)
         embargo = embargoed_until(data)
     elif kind == "feed":
@@ -194,8 +191,6 @@ def ingest(
 
 def ingest_ninjs(data: bytes, *, given_as: str, section: Section | None, user) -> Result:
     """A wire item in ninjs: the syndication import, then suggestions from its text."""
-    from ingest.feeds import html_blocks
-
     try:
         with transaction.atomic():
             document = ninjs_parse(data)
