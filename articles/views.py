@@ -1,5 +1,6 @@
 import datetime
-from urllib.parse import urlencode
+import re
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
@@ -241,6 +242,19 @@ class PersonDetailView(ShownByPublicStoriesMixin, ListingView):
             else:
                 stories_about.append(card)
         return stories_by, stories_about
+
+
+def page_not_found(request, exception=None):
+    """The site's 404: a search already filled in with the words of the address, and
+    the latest stories, so that a reader who followed a broken link still gets on."""
+    words = re.findall(r"[^\W\d_]{2,}", unquote(request.path).replace("-", " "))
+    latest = (
+        Story.objects.published()
+        .only("headline", "slug", "status", "published_at")
+        .order_by("-published_at")[:5]
+    )
+    context = {"guess": " ".join(words)[:100], "latest": latest}
+    return render(request, "404.html", context, status=404)
 
 
 def publication_day(year: int, month: int, day: int) -> datetime.date:

@@ -8,6 +8,9 @@ admin.site.site_header = f"{settings.SITE_NAME} admin"
 admin.site.site_title = f"{settings.SITE_NAME} admin"
 admin.site.index_title = "Content"
 
+# The readers' 404 page, with a search and the latest stories.
+handler404 = "articles.views.page_not_found"
+
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", healthz, name="healthz"),
