@@ -39,6 +39,9 @@ SEARCH_WINDOW = 501
 # before the marks become <mark> elements.
 MARK_START, MARK_STOP = "\ue000", "\ue001"
 TAG = re.compile(r"<[^>]*>")
+# A heading has no full stop of its own: one is put in, so that a snippet does not run
+# "What happens next" into the next sentence.
+HEADING_END = re.compile(r"(?<=[^.!?:;…\s])\s*</h[2-6]>")
 
 
 def clean_query(raw: str) -> str:
@@ -151,7 +154,7 @@ def snippet(text: str, query: str) -> SafeString:
     terms = query_terms(query)
     # The body is sanitised HTML: dropping tags by pattern is safe here, and much
     # quicker than strip_tags' parser; the text is escaped again below.
-    text = html.unescape(TAG.sub(" ", text))
+    text = html.unescape(TAG.sub(" ", HEADING_END.sub(". ", text)))
     match = term_words(terms).search(text) if terms else None
     # Split off only the words around the match, not the whole body: up to a
     # third of the snippet before it, the rest from it on.

@@ -241,3 +241,13 @@ def test_searches_are_planned_for_their_words_not_prepared_once_for_all(client, 
         assert cursor.fetchone()[0] == 0
     # Still counted with the page's queries (the plan setting is one of them).
     assert count_queries(client, "/search/?q=harbour") == 5
+
+
+def test_a_snippet_ends_a_heading_before_the_next_sentence():
+    from articles.search import snippet
+
+    text = "<p>The talks expired.</p><h2>What happens next</h2><p>Slovakia will vote.</p>"
+    assert "What happens next. <mark>Slovakia</mark> will vote." in str(snippet(text, "Slovakia"))
+    # A heading that has its own punctuation keeps it.
+    text = "<h2>Who pays?</h2><p>Slovakia will vote.</p>"
+    assert "Who pays? <mark>Slovakia</mark>" in str(snippet(text, "Slovakia"))

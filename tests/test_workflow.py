@@ -592,7 +592,9 @@ def test_correction_is_stamped_shown_and_moves_the_updated_time(editor_client, c
     assert story.updated_at == now
     html = client.get(story.get_absolute_url()).text
     stamp = f'<time datetime="{machine_time(now)}">{local(now):%-d %B %Y}</time>'
-    assert f"Correction, {stamp}: The vote was 12-3." in html
+    assert f"<li>{stamp}: The vote was 12-3.</li>" in html
+    # The box's heading says "Correction"; the item does not say it again.
+    assert "Correction, <time" not in html
     assert "Updated" in html
 
 

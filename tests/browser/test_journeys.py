@@ -69,7 +69,8 @@ def test_reader_goes_from_front_page_to_story_person_tag_and_search(page, newsro
 
     page.get_by_role("link", name=DEMO_HEADLINE).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(DEMO_HEADLINE)
-    expect(page.locator(".story-header .story-type")).to_have_text("News")
+    # Plain news carries no badge; analysis, opinion and the rest do.
+    expect(page.locator(".story-header .story-type")).to_have_count(0)
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Dmitry Peskov").first.click()
@@ -180,3 +181,26 @@ def test_editor_writes_and_publishes_a_story_that_readers_then_see(page, transac
     feed = page.request.get("/feed/").text()
     assert "<title>Ceasefire talks open in Geneva</title>" in feed
     assert "<dc:creator>Ben Writer</dc:creator>" in feed
+
+
+def test_search_highlights_pass_contrast_in_dark_mode(page, newsroom):
+    page.emulate_media(color_scheme="dark")
+    page.goto("/search/?q=Kremlin")
+    expect(page.locator("mark").first).to_be_visible()
+    results = Axe().run(page, options={"runOnly": ["color-contrast"]})
+    assert results.response["violations"] == []
+
+
+def test_on_a_phone_each_date_stays_on_one_line(page, transactional_db):
+    story = StoryFactory(
+        headline="Harbour bridge reopens after a long winter of repairs",
+        published_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    Story.objects.filter(pk=story.pk).update(updated_at=timezone.now())
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(story.get_absolute_url())
+    expect(page.locator(".dates .updated")).to_be_visible()
+    lines = page.evaluate(
+        "[...document.querySelectorAll('.dates time')].map(t => t.getClientRects().length)"
+    )
+    assert lines == [1, 1]
