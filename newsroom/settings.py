@@ -480,9 +480,11 @@ LOGGING = {
     "filters": {"request_id": {"()": "newsroom.middleware.RequestIdFilter"}},
     "formatters": {"line": {"()": "newsroom.middleware.OneLineFormatter"}},
     "handlers": {
+        # Standard error, as containers collect it: standard output stays the
+        # commands' own (manage.py ingest --json prints one JSON object there).
         "console": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "line",
             "filters": ["request_id"],
         }

@@ -530,3 +530,29 @@ def test_the_original_byline_is_suggested_and_credited_when_accepted(editor_clie
     )
     credited = story.bylines.get()
     assert (credited.person.name, credited.role) == ("Ana Lopes", "for The Coast Gazette")
+
+
+def test_the_json_on_standard_output_is_the_only_thing_there(tmp_path):
+    """Run as a wire desk's script runs it: logs go to standard error."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'desk.sqlite3'}"}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    manage = [sys.executable, str(DEMO.parent.parent / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], env=env, check=True, capture_output=True)
+    result = subprocess.run(
+        [*manage, "ingest", str(SEED), "--json"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)  # nothing but the object
+    assert found["story"] and len(found["people"]) >= 12
+    failed = subprocess.run(
+        [*manage, "ingest", str(tmp_path / "missing.html"), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert failed.returncode == 1 and failed.stdout == ""
+    assert "cannot be read" in failed.stderr
