@@ -169,9 +169,9 @@ def test_an_embed_is_a_link_until_the_reader_asks_and_loads_no_third_party(clien
     response = client.get(story.get_absolute_url())
     html = response.content.decode()
     assert "<iframe" not in html
-    # No script from anywhere but the site, and the page's own only for embeds.
+    # No script from anywhere but the site: its embeds' and its share sheet's.
     scripts = re.findall(r"<script[^>]*src=\"([^\"]+)\"", html)
-    assert scripts == ["/static/js/embeds.js"]
+    assert sorted(scripts) == ["/static/js/embeds.js", "/static/js/share.js"]
     assert f'<a href="{YOUTUBE}">Talks in Geneva, live</a>' in html
     assert 'data-embed-frame="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in html
     assert "Show the video from YouTube" in html
