@@ -78,7 +78,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 
 
 def max_bytes() -> int:
-    return getattr(settings, "INGEST_MAX_BYTES", 5 * 1024 * 1024)
+    return settings.INGEST_MAX_BYTES
 
 
 def _size(n: int) -> str:

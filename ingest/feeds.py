@@ -325,6 +325,7 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
     is reported in ``last_result`` and tried again at the next poll; the others go on."""
     import ingest.fetch
     import ingest.pipeline
+    from ingest.attribution import Directory
 
     now = now or timezone.now()
     headers = {"Accept": ACCEPT}
@@ -361,6 +362,7 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
         .exclude(fingerprint=0)
         .values_list("pk", "fingerprint")
     )
+    directory = None
     for entry in _oldest_first(entries):
         if entry.guid in seen:
             continue
@@ -381,12 +383,16 @@ def poll(feed: PartnerFeed, *, now=None) -> PollResult:
                     )
                     result.duplicates += 1
                     continue
+                # The newsroom's records, read once for the whole poll.
+                if directory is None:
+                    directory = Directory.from_db()
                 made = ingest.pipeline.ingest(
                     extracted,
                     origin_kind="feed",
                     given_as=entry.link or entry.guid,
                     section=feed.section,
                     publisher=feed.publisher,
+                    directory=directory,
                 )
                 item = FeedItem.objects.create(
                     feed=feed, guid=entry.guid, fingerprint=mark, story=made.story

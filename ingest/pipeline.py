@@ -154,12 +154,15 @@ def ingest(
     section: Section | None = None,
     publisher: Source | None = None,
     user=None,
+    directory: attribution.Directory | None = None,
 ) -> Result:
-    """Save ``extracted`` as a draft with its origin and suggestions, in one transaction."""
+    """Save ``extracted`` as a draft with its origin and suggestions, in one transaction.
+    ``directory``: the newsroom's records, when a caller ingests many items at once."""
     body = blocks_html(extracted.blocks)
     if not body:
         raise IngestError("There is no text to make a story of.")
-    directory = attribution.Directory.from_db()
+    if directory is None:
+        directory = attribution.Directory.from_db()
     found = attribution.suggest(
         extracted.paragraphs,
         directory=directory,

@@ -286,7 +286,7 @@ def pipeline(monkeypatch):
     """The drafts made, and the headlines the pipeline refuses."""
     made = SimpleNamespace(calls=[], refuse=set())
 
-    def ingest(extracted, *, origin_kind, given_as, section=None, publisher=None):
+    def ingest(extracted, *, origin_kind, given_as, section=None, publisher=None, **options):
         if extracted.headline in made.refuse:
             raise IngestError("The page has no text to make a draft of.")
         story = StoryFactory(draft=True, headline=extracted.headline, section=section)
