@@ -31,7 +31,7 @@ PILImage.MAX_IMAGE_PIXELS = settings.IMAGE_MAX_PIXELS
 ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 ACCEPTED_FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
-WIDTHS = (320, 640, 960, 1280, 1600)
+WIDTHS = (160, 320, 640, 960, 1280, 1600)
 SHARE_SIZE = (1200, 630)
 # Crops kept besides the share card: the shapes search engines ask for, each this
 # wide (Google asks for 1,200 pixels at least), enlarged from a smaller picture.

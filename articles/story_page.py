@@ -209,7 +209,7 @@ def page_stories():
         Story.objects.defer("search_vector")
         .select_related("section", "lead_image", "original_publisher")
         .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("person")),
+            Prefetch("bylines", queryset=Byline.objects.select_related("person__photo")),
             Prefetch("citations", queryset=Citation.objects.select_related("source__person")),
             Prefetch("people", queryset=Person.objects.order_by("name", "pk")),
             Prefetch(

@@ -1,5 +1,6 @@
 import datetime
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlencode
 
 from django.conf import settings
@@ -130,7 +131,37 @@ class StoryListView(StoryCardsMixin, ListView):
     listing_keys = ("front",)
 
     def get_queryset(self):
-        return Story.objects.published()
+        # The section of each story, for the front page's blocks: a join, not a query.
+        return Story.objects.published().select_related("section")
+
+    def get_context_data(self, **kwargs):
+        # Called by the template only when the page's markup is not kept.
+        return super().get_context_data(front_page=front_page, **kwargs)
+
+
+@dataclass
+class FrontPage:
+    """The first page of the front page: a lead, a row under it, then a block for
+    each section (in the sections' order) and one for stories in none."""
+
+    lead: Story | None
+    row: list[Story]
+    blocks: list[tuple[Section | None, list[Story]]]
+
+
+ROW_SIZE = 3
+
+
+def front_page(stories) -> FrontPage:
+    stories = list(stories)
+    by_section: dict[Section | None, list[Story]] = {}
+    for story in stories[1 + ROW_SIZE :]:
+        by_section.setdefault(story.section, []).append(story)
+    blocks = sorted(
+        by_section.items(),
+        key=lambda item: (item[0] is None, item[0].position, item[0].name) if item[0] else (True,),
+    )
+    return FrontPage(stories[0] if stories else None, stories[1 : 1 + ROW_SIZE], blocks)
 
 
 class ListingView(StoryCardsMixin, ListView):

@@ -1,6 +1,7 @@
 """Every public page is semantic HTML: language, landmarks, skip link, headings in order."""
 
 import io
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -81,4 +82,9 @@ def test_stylesheet_ships_with_the_project_and_nothing_loads_from_elsewhere(clie
     assert css.status_code == 200
     content = b"".join(css.streaming_content).decode()
     assert "@media" in content
-    assert "url(" not in content
+    # Its only addresses are the fonts shipped beside it, and each is served.
+    addresses = re.findall(r"url\(\"?([^\")]+)\"?\)", content)
+    assert addresses and all(a.startswith("../fonts/") for a in addresses), addresses
+    for address in addresses:
+        font = client.get("/static/fonts/" + address.removeprefix("../fonts/"))
+        assert font.status_code == 200 and font["Content-Type"] == "font/woff2", address

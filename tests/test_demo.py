@@ -95,7 +95,7 @@ def test_demo_story_names_its_people_with_their_titles(client, demo):
     for name, title in PEOPLE.items():
         person = Person.objects.get(name=name)
         assert person.title == title
-        assert f'<a href="/people/{person.slug}/">{name}</a>' in html
+        assert f'href="/people/{person.slug}/">{name}</a>' in html
 
 
 def test_demo_story_cites_its_sources_with_their_details(client, demo):

@@ -107,7 +107,7 @@ def test_valid_pictures_are_stored_with_webp_and_jpeg_renditions(
 
     assert opened(image.file.name).format == format_
     widths = [width for width, _, _ in image.renditions["webp"]]
-    assert widths == sorted(widths) and widths[0] == 320
+    assert widths == sorted(widths) and widths[0] == 160
     assert widths[-1] == min(image.width, 1600)
     for kind, expected in (("webp", "WEBP"), ("jpeg", "JPEG")):
         for width, height, name_ in image.renditions[kind]:
@@ -568,7 +568,7 @@ def test_renditions_are_made_however_the_file_was_saved():
     with committed():
         image.save()
     image.refresh_from_db()
-    assert [w for w, _, _ in image.renditions["jpeg"]] == [320, 640, 700]
+    assert [w for w, _, _ in image.renditions["jpeg"]] == [160, 320, 640, 700]
     names = [name for _, _, name in image.renditions["jpeg"]]
 
     image.alt_text = "Only the words changed"

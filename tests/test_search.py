@@ -120,9 +120,9 @@ def test_results_are_paginated_and_keep_the_query(client):
     first = search(client, "flood")
     second = search(client, "flood", page=2)
 
-    assert first.text.count('class="story-card"') == 20
+    assert first.text.count('class="story-card ') == 20
     assert 'href="?q=flood&amp;page=2" rel="next"' in first.text
-    assert second.text.count('class="story-card"') == 5
+    assert second.text.count('class="story-card ') == 5
 
 
 def test_an_empty_search_shows_the_form(client):
@@ -130,7 +130,7 @@ def test_an_empty_search_shows_the_form(client):
     response = search(client, "")
     assert 'name="q"' in response.text
     assert "Type a name" in response.text
-    assert 'class="story-card"' not in response.text
+    assert 'class="story-card ' not in response.text
 
 
 @pytest.mark.parametrize(
@@ -221,7 +221,7 @@ def test_common_words_rank_only_the_most_recent_matches(client, monkeypatch):
 
     html = client.get("/search/", {"q": "harvest"}).text
 
-    assert html.count('class="story-card"') == 3
+    assert html.count('class="story-card ') == 3
     assert "number 0" in html and "number 2" in html and "number 4" not in html
 
 

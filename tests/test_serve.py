@@ -73,6 +73,18 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(server):
     assert "max-age=315360000" in headers["Cache-Control"]
     assert headers["Content-Encoding"] == "gzip"
 
+    # The fonts it names are hashed too, so that they are kept as long; WOFF2 is
+    # compressed by its format, and is sent as it is.
+    _, _, stylesheet = get(f"{server['base']}{css}", HTTPS)
+    fonts = re.findall(r'url\("([^"]+\.woff2)"\)', stylesheet)
+    assert fonts and all(re.search(r"\.[0-9a-f]{12}\.woff2$", font) for font in fonts), fonts
+    preload = re.search(r'<link rel="preload" href="(/static/fonts/[^"]+)" as="font"', html)[1]
+    for font in {preload, *(f"/static/fonts/{font.rsplit('/', 1)[-1]}" for font in fonts)}:
+        status, headers, _ = get(f"{server['base']}{font}", {**HTTPS, "Accept-Encoding": "gzip"})
+        assert status == 200, font
+        assert headers["Content-Type"] == "font/woff2"
+        assert "max-age=315360000" in headers["Cache-Control"]
+
 
 def test_admin_sign_in_page_is_served_with_secure_cookies(server):
     status, headers, html = get(f"{server['base']}/admin/login/", HTTPS)

@@ -142,7 +142,8 @@ def test_story_page_shows_everything_about_the_story(client, world, reporter, su
     assert 'href="/people/ada-reporter/" rel="author">Ada Reporter</a> in Washington' in html
     assert f'<time datetime="{machine_time(story.published_at)}">' in html
     assert 'href="/people/sam-subject/">Sam Subject</a>' in html
-    assert 'href="/sources/wire-agency/">Wire Agency</a>: told reporters' in html
+    assert 'href="/sources/wire-agency/">Wire Agency</a>' in html
+    assert '<span class="panel-detail">told reporters</span>' in html
     assert 'href="/tags/diplomacy/" rel="tag">Diplomacy</a>' in html
     assert 'href="/sections/world/">World</a>' in html
     assert '<link rel="canonical" href="https://www.ft.com/content/example">' in html
