@@ -7,6 +7,7 @@ from django.core.management import call_command
 
 from articles.cache import content_state
 from articles.models import Citation, Image, Person, Source, Story
+from tests.test_ingest import CLEAN, body_paragraphs, paragraphs
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ def test_demo_story_keeps_the_whole_news_text_and_none_of_the_junk(client, demo)
     html = client.get(DEMO_URL).text
     assert "President Donald Trump has said the US and Moscow will begin negotiations" in html
     assert "accused of laundering billions of dollars’ worth of bitcoin." in html
-    assert demo.body.count("<p>") == 17
+    assert demo.body.count("<p>") == 17 + 1  # and the pull quote's
 
 
 def test_no_page_of_the_site_shows_the_seeds_junk(client, demo):
@@ -209,6 +210,20 @@ def test_the_front_page_leads_with_the_illustrated_demo_story(client, demo):
 
     assert "story-card has-image" in html
     assert f"/media/renditions/{demo.lead_image.pk}/" in html
+
+
+def test_the_pull_quote_follows_the_paragraph_it_quotes_once(client, demo):
+    quote = '<blockquote class="pull-quote"><p>“Cash and boots would be European.”</p></blockquote>'
+    paragraph = "in response to Trump’s statement. “Cash and boots would be European.”</p>"
+    assert demo.body.count(quote) == 1
+    assert demo.body.split(paragraph)[1].lstrip().startswith(quote)
+    # Otherwise the text as it was cleaned by hand, word for word.
+    assert body_paragraphs(demo.body.replace(quote, "")) == paragraphs(CLEAN.read_text())
+
+    html = client.get(DEMO_URL).text
+
+    assert html.count('class="pull-quote"') == 1
+    assert html.count(quote) == 1
 
 
 def test_load_demo_twice_keeps_one_picture(demo):

@@ -47,6 +47,9 @@ STORY = {
     ],
 }
 
+# The editor's pull quote: the sentence of the text it repeats, set after its paragraph.
+PULL_QUOTE = "“Cash and boots would be European.”"
+
 # The lead picture: an illustration the project drew for the demo and released into
 # the public domain (articles/demo/illustration.py draws it; articles/demo/LICENSE.md).
 PICTURE = DEMO_DIR / "trump-putin-call.png"
@@ -253,6 +256,7 @@ class Command(BaseCommand):
         story.kicker = STORY["kicker"]
         story.headline = STORY["headline"]
         story.dek = STORY["dek"]
+        story.body = with_pull_quote(story.body)
         story.seo_description = STORY["seo_description"]
         story.status = Story.Status.PUBLISHED
         story.published_at = STORY["published_at"]
@@ -305,6 +309,17 @@ def decide(suggestions, people: dict, sources: dict) -> None:
         del pending[suggestion.pk]
     for suggestion in pending.values():
         reject(suggestion)
+
+
+def with_pull_quote(body: str) -> str:
+    """``body`` with the editor's pull quote after the paragraph it quotes."""
+    found = body.find(PULL_QUOTE)
+    end = body.find("</p>", found) if found >= 0 else -1
+    if end < 0:
+        raise CommandError(f"The demo's text no longer says {PULL_QUOTE}")
+    end += len("</p>")
+    quote = f'<blockquote class="pull-quote"><p>{PULL_QUOTE}</p></blockquote>'
+    return f"{body[:end]}\n{quote}{body[end:]}"
 
 
 def lead_picture(story: Story) -> bool:
