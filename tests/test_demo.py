@@ -5,7 +5,9 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import call_command
 
-from articles.models import Citation, Person, Source, Story
+from articles.cache import content_state
+from articles.models import Citation, Image, Person, Source, Story
+from tests.test_ingest import CLEAN, body_paragraphs, paragraphs
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +134,7 @@ def test_demo_story_keeps_the_whole_news_text_and_none_of_the_junk(client, demo)
     html = client.get(DEMO_URL).text
     assert "President Donald Trump has said the US and Moscow will begin negotiations" in html
     assert "accused of laundering billions of dollars’ worth of bitcoin." in html
-    assert demo.body.count("<p>") == 17
+    assert demo.body.count("<p>") == 17 + 1  # and the pull quote's
 
 
 def test_no_page_of_the_site_shows_the_seeds_junk(client, demo):
@@ -156,3 +158,113 @@ def test_load_demo_twice_duplicates_nothing_and_keeps_edits(demo):
     assert Citation.objects.filter(story=demo).count() == 7
     demo.refresh_from_db()
     assert demo.headline == "Edited by the desk"
+
+
+def meta(html: str, name: str) -> str:
+    return re.search(rf'<meta (?:property|name)="{name}" content="([^"]*)">', html)[1]
+
+
+def test_load_demo_gives_the_story_a_ready_illustration_as_its_lead_picture(demo):
+    image = demo.lead_image
+    assert image.ready
+    assert (image.width, image.height) == (1800, 1200)
+    assert [width for width, _, _ in image.renditions["webp"]] == [320, 640, 960, 1280, 1600]
+    assert image.renditions["share"]
+    assert image.alt_text.startswith("Illustration")
+    assert all(place in image.alt_text for place in ("Washington", "Moscow", "Kyiv"))
+    assert image.caption.startswith("An illustration of the call")
+    assert image.credit == "Illustration: Newsroom demo (CC0)"
+    assert "CC0" in image.copyright
+
+
+def test_the_demo_story_page_shows_the_illustration_in_every_width(client, demo):
+    image = demo.lead_image
+    html = client.get(DEMO_URL).text
+
+    assert html.count("<picture") == 1
+    for width in (320, 640, 960, 1280, 1600):
+        assert re.search(rf"/media/renditions/{image.pk}/\w+-{width}\.webp {width}w", html)
+        assert re.search(rf"/media/renditions/{image.pk}/\w+-{width}\.jpg {width}w", html)
+    assert 'width="1800" height="1200"' in html
+    assert f'alt="{image.alt_text}"' in html
+    assert image.caption in html
+    assert '<span class="credit">Illustration: Newsroom demo (CC0)</span>' in html
+    assert "originals/" not in html
+
+
+def test_the_illustration_is_what_the_demo_story_is_shared_with(client, demo):
+    image = demo.lead_image
+    html = client.get(DEMO_URL).text
+
+    shared = meta(html, "og:image")
+    assert shared == f"http://testserver{image.share_url}"
+    assert meta(html, "twitter:image") == shared
+    assert meta(html, "og:image:alt") == image.alt_text
+    response = client.get(shared.removeprefix("http://testserver"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+
+
+def test_the_front_page_leads_with_the_illustrated_demo_story(client, demo):
+    html = client.get("/").text
+
+    assert "story-card has-image" in html
+    assert f"/media/renditions/{demo.lead_image.pk}/" in html
+
+
+def test_the_pull_quote_follows_the_paragraph_it_quotes_once(client, demo):
+    quote = '<blockquote class="pull-quote"><p>“Cash and boots would be European.”</p></blockquote>'
+    paragraph = "in response to Trump’s statement. “Cash and boots would be European.”</p>"
+    assert demo.body.count(quote) == 1
+    assert demo.body.split(paragraph)[1].lstrip().startswith(quote)
+    # Otherwise the text as it was cleaned by hand, word for word.
+    assert body_paragraphs(demo.body.replace(quote, "")) == paragraphs(CLEAN.read_text())
+
+    html = client.get(DEMO_URL).text
+
+    assert html.count('class="pull-quote"') == 1
+    assert html.count(quote) == 1
+
+
+def test_load_demo_twice_keeps_one_picture(demo):
+    image = demo.lead_image
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    demo.refresh_from_db()
+    assert demo.lead_image == image
+    assert Image.objects.count() == 1
+
+
+def test_a_demo_loaded_before_it_had_a_picture_gets_it_on_the_next_run(demo):
+    updated_at = demo.updated_at
+    demo.lead_image.delete()  # as the demo was before it had one
+    demo.refresh_from_db()
+    assert demo.lead_image is None
+
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+
+    demo.refresh_from_db()
+    assert "Gave the demo story its lead picture." in out.getvalue()
+    assert demo.lead_image.ready
+    assert Image.objects.count() == 1
+    assert demo.updated_at == updated_at  # a picture is not a change to the report
+
+
+def test_a_picture_the_desk_took_off_the_demo_story_stays_off(demo):
+    Story.objects.filter(pk=demo.pk).update(lead_image=None)
+
+    call_command("load_demo", stdout=io.StringIO())
+
+    demo.refresh_from_db()
+    assert demo.lead_image is None
+    assert Image.objects.count() == 1
+
+
+def test_the_demo_story_page_costs_a_fixed_number_of_queries(
+    client, demo, django_assert_num_queries
+):
+    content_state()  # read by the first request after a change: see test_views
+    with django_assert_num_queries(9):
+        assert client.get(DEMO_URL).status_code == 200

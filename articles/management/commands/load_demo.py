@@ -1,10 +1,12 @@
 import datetime
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.models import Person, Section, Source, Story
+from articles.images import delete_unless_committed, rendition_names, store_renditions
+from articles.models import Image, Person, Section, Source, Story
 from ingest.decisions import accept, reject
 from ingest.document import IngestError
 from ingest.models import Suggestion
@@ -43,6 +45,25 @@ STORY = {
         "Nato",
         "European Union",
     ],
+}
+
+# The editor's pull quote: the sentence of the text it repeats, set after its paragraph.
+PULL_QUOTE = "“Cash and boots would be European.”"
+
+# The lead picture: an illustration the project drew for the demo and released into
+# the public domain (articles/demo/illustration.py draws it; articles/demo/LICENSE.md).
+PICTURE = DEMO_DIR / "trump-putin-call.png"
+PICTURE_FIELDS = {
+    "alt_text": (
+        "Illustration on a dark map grid: a red line arches from Washington to Moscow, "
+        "a telephone handset beside each city; Kyiv, marked in yellow below the line, "
+        "is not on it."
+    ),
+    "caption": (
+        "An illustration of the call between Washington and Moscow, with Kyiv left off the line."
+    ),
+    "credit": "Illustration: Newsroom demo (CC0)",
+    "copyright": "No rights reserved (CC0 1.0)",
 }
 
 SECTIONS = [
@@ -215,10 +236,15 @@ class Command(BaseCommand):
                 },
             )
 
-        if Story.objects.filter(slug=STORY["slug"]).exists():
+        story = Story.objects.filter(slug=STORY["slug"]).first()
+        if story is None:
+            story = self.load_story(sections, people, sources, publisher)
+        else:
             self.stdout.write("Demo content is already loaded.")
-            return
+        if lead_picture(story):
+            self.stdout.write(self.style.SUCCESS("Gave the demo story its lead picture."))
 
+    def load_story(self, sections, people, sources, publisher) -> Story:
         try:
             result = ingest_bytes(SEED.read_bytes(), filename=SEED.name)
         except IngestError as error:
@@ -230,6 +256,7 @@ class Command(BaseCommand):
         story.kicker = STORY["kicker"]
         story.headline = STORY["headline"]
         story.dek = STORY["dek"]
+        story.body = with_pull_quote(story.body)
         story.seo_description = STORY["seo_description"]
         story.status = Story.Status.PUBLISHED
         story.published_at = STORY["published_at"]
@@ -243,6 +270,7 @@ class Command(BaseCommand):
             created_at=story.published_at, updated_at=story.published_at
         )
         self.stdout.write(self.style.SUCCESS(f"Loaded the demo story: {story.headline}"))
+        return story
 
 
 def aliases(slug: str) -> str:
@@ -281,3 +309,41 @@ def decide(suggestions, people: dict, sources: dict) -> None:
         del pending[suggestion.pk]
     for suggestion in pending.values():
         reject(suggestion)
+
+
+def with_pull_quote(body: str) -> str:
+    """``body`` with the editor's pull quote after the paragraph it quotes."""
+    found = body.find(PULL_QUOTE)
+    end = body.find("</p>", found) if found >= 0 else -1
+    if end < 0:
+        raise CommandError(f"The demo's text no longer says {PULL_QUOTE}")
+    end += len("</p>")
+    quote = f'<blockquote class="pull-quote"><p>{PULL_QUOTE}</p></blockquote>'
+    return f"{body[:end]}\n{quote}{body[end:]}"
+
+
+def lead_picture(story: Story) -> bool:
+    """Give ``story`` the demo's illustration, unless it has a lead picture or the
+    illustration was loaded before (an editor may have taken it off); whether it did.
+
+    A lead picture without renditions gets them here and now, so that it is shown
+    without a worker running; the job its save asked for then finds nothing to do.
+    """
+    added = False
+    if (
+        story.lead_image_id is None
+        and not Image.objects.filter(credit=PICTURE_FIELDS["credit"]).exists()
+    ):
+        image = Image(**PICTURE_FIELDS)
+        with PICTURE.open("rb") as handle:
+            image.file.save(PICTURE.name, File(handle), save=False)
+        image.save()
+        story.lead_image = image
+        story.save(update_fields=["lead_image"])
+        added = True
+    image = story.lead_image
+    if image is not None and not image.ready and store_renditions(image.pk, image.file.name):
+        image.refresh_from_db(fields=["renditions"])
+        # Made inside this command's transaction: deleted again if it rolls back.
+        delete_unless_committed(rendition_names(image.renditions), image.file.storage)
+    return added
