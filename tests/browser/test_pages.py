@@ -45,4 +45,6 @@ def test_an_editor_writes_the_about_page_and_readers_find_it_in_the_footer(
     expect(page).to_have_url(f"{live_server.url}/about-us/")
     expect(page.get_by_role("heading", level=1)).to_have_text("About us")
     expect(page.locator("main")).to_contain_text("paid for by its readers")
+    expect(page.locator(".footer-nav [aria-current=page]")).to_have_text("About us")
+    assert serious_violations(page) == []
     assert errors == []
