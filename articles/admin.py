@@ -52,6 +52,7 @@ from articles.models import (
     Correction,
     Image,
     LivePost,
+    Page,
     Person,
     Section,
     Source,
@@ -1395,6 +1396,43 @@ class SectionAdmin(XmlTextAdminMixin, admin.ModelAdmin):
                 self.fields["position"].widget.attrs["aria-label"] = f"Position of {name}"
 
         return PositionForm
+
+
+class PageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Page
+        fields = ["title", "slug", "kind", "body", "in_footer", "position"]
+
+    def clean_body(self):
+        return sanitized_body(self.cleaned_data["body"])
+
+
+@admin.register(Page)
+class PageAdmin(XmlTextAdminMixin, admin.ModelAdmin):
+    """The site's own pages (About, Contact, the policies), linked from every page's footer."""
+
+    form = PageAdminForm
+    list_display = ["title", "kind", "url", "in_footer", "position", "updated_at"]
+    list_filter = ["kind", "in_footer"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "body"]}),
+        ("Footer", {"fields": ["in_footer", "position"]}),
+    ]
+
+    class Media:
+        css = {"all": ["articles/admin/story_form.css"]}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # The editor's import map is an inline script: it carries the page's CSP nonce.
+        context["media"] = JsMedia.from_media(context["media"], nonce=request.csp_nonce)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description="address", ordering="slug")
+    def url(self, obj):
+        address = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', address, address)
 
 
 class HeldUploadWidget(forms.Widget):

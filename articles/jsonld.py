@@ -14,7 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.body import public_text
 from articles.images import SHARE_SIZE
-from articles.models import Person, Source, Story
+from articles.models import Page, Person, Source, Story
 
 # The publisher's logo: Google asks for a wide image at most 60 px high.
 LOGO = {"path": "img/logo.png", "width": 600, "height": 60}
@@ -59,19 +59,46 @@ def organization_id(request) -> str:
     return request.build_absolute_uri(reverse("articles:index")) + "#organization"
 
 
-def publisher_data(request) -> dict:
+# The Trust Project's properties of a news publisher, each with the kinds of page
+# it points to, the first that exists. publishingPrinciples is the page the Trust
+# Project's "best practices" indicator asks for: who the newsroom is, what it
+# stands for and who pays for it, with links to its policies; that is the about
+# page, and the ethics policy where there is no about page.
+TRUST_PROPERTIES = {
+    "publishingPrinciples": [Page.Kind.ABOUT, Page.Kind.ETHICS],
+    "ethicsPolicy": [Page.Kind.ETHICS],
+    "correctionsPolicy": [Page.Kind.CORRECTIONS_POLICY],
+    "masthead": [Page.Kind.MASTHEAD],
+    "actionableFeedbackPolicy": [Page.Kind.CONTACT],
+}
+
+
+def trust_properties(request, pages) -> dict:
+    """The Trust Project's properties for the pages there are (``pages``, as
+    ``articles.pages.site_pages`` gives them), each an absolute address."""
+    by_kind = {page.kind: page for page in pages}
+    found = {}
+    for name, kinds in TRUST_PROPERTIES.items():
+        page = next((by_kind[kind] for kind in kinds if kind in by_kind), None)
+        if page is not None:
+            found[name] = request.build_absolute_uri(page.get_absolute_url())
+    return found
+
+
+def publisher_data(request, pages=()) -> dict:
     """The newsroom, as story pages name it: by the ``@id`` of the front page's
-    ``organization``."""
+    ``organization``, with its policies (``trust_properties``)."""
     return {
         "@type": "NewsMediaOrganization",
         "@id": organization_id(request),
         "name": settings.SITE_NAME,
+        **trust_properties(request, pages),
     }
 
 
-def organization(request) -> dict:
+def organization(request, pages=()) -> dict:
     """The newsroom itself, on the front page: the most specific type of
-    Organization, as Google asks."""
+    Organization, as Google asks, with its policies (``trust_properties``)."""
     data = {
         "@context": "https://schema.org",
         "@type": "NewsMediaOrganization",
@@ -84,10 +111,15 @@ def organization(request) -> dict:
             "width": LOGO["width"],
             "height": LOGO["height"],
         },
+        **trust_properties(request, pages),
     }
     if settings.ORGANIZATION_SAME_AS:
         data["sameAs"] = settings.ORGANIZATION_SAME_AS
     return data
+
+
+def website_id(request) -> str:
+    return request.build_absolute_uri(reverse("articles:index")) + "#website"
 
 
 def website(request) -> dict:
@@ -97,7 +129,7 @@ def website(request) -> dict:
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
-        "@id": f"{home}#website",
+        "@id": website_id(request),
         "name": settings.SITE_NAME,
         "url": home,
         "inLanguage": settings.LANGUAGE_CODE,
@@ -141,10 +173,10 @@ def image_objects(request, story: Story) -> list[dict]:
     ]
 
 
-def story_article(request, page) -> dict:
+def story_article(request, page, pages=()) -> dict:
     """NewsArticle for a public story (an ``articles.story_page.StoryPage``), with
-    bylines, people, sources and corrections; LiveBlogPosting, with its posts as
-    updates, for a story covered live."""
+    bylines, people, sources and corrections, published by the newsroom with its
+    ``pages``; LiveBlogPosting, with its posts as updates, for a story covered live."""
     story = page.story
     url = request.build_absolute_uri(story.get_absolute_url())
     authors = [person_data(request, byline.person) for byline in page.bylines]
@@ -162,7 +194,7 @@ def story_article(request, page) -> dict:
         "dateModified": iso(page.updated_at),
         "inLanguage": settings.LANGUAGE_CODE,
         "author": authors,
-        "publisher": publisher_data(request),
+        "publisher": publisher_data(request, pages),
         "keywords": [tag.name for tag in page.tags],
         "about": [person_data(request, person) for person in page.people],
         "mentions": [
@@ -239,4 +271,30 @@ def person_profile(request, person: Person) -> dict:
     data = {"@context": "https://schema.org", **person_data(request, person)}
     if person.bio:
         data["description"] = person.bio
+    return data
+
+
+# What schema.org calls the site's own pages, by kind; the others are WebPages.
+PAGE_TYPES = {Page.Kind.ABOUT: "AboutPage", Page.Kind.CONTACT: "ContactPage"}
+
+
+def site_page(request, page: Page, summary: str = "") -> dict:
+    """One of the site's own pages: AboutPage, ContactPage or WebPage, part of the
+    site and published by the newsroom, both by their ``@id``."""
+    url = request.build_absolute_uri(page.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": PAGE_TYPES.get(page.kind, "WebPage"),
+        "@id": url,
+        "url": url,
+        "name": page.title,
+        "dateModified": iso(page.updated_at),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "isPartOf": {"@id": website_id(request)},
+        "publisher": {"@id": organization_id(request)},
+    }
+    if summary:
+        data["description"] = summary
+    if page.kind == Page.Kind.ABOUT:
+        data["about"] = {"@id": organization_id(request)}
     return data

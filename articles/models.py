@@ -11,14 +11,14 @@ from django.core.validators import MaxValueValidator, MinValueValidator, URLVali
 from django.db import models, transaction
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Cast, Concat, TruncDate
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles.body import public_text
-from articles.sanitize import BODY_EDITOR_EXTENSIONS, sanitize_html
+from articles.sanitize import BODY_EDITOR_EXTENSIONS, PAGE_EDITOR_EXTENSIONS, sanitize_html
 
 PREVIEW_SALT = "articles.story.preview"
 
@@ -39,6 +39,98 @@ class Section(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+# What the check by route cannot see: folders with no page of their own
+# (``/api/v1/…``, ``/cards/1-….png``) and names of files at the root
+# (``/robots.txt``, ``/healthz``) that a page of that name would be taken for.
+RESERVED_PAGE_SLUGS = {"api", "cards", "healthz", "favicon", "robots", "sitemap", "bench"}
+
+
+def validate_page_slug(slug: str) -> None:
+    """A page lives at /<slug>/ at the site's root, after every other route: refused
+    when the site already answers there or below (``/search/``, ``/sections/…``, a
+    year's archive), which would hide the page or the site's own pages."""
+    own = {
+        *RESERVED_PAGE_SLUGS,
+        *(
+            prefix.strip("/").split("/")[0]
+            for prefix in (settings.ADMIN_URL, settings.STATIC_URL, settings.MEDIA_URL)
+        ),
+    }
+    if slug.lower() in own or any(answered_by_route(path) for path in (f"/{slug}/", f"/{slug}/x/")):
+        raise ValidationError(
+            "“/%(slug)s/” is one of the site's own addresses, or begins them: choose another slug.",
+            code="reserved_slug",
+            params={"slug": slug},
+        )
+
+
+def answered_by_route(path: str) -> bool:
+    """Whether a route other than the site's own pages' answers ``path``."""
+    try:
+        return resolve(path).view_name != "articles:page"
+    except Resolver404:
+        return False
+
+
+class Page(models.Model):
+    """One of the site's own pages (About, Contact, Masthead, Ethics policy,
+    Corrections policy…), at /<slug>/ and linked from every page's footer."""
+
+    class Kind(models.TextChoices):
+        ABOUT = "about", "About"
+        CONTACT = "contact", "Contact"
+        MASTHEAD = "masthead", "Masthead"
+        ETHICS = "ethics", "Ethics policy"
+        CORRECTIONS_POLICY = "corrections_policy", "Corrections policy"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200, help_text="The page's heading and its link text.")
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        validators=[validate_page_slug],
+        help_text="The page's address at the site's root: “about” is /about/.",
+    )
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.OTHER,
+        help_text="What the page is to search engines: the newsroom's data names its "
+        "about, contact, masthead, ethics and corrections policy pages. One page each; "
+        "any number of “Other”.",
+    )
+    body = ProseEditorField(blank=True, extensions=PAGE_EDITOR_EXTENSIONS, sanitize=sanitize_html)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Pages are listed in the site's footer in this order."
+    )
+    in_footer = models.BooleanField(
+        "in the footer", default=True, help_text="Linked from the footer of every page."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=~Q(kind="other"),
+                name="page_kind_unique",
+                violation_error_message="There is already a page of this kind: edit that "
+                "page, or make this one “Other”.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:page", kwargs={"slug": self.slug})
 
 
 def validate_same_as(value: str) -> None:

@@ -154,6 +154,10 @@ def rules() -> list[tuple[str, tuple[str, ...], object]]:
         (ENTRY, ("insert", "delete"), entry_selects),
         # A new section appears in every page's navigation.
         ("articles_section", ("insert", "update", "delete"), all_selects),
+        # The site's own pages are linked from every page's footer, and the policies
+        # among them from the publisher in every page's structured data: a page
+        # added, renamed, moved or removed changes every page, as a section does.
+        ("articles_page", ("insert", "update", "delete"), all_selects),
     ]
     for table, name in OBJECTS.items():
         found.append(

@@ -79,6 +79,15 @@ BODY_EDITOR_EXTENSIONS = {
 }
 
 
+# The site's own pages: the story editor's tools, less the library's pictures and
+# embeds, whose choosers belong to the story form.
+PAGE_EDITOR_EXTENSIONS = {
+    name: config
+    for name, config in BODY_EDITOR_EXTENSIONS.items()
+    if name not in {"LibraryImage", "Embed"}
+}
+
+
 def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     if attribute == "class":
         kept = [name for name in value.split() if (tag, name) in ALLOWED_CLASSES]

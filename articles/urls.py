@@ -78,4 +78,6 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Last: the site's own pages take any address no route above answers.
+    path("<slug:slug>/", views.page_detail, name="page"),
 ]

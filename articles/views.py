@@ -39,6 +39,7 @@ from articles.models import (
     Story,
     StoryRedirect,
 )
+from articles.pages import page_view
 from articles.pagination import NextPage, NextPagePaginator
 from articles.purge import add_keys, object_keys, story_keys
 from articles.search import SEARCH_WINDOW, clean_query, search_results, snippet
@@ -286,6 +287,21 @@ def page_not_found(request, exception=None):
     )
     context = {"guess": " ".join(words)[:100], "latest": latest}
     return render(request, "404.html", context, status=404)
+
+
+def page_detail(request, slug):
+    """One of the site's own pages (About, Contact…) at /<slug>/.
+
+    Template ``articles/page_detail.html``, context ``site_page`` (the ``Page``),
+    ``body`` (drawn for readers) and ``summary``. 404 for any other address.
+    """
+    found = page_view(request, slug)
+    if found is None:
+        raise Http404("No such page.")
+    context = {"site_page": found.page, "body": found.body, "summary": found.summary}
+    response = render(request, "articles/page_detail.html", context)
+    set_last_modified(response, found.page.updated_at)
+    return response
 
 
 def publication_day(year: int, month: int, day: int) -> datetime.date:

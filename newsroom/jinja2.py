@@ -18,7 +18,8 @@ from jinja2.ext import Extension
 
 from articles import jsonld
 from articles.cache import fragment
-from articles.models import Section
+from articles.models import Page, Section
+from articles.pages import furniture, site_pages
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -53,17 +54,20 @@ def linebreaks(value) -> str:
 @pass_context
 def section_list(context) -> list[Section]:
     """The site's sections in the desk's order, for the header navigation."""
-    request = context.get("request")
-    if request is None:
-        return list(Section.objects.only("name", "slug"))
-    return fragment(request, "sections", lambda: list(Section.objects.only("name", "slug")))
+    return furniture(context.get("request")).sections
+
+
+@pass_context
+def footer_pages(context) -> list[Page]:
+    """The site's own pages the footer links to, in the desk's order."""
+    return [page for page in site_pages(context.get("request")) if page.in_footer]
 
 
 @pass_context
 def story_structured_data(context, page):
     """JSON-LD NewsArticle and BreadcrumbList for a public story (a ``StoryPage``)."""
     request = context["request"]
-    article = jsonld.script(jsonld.story_article(request, page))
+    article = jsonld.script(jsonld.story_article(request, page, site_pages(request)))
     return article + jsonld.script(jsonld.story_breadcrumbs(request, page.story))
 
 
@@ -71,7 +75,14 @@ def story_structured_data(context, page):
 def site_structured_data(context):
     """JSON-LD for the front page: the newsroom (Organization) and the site (WebSite)."""
     request = context["request"]
-    return jsonld.script(jsonld.organization(request)) + jsonld.script(jsonld.website(request))
+    newsroom = jsonld.organization(request, site_pages(request))
+    return jsonld.script(newsroom) + jsonld.script(jsonld.website(request))
+
+
+@pass_context
+def page_structured_data(context, page, summary=""):
+    """JSON-LD for one of the site's own pages (AboutPage, ContactPage, WebPage)."""
+    return jsonld.script(jsonld.site_page(context["request"], page, summary))
 
 
 @pass_context
@@ -121,9 +132,11 @@ def environment(**options) -> Environment:
         static=static,
         now=now,
         section_list=section_list,
+        footer_pages=footer_pages,
         story_structured_data=story_structured_data,
         person_structured_data=person_structured_data,
         site_structured_data=site_structured_data,
+        page_structured_data=page_structured_data,
         LANGUAGE_CODE=settings.LANGUAGE_CODE,
         # Open Graph's form of the language: en_GB for en-gb.
         OG_LOCALE=to_locale(settings.LANGUAGE_CODE),

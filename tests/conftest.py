@@ -22,6 +22,7 @@ def ensure_roles():
         importlib.import_module("articles.migrations.0003_roles").create_roles(apps, None)
         live_posts = importlib.import_module("articles.migrations.0024_live_posts")
         live_posts.grant_permissions(apps, None)
+        importlib.import_module("articles.migrations.0027_pages").grant_permissions(apps, None)
         importlib.import_module("ingest.migrations.0002_roles").grant_permissions(apps, None)
 
 

@@ -3,7 +3,17 @@ import datetime
 import factory
 from django.utils import timezone
 
-from articles.models import Byline, Citation, Correction, LivePost, Person, Section, Source, Story
+from articles.models import (
+    Byline,
+    Citation,
+    Correction,
+    LivePost,
+    Page,
+    Person,
+    Section,
+    Source,
+    Story,
+)
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -13,6 +23,17 @@ class SectionFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Section {n}")
     slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """One of the site's own pages, an "Other" one unless told."""
+
+    class Meta:
+        model = Page
+
+    title = factory.Sequence(lambda n: f"Page {n}")
+    slug = factory.Sequence(lambda n: f"page-{n}")
+    body = "<p>What the page says.</p>"
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.cache import content_state
+from articles.images import WIDTHS
 from articles.models import Citation, Image, Person, Source, Story
 from tests.test_ingest import CLEAN, body_paragraphs, paragraphs
 
@@ -168,7 +169,7 @@ def test_load_demo_gives_the_story_a_ready_illustration_as_its_lead_picture(demo
     image = demo.lead_image
     assert image.ready
     assert (image.width, image.height) == (1800, 1200)
-    assert [width for width, _, _ in image.renditions["webp"]] == [320, 640, 960, 1280, 1600]
+    assert [width for width, _, _ in image.renditions["webp"]] == list(WIDTHS)
     assert image.renditions["share"]
     assert image.alt_text.startswith("Illustration")
     assert all(place in image.alt_text for place in ("Washington", "Moscow", "Kyiv"))
@@ -182,7 +183,7 @@ def test_the_demo_story_page_shows_the_illustration_in_every_width(client, demo)
     html = client.get(DEMO_URL).text
 
     assert html.count("<picture") == 1
-    for width in (320, 640, 960, 1280, 1600):
+    for width in WIDTHS:
         assert re.search(rf"/media/renditions/{image.pk}/\w+-{width}\.webp {width}w", html)
         assert re.search(rf"/media/renditions/{image.pk}/\w+-{width}\.jpg {width}w", html)
     assert 'width="1800" height="1200"' in html
@@ -208,8 +209,9 @@ def test_the_illustration_is_what_the_demo_story_is_shared_with(client, demo):
 def test_the_front_page_leads_with_the_illustrated_demo_story(client, demo):
     html = client.get("/").text
 
-    assert "story-card has-image" in html
-    assert f"/media/renditions/{demo.lead_image.pk}/" in html
+    lead = html.split('class="front-lead"', 1)[1].split("</section>", 1)[0]
+    assert demo.headline in lead
+    assert f"/media/renditions/{demo.lead_image.pk}/" in lead
 
 
 def test_the_pull_quote_follows_the_paragraph_it_quotes_once(client, demo):

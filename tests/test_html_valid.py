@@ -128,6 +128,8 @@ def test_readers_pages_pass_the_nu_html_checker(client, site, tmp_path):
         "source": ("/sources/interfax/", 200),
         "archive": ("/2025/02/", 200),
         "corrections": ("/corrections/", 200),
+        "about page": ("/about/", 200),
+        "masthead": ("/masthead/", 200),
         "search": ("/search/?q=talks", 200),
         "search, nothing found": ("/search/?q=zzzz", 200),
         "preview of a draft": (draft.get_preview_url(), 200),

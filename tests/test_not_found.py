@@ -45,7 +45,8 @@ def test_an_address_without_words_leaves_the_search_empty(client):
 def test_the_404_page_costs_a_fixed_number_of_queries(client, django_assert_num_queries):
     for number in range(8):
         StoryFactory(headline=f"Story {number}")
-    # The content's state and its next scheduled change, the sections, the latest.
+    # The content's state and its next scheduled change, the sections with the
+    # site's own pages (the footer's, and whether the address is one of them), the latest.
     with django_assert_num_queries(4):
         client.get("/no-such-page/")
     # Then kept with the content's state: a flood of 404s costs one query each.

@@ -202,8 +202,8 @@ def test_search_query_count_does_not_grow_with_results_or_relations(client):
     small = count_queries(client, "/search/?q=shared")
     for _ in range(15):
         story_with_everything(headline="Shared words again", n_authors=4, n_tags=4, n_people=4)
-    # The page cache's state, the results, their cards and bylines, the sections
-    # (and on PostgreSQL the search's plan setting).
+    # The page cache's state, the results, their cards and bylines, the sections and
+    # the site's own pages (one query), and on PostgreSQL the search's plan setting.
     assert count_queries(client, "/search/?q=shared") == small <= 6
 
 

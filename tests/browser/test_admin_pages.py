@@ -20,6 +20,7 @@ from tests.factories import (
     CitationFactory,
     CorrectionFactory,
     LivePostFactory,
+    PageFactory,
     PersonFactory,
     SourceFactory,
     StoryFactory,
@@ -89,9 +90,11 @@ def desk(transactional_db):
     revised(own_live, reporter, dek="The first draft.")
     LivePostFactory(story=own_live, author=reporter.person)
     revised(own_live, reporter, dek="The second draft.")
+    about = PageFactory(slug="about", kind="about", title="About us")
     return {
         "editor": editor,
         "reporter": reporter,
+        "about": about,
         "picture": picture,
         "person": putin,
         "source": kremlin,
@@ -140,6 +143,9 @@ def common_pages(desk):
         "/admin/articles/livepost/",
         f"/admin/articles/livepost/?story={desk['live'].pk}",
         f"/admin/articles/livepost/{desk['ended_post'].pk}/change/",
+        "/admin/articles/page/",
+        # Read only for a reporter.
+        f"/admin/articles/page/{desk['about'].pk}/change/",
     ]
 
 
@@ -159,6 +165,7 @@ def editor_pages(desk):
         "/admin/articles/section/",
         "/admin/articles/section/add/",
         "/admin/articles/storyredirect/",
+        "/admin/articles/page/add/",
         *story_pages(desk["live"]),
         f"/admin/articles/story/{desk['ended'].pk}/change/",
         f"/admin/articles/story/{published.pk}/live/start/",

@@ -196,6 +196,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        load_pages()
         sections = {}
         for position, (name, slug, description) in enumerate(SECTIONS):
             sections[name], _ = Section.objects.get_or_create(
@@ -347,3 +348,162 @@ def lead_picture(story: Story) -> bool:
         # Made inside this command's transaction: deleted again if it rolls back.
         delete_unless_committed(rendition_names(image.renditions), image.file.storage)
     return added
+
+
+# --- The site's own pages ------------------------------------------------------
+
+
+def load_pages() -> None:
+    """The demo's About, Contact, Masthead, Ethics policy and Corrections policy
+    pages, each made once: a page whose address or kind exists is left as it is."""
+    from django.conf import settings
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from articles.models import Page
+
+    links = {
+        "site": settings.SITE_NAME,
+        "corrections": reverse("articles:corrections"),
+        **{kind: reverse("articles:page", kwargs={"slug": slug}) for slug, kind, *_ in PAGES},
+    }
+    for position, (slug, kind, title, body) in enumerate(PAGES):
+        if not Page.objects.filter(Q(slug=slug) | Q(kind=kind)).exists():
+            Page.objects.create(
+                slug=slug, kind=kind, title=title, body=body.format(**links), position=position
+            )
+
+
+# (slug, kind, title, body): the body's {site} is the site's name, {corrections} the
+# corrections' address and {<kind>} each page's.
+PAGES = [
+    (
+        "about",
+        "about",
+        "About us",
+        """
+<p>{site} is a small, independent newsroom. We report the news our readers need,
+check it before we publish it, and tell you where it comes from: who said it, in which
+document, and who published it first when a story comes from another newsroom.</p>
+<h2>Who we are</h2>
+<p>A handful of editors and reporters, listed by role on our
+<a href="{masthead}">masthead</a>. Every story carries the names of those who wrote
+it, or the publication we took it from.</p>
+<h2>Who pays for us</h2>
+<p>This is a demonstration site: its newsroom, owners and funding are placeholders.
+A newsroom using it says here who owns it and where its money comes from, so that
+readers can judge for themselves.</p>
+<h2>Our standards</h2>
+<ul>
+<li>Our <a href="{ethics}">ethics policy</a>: accuracy, independence, how we treat
+sources, conflicts of interest.</li>
+<li>Our <a href="{corrections_policy}">corrections policy</a>, and every
+<a href="{corrections}">correction</a> we have made.</li>
+<li>How to <a href="{contact}">reach the desk</a>, send a tip or tell us we got
+something wrong.</li>
+</ul>
+""",
+    ),
+    (
+        "contact",
+        "contact",
+        "Contact us",
+        """
+<p>An editor reads every message sent to the desk. The addresses below are the
+demo's (example.org): a newsroom using this site puts its own here.</p>
+<h2>News and tips</h2>
+<p>Write to <a href="mailto:news@example.org">news@example.org</a> with what you saw,
+when and where, and how we can reach you. Documents are welcome; tell us where they
+come from.</p>
+<p>If you need to stay anonymous, say so before you send anything, and do not write
+from a work device or account. We will agree with you how to talk safely. We never
+name a source we promised to protect.</p>
+<h2>Mistakes</h2>
+<p>If you think a story is wrong, write to
+<a href="mailto:corrections@example.org">corrections@example.org</a> with the story's
+address and what is wrong. Our <a href="{corrections_policy}">corrections policy</a>
+says what happens next.</p>
+<h2>Everything else</h2>
+<p>Comments, complaints and letters to the editor:
+<a href="mailto:editor@example.org">editor@example.org</a>. We answer within
+two working days.</p>
+""",
+    ),
+    (
+        "masthead",
+        "masthead",
+        "Masthead",
+        """
+<p>The people responsible for what {site} publishes, by role. The demo has no
+staff: each role says so.</p>
+<ul>
+<li><strong>Editor-in-chief:</strong> (vacant in the demo). Answers for everything we
+publish.</li>
+<li><strong>Managing editor:</strong> (vacant in the demo). Runs the daily desk and the
+schedule.</li>
+<li><strong>Standards editor:</strong> (vacant in the demo). Decides on corrections and
+answers complaints.</li>
+<li><strong>News editor:</strong> (vacant in the demo). Assigns and edits the day's
+stories.</li>
+<li><strong>Reporters:</strong> (vacant in the demo). Each story names its authors.</li>
+</ul>
+<p>To reach any of them, see <a href="{contact}">Contact us</a>.</p>
+""",
+    ),
+    (
+        "ethics",
+        "ethics",
+        "Ethics policy",
+        """
+<h2>Accuracy</h2>
+<p>We check what we publish before we publish it. A fact comes from a source we name,
+a document we have seen, or something a reporter witnessed. When we cannot confirm a
+claim we say so, and we say who made it.</p>
+<h2>Independence</h2>
+<p>No owner, advertiser or official decides what we cover or how. Sponsored content is
+labelled as such and never written by the newsroom.</p>
+<h2>Sources</h2>
+<ul>
+<li>We name our sources and say how they spoke to us: in a statement, to reporters,
+in a post, in a document.</li>
+<li>We grant anonymity only when the information matters to the public, cannot be had
+on the record, and telling it would put the source at risk. An editor knows who the
+source is and agrees to it.</li>
+<li>We describe an anonymous source as closely as we can without identifying them
+(“a senior official in the ministry”), and never let one attack someone in a quote.</li>
+<li>A story taken from another newsroom names it and links to the original.</li>
+</ul>
+<h2>Conflicts of interest</h2>
+<p>Staff do not cover people or organisations they have a personal or financial stake
+in, and tell an editor when one arises. We accept no gifts, paid travel or favours
+from those we cover; when a trip is paid for by someone else, the story says so.</p>
+<h2>Mistakes</h2>
+<p>We correct them openly: see our <a href="{corrections_policy}">corrections
+policy</a>.</p>
+""",
+    ),
+    (
+        "corrections-policy",
+        "corrections_policy",
+        "Corrections policy",
+        """
+<p>When we get something wrong, we correct it as soon as we know, and we say so.</p>
+<h2>How a correction is made</h2>
+<ul>
+<li>An editor fixes the story and adds a dated note at its foot saying what was wrong
+and what is right. The story shows when it was last updated.</li>
+<li>A correction is never edited or removed afterwards: if it needs changing, another
+one is added.</li>
+<li>Spelling and grammar that change no fact are fixed without a note.</li>
+</ul>
+<h2>Where corrections are shown</h2>
+<p>On the corrected story, newest first, and all together on our
+<a href="{corrections}">corrections page</a>, which has a feed of its own.</p>
+<h2>Withdrawn stories</h2>
+<p>In the rare case that a story cannot be put right, we withdraw it: its address
+then says that it was withdrawn and why, and its corrections stay listed.</p>
+<h2>Telling us</h2>
+<p>If you think we got something wrong, <a href="{contact}">tell us</a>.</p>
+""",
+    ),
+]
