@@ -474,3 +474,11 @@ def test_a_page_changed_by_any_path_purges_every_page_from_shared_caches():
         PendingPurge.objects.all().delete()
         change()
         assert set(PendingPurge.objects.values_list("key", flat=True)) == {"all"}
+
+
+def test_the_corrections_list_links_to_the_corrections_policy_once_there_is_one(client):
+    assert "How we do it" not in client.get("/corrections/").text
+    make_policies()
+    html = client.get("/corrections/").text
+    intro = html.split('class="listing-header"', 1)[1].split("</header>", 1)[0]
+    assert 'How we do it: <a href="/corrections-policy/">corrections policy</a>.' in intro
