@@ -214,6 +214,6 @@ def test_a_worker_skips_the_jobs_of_replaced_and_deleted_pictures(
     assert log.count("make_image_renditions") >= 3 and "Traceback" not in log, log
     assert media_files(environment, f"renditions/{deleted}") == set()
     # The share card, a WebP and a JPEG at each of three widths, and three crops.
-    assert len(media_files(environment, f"renditions/{replaced}")) == 1 + 2 * 3 + 3
+    assert len(media_files(environment, f"renditions/{replaced}")) == 1 + 2 * 4 + 3
     root = Path(environment["MEDIA_ROOT"])
     assert not (root / before["old"]).exists() and (root / before["new"]).exists()

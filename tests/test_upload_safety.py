@@ -244,7 +244,7 @@ def test_a_deleted_picture_keeps_its_files_until_the_deletion_commits(
     with committed():
         image.file.save("gone.jpg", ContentFile(photo((700, 500))))
     kept = files_on_disk(media_on_disk)
-    assert len(kept) == 1 + 2 * 3 + 1 + 3  # original, resized copies, share card, crops
+    assert len(kept) == 1 + 2 * 4 + 1 + 3  # original, resized copies, share card, crops
 
     with pytest.raises(RuntimeError), transaction.atomic():
         Image.objects.get(pk=image.pk).delete()
