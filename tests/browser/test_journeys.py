@@ -115,6 +115,9 @@ def test_dark_mode_and_print(page, newsroom, screenshot):
     expect(page.locator(".site-search")).to_be_hidden()
     expect(page.locator(".site-nav")).to_be_hidden()
     expect(page.locator(".story-body")).to_be_visible()
+    # Who is in the story is printed with it; the share links are not.
+    expect(page.locator(".story-panel")).to_be_visible()
+    expect(page.locator(".share")).to_be_hidden()
     screenshot("story-print")
 
 
