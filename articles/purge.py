@@ -214,4 +214,9 @@ def connect_signals() -> None:
             continue
         post_save.connect(hurry, sender=model, dispatch_uid=f"purge-save-{model._meta.label}")
         post_delete.connect(hurry, sender=model, dispatch_uid=f"purge-delete-{model._meta.label}")
-    m2m_changed.connect(hurry, dispatch_uid="purge-m2m")
+        # The content's own many-to-many tables only: not, say, a role's permissions,
+        # which migrations set before there is anything to purge.
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            label = f"purge-m2m-{through._meta.label}"
+            m2m_changed.connect(hurry, sender=through, dispatch_uid=label)

@@ -96,3 +96,29 @@ def test_migrations_run_after_the_roles_are_made_again_keep_the_listings(client)
     migrate(None)
 
     assert "Still on its tag" in client.get("/tags/diplomacy/").text
+
+
+def test_migrating_a_new_database_logs_no_error(tmp_path):
+    """As a newcomer's first `make run` does: no traceback, no error in the log."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    environment = {
+        **os.environ,
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input"],
+        cwd=root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "level=error" not in done.stderr, done.stderr[-3000:]

@@ -398,3 +398,22 @@ def test_a_live_post_purges_its_story_and_the_address_open_pages_poll(client):
     LivePostFactory(story=story, author=post.author)
     assert f"story-{story.pk}" in pending(due_by=timezone.now())
     assert "front" not in pending()
+
+
+def test_a_change_to_a_storys_many_to_many_hurries_the_purge_and_a_roles_does_not(
+    db, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Group, Permission
+
+    from articles import purge
+
+    story = StoryFactory()
+    with django_capture_on_commit_callbacks() as callbacks:
+        story.people.add(PersonFactory())
+    assert purge.queue in callbacks
+    with django_capture_on_commit_callbacks() as callbacks:
+        story.tags.add("Kremlin")
+    assert purge.queue in callbacks
+    with django_capture_on_commit_callbacks() as callbacks:
+        Group.objects.create(name="Night desk").permissions.add(Permission.objects.first())
+    assert purge.queue not in callbacks
