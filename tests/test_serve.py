@@ -83,7 +83,7 @@ def test_static_files_are_hashed_compressed_and_cached_for_a_year(server):
         status, headers, _ = get(f"{server['base']}{font}", {**HTTPS, "Accept-Encoding": "gzip"})
         assert status == 200, font
         assert headers["Content-Type"] == "font/woff2"
-        assert "max-age=315360000" in headers["Cache-Control"]
+        assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
 
 
 def test_admin_sign_in_page_is_served_with_secure_cookies(server):
