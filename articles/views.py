@@ -158,9 +158,10 @@ def front_page(stories) -> FrontPage:
     by_section: dict[Section | None, list[Story]] = {}
     for story in stories[1 + ROW_SIZE :]:
         by_section.setdefault(story.section, []).append(story)
+    # Sections in their order (Meta.ordering), stories in none last.
     blocks = sorted(
         by_section.items(),
-        key=lambda item: (item[0] is None, item[0].position, item[0].name) if item[0] else (True,),
+        key=lambda item: (False, item[0].position, item[0].name) if item[0] else (True,),
     )
     return FrontPage(stories[0] if stories else None, stories[1 : 1 + ROW_SIZE], blocks)
 

@@ -1,12 +1,15 @@
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 
 from articles.images import delete_unless_committed, rendition_names, store_renditions
-from articles.models import Image, Person, Section, Source, Story
+from articles.models import Image, Page, Person, Section, Source, Story
 from ingest.decisions import accept, reject
 from ingest.document import IngestError
 from ingest.models import Suggestion
@@ -356,12 +359,6 @@ def lead_picture(story: Story) -> bool:
 def load_pages() -> None:
     """The demo's About, Contact, Masthead, Ethics policy and Corrections policy
     pages, each made once: a page whose address or kind exists is left as it is."""
-    from django.conf import settings
-    from django.db.models import Q
-    from django.urls import reverse
-
-    from articles.models import Page
-
     links = {
         "site": settings.SITE_NAME,
         "corrections": reverse("articles:corrections"),
